@@ -1,0 +1,569 @@
+"""Domain model of a case file: tables, vocabularies, partial dates, durations
+and the values derived from stored facts.
+
+Documents stay plain ``dict`` objects (as TinyDB stores them); this module gives
+them names (``TypedDict``), the closed vocabularies every field is checked
+against, and the arithmetic the UI and CLI show: a sentence's custodial part,
+the time left after pre-trial credit, a case's court-level ladder and each
+party's latest outcome per case.  Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, NotRequired, TypedDict
+
+SCHEMA_VERSION: Final = 1
+
+# ----------------------------------------------------------------- tables
+
+PARTIES: Final = "parties"
+COURTS: Final = "courts"
+CASES: Final = "cases"
+PROCEEDINGS: Final = "proceedings"
+SENTENCES: Final = "sentences"
+SOURCES: Final = "sources"
+META: Final = "meta"
+
+#: Data tables in dependency order (a table only refers to tables before it,
+#: except ``cases.related`` and ``courts.appeals_to``, which refer to their own).
+TABLES: Final[tuple[str, ...]] = (SOURCES, PARTIES, COURTS, CASES, PROCEEDINGS, SENTENCES)
+
+# ----------------------------------------------------------- vocabularies
+
+PARTY_KINDS: Final = ("person", "organisation")
+COURT_LEVELS: Final = ("first_instance", "appeal", "supreme", "constitutional", "international")
+CASE_STATUSES: Final = ("open", "closed", "pending", "unknown")
+ROLES: Final = (
+    "defendant",
+    "accomplice",
+    "complainant",
+    "civil_party",
+    "victim",
+    "witness",
+    "prosecutor",
+    "judge",
+    "defence_counsel",
+    "official",
+    "organisation",
+    "observer",
+    "other",
+)
+#: Roles of people who are prosecuted, and so have outcomes and sentences.
+ACCUSED_ROLES: Final = frozenset({"defendant", "accomplice"})
+CHARGE_STATUSES: Final = (
+    "alleged",
+    "charged",
+    "convicted",
+    "acquitted",
+    "dropped",
+    "pending",
+    "unknown",
+)
+STAGES: Final = ("investigation", "trial", "appeal", "cassation", "retrial")
+OUTCOMES: Final = (
+    "convicted",
+    "acquitted",
+    "upheld",
+    "reduced",
+    "increased",
+    "overturned",
+    "remanded",
+    "dropped",
+    "pending",
+)
+PENALTIES: Final = (
+    "imprisonment",
+    "suspended",
+    "fine",
+    "probation",
+    "house_arrest",
+    "compensation",
+    "ban",
+)
+SENTENCE_STATUSES: Final = (
+    "imposed",
+    "upheld",
+    "reduced",
+    "increased",
+    "overturned",
+    "served",
+    "pardoned",
+)
+SOURCE_KINDS: Final = (
+    "news",
+    "court_record",
+    "ngo_statement",
+    "government_statement",
+    "un_document",
+    "other",
+)
+
+#: Every controlled field, by table and field name.
+VOCABULARIES: Final[dict[tuple[str, str], tuple[str, ...]]] = {
+    (PARTIES, "kind"): PARTY_KINDS,
+    (COURTS, "level"): COURT_LEVELS,
+    (CASES, "status"): CASE_STATUSES,
+    (PROCEEDINGS, "level"): COURT_LEVELS,
+    (PROCEEDINGS, "stage"): STAGES,
+    (PROCEEDINGS, "outcome"): OUTCOMES,
+    (SENTENCES, "penalty"): PENALTIES,
+    (SENTENCES, "status"): SENTENCE_STATUSES,
+    (SOURCES, "kind"): SOURCE_KINDS,
+}
+
+LEVEL_RANK: Final[dict[str, int]] = {level: i for i, level in enumerate(COURT_LEVELS)}
+
+
+def humanise(word: str) -> str:
+    """``first_instance`` -> ``first instance`` (vocabulary values for display)."""
+    return word.replace("_", " ")
+
+
+# -------------------------------------------------------------- documents
+
+
+class Cite(TypedDict):
+    """Where a fact came from: a source id and the few words that support it."""
+
+    source: str
+    quote: NotRequired[str]
+    note: NotRequired[str]
+
+
+class Affiliation(TypedDict):
+    """A party's tie to another party (an organisation, usually)."""
+
+    party: str
+    relation: NotRequired[str]
+    # 'from' is a Python keyword, so the key is declared functionally below.
+
+
+class Participant(TypedDict):
+    """A party's role in a case."""
+
+    party: str
+    role: str
+    role_raw: NotRequired[str]
+    cites: NotRequired[list[Cite]]
+    conflict: NotRequired[str]
+
+
+class Charge(TypedDict):
+    """A charge against one party in a case."""
+
+    party: str
+    label: str
+    law: NotRequired[str]
+    article: NotRequired[str]
+    status: NotRequired[str]
+    cites: NotRequired[list[Cite]]
+    conflict: NotRequired[str]
+
+
+class Event(TypedDict):
+    """A dated happening in a case that is not a court ruling (arrest, bail, pardon...)."""
+
+    date: str
+    label: str
+    party: NotRequired[str]
+    cites: NotRequired[list[Cite]]
+    conflict: NotRequired[str]
+
+
+class DurationDoc(TypedDict, total=False):
+    """A length of time as stored: any of years, months, days."""
+
+    years: int
+    months: int
+    days: int
+
+
+class Fine(TypedDict):
+    """A money penalty."""
+
+    amount: float
+    currency: str
+
+
+class Party(TypedDict):
+    """A person or organisation."""
+
+    id: str
+    kind: str
+    name: str
+    aliases: NotRequired[list[str]]
+    description: NotRequired[str]
+    affiliations: NotRequired[list[dict[str, Any]]]
+    tags: NotRequired[list[str]]
+    cites: NotRequired[list[Cite]]
+
+
+class Court(TypedDict):
+    """A court, its level and the court its rulings are appealed to."""
+
+    id: str
+    name: str
+    level: str
+    country: NotRequired[str]
+    appeals_to: NotRequired[str]
+    aliases: NotRequired[list[str]]
+
+
+class Case(TypedDict):
+    """A prosecution: who, for what, with which related cases."""
+
+    id: str
+    title: str
+    status: str
+    country: NotRequired[str]
+    summary: NotRequired[str]
+    tags: NotRequired[list[str]]
+    participants: NotRequired[list[Participant]]
+    charges: NotRequired[list[Charge]]
+    events: NotRequired[list[Event]]
+    related: NotRequired[list[str]]
+    cites: NotRequired[list[Cite]]
+
+
+class Proceeding(TypedDict):
+    """One ruling or hearing of a case at one court level."""
+
+    id: str
+    case: str
+    level: str
+    court: NotRequired[str]
+    stage: NotRequired[str]
+    date: NotRequired[str]
+    outcome: NotRequired[str]
+    in_absentia: NotRequired[bool]
+    parties: NotRequired[list[str]]
+    summary: NotRequired[str]
+    cites: NotRequired[list[Cite]]
+    conflict: NotRequired[str]
+
+
+class Sentence(TypedDict):
+    """A penalty imposed on one party by one proceeding."""
+
+    id: str
+    case: str
+    party: str
+    penalty: str
+    proceeding: NotRequired[str]
+    term: NotRequired[DurationDoc]
+    suspended: NotRequired[DurationDoc]
+    pretrial: NotRequired[DurationDoc]
+    fine: NotRequired[Fine]
+    status: NotRequired[str]
+    cites: NotRequired[list[Cite]]
+    conflict: NotRequired[str]
+
+
+class Source(TypedDict):
+    """An article, statement or record that facts cite."""
+
+    id: str
+    title: str
+    publisher: NotRequired[str]
+    url: NotRequired[str]
+    published: NotRequired[str]
+    kind: NotRequired[str]
+    language: NotRequired[str]
+    file: NotRequired[str]
+    note: NotRequired[str]
+
+
+Doc = dict[str, Any]
+
+# ----------------------------------------------------------- partial dates
+
+_DATE_RE: Final = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_MONTHS: Final = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+_DAYS_IN_MONTH: Final = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class PartialDate:
+    """A date known to the year, the month or the day (``2022``, ``2022-11``, ``2022-11-23``).
+
+    Ordering puts a less precise date before the precise dates it contains.
+    """
+
+    year: int
+    month: int = 0
+    day: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Parse an ISO partial date; raise ``ValueError`` naming what is wrong."""
+        m = _DATE_RE.match(text)
+        if not m:
+            raise ValueError("expected a partial date YYYY, YYYY-MM or YYYY-MM-DD")
+        year = int(m.group(1))
+        month = int(m.group(2) or 0)
+        day = int(m.group(3) or 0)
+        if m.group(2) is not None and not 1 <= month <= 12:
+            raise ValueError(f"month {month:02d} is not 01-12")
+        if m.group(3) is not None:
+            leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+            last = _DAYS_IN_MONTH[month - 1] - (1 if month == 2 and not leap else 0)
+            if not 1 <= day <= last:
+                raise ValueError(f"day {day:02d} does not exist in {year}-{month:02d}")
+        return cls(year, month, day)
+
+    @property
+    def precision(self) -> str:
+        """``year``, ``month`` or ``day``."""
+        return "day" if self.day else "month" if self.month else "year"
+
+    def iso(self) -> str:
+        """The stored form."""
+        if self.day:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    def human(self) -> str:
+        """``23 Nov 2022``, ``Nov 2022`` or ``2022``."""
+        if self.day:
+            return f"{self.day} {_MONTHS[self.month - 1]} {self.year}"
+        if self.month:
+            return f"{_MONTHS[self.month - 1]} {self.year}"
+        return str(self.year)
+
+
+def parse_date(text: object) -> PartialDate | None:
+    """A stored partial date, or ``None`` when absent or malformed (validation reports those)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return PartialDate.parse(text)
+    except ValueError:
+        return None
+
+
+def human_date(text: object, missing: str = "date unknown") -> str:
+    """Display form of a stored partial date."""
+    date = parse_date(text)
+    return date.human() if date else missing
+
+
+def date_key(text: object) -> tuple[int, int, int]:
+    """Sort key for a stored date; unknown dates sort last."""
+    date = parse_date(text)
+    return (date.year, date.month, date.day) if date else (9999, 99, 99)
+
+
+# --------------------------------------------------------------- durations
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """A length of time in whole months and days (years are 12 months).
+
+    Months and days are kept apart because a court's "2 years 6 months" is not
+    a number of days; subtraction borrows 30 days per month only when needed.
+    """
+
+    months: int = 0
+    days: int = 0
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any] | None) -> Duration:
+        """Build from a stored ``{years, months, days}`` (missing parts are 0)."""
+        if not doc:
+            return cls()
+        return cls(
+            int(doc.get("years", 0)) * 12 + int(doc.get("months", 0)),
+            int(doc.get("days", 0)),
+        )
+
+    def __bool__(self) -> bool:
+        return self.months != 0 or self.days != 0
+
+    def __sub__(self, other: Duration) -> Duration:
+        months = self.months - other.months
+        days = self.days - other.days
+        while days < 0 and months > 0:
+            months -= 1
+            days += 30
+        if months < 0 or days < 0:
+            return Duration()
+        return Duration(months, days)
+
+    def __add__(self, other: Duration) -> Duration:
+        return Duration(self.months + other.months, self.days + other.days)
+
+    def to_doc(self) -> DurationDoc:
+        """Stored form, omitting zero parts."""
+        out: DurationDoc = {}
+        years, months = divmod(self.months, 12)
+        if years:
+            out["years"] = years
+        if months:
+            out["months"] = months
+        if self.days:
+            out["days"] = self.days
+        return out
+
+    def human(self) -> str:
+        """``5 years``, ``2 years 6 months``, ``4 months 10 days``, ``none``."""
+        if not self:
+            return "none"
+        years, months = divmod(self.months, 12)
+        parts = []
+        for n, unit in ((years, "year"), (months, "month"), (self.days, "day")):
+            if n:
+                parts.append(f"{n} {unit}{'' if n == 1 else 's'}")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceArithmetic:
+    """What a sentence means in time: term, suspended part, custodial part,
+    pre-trial credit and what is left to serve after it."""
+
+    term: Duration
+    suspended: Duration
+    custodial: Duration
+    pretrial: Duration
+    remaining: Duration
+
+
+def sentence_arithmetic(sentence: Mapping[str, Any]) -> SentenceArithmetic:
+    """Derive custodial part (term − suspended) and remaining time (custodial − pre-trial)."""
+    term = Duration.from_doc(sentence.get("term"))
+    suspended = Duration.from_doc(sentence.get("suspended"))
+    pretrial = Duration.from_doc(sentence.get("pretrial"))
+    custodial = term - suspended
+    return SentenceArithmetic(term, suspended, custodial, pretrial, custodial - pretrial)
+
+
+def custodial(sentence: Mapping[str, Any]) -> Duration:
+    """The part of a sentence's term that is not suspended."""
+    return sentence_arithmetic(sentence).custodial
+
+
+def remaining_after_pretrial(sentence: Mapping[str, Any]) -> Duration:
+    """Custodial part less the time already spent in pre-trial detention."""
+    return sentence_arithmetic(sentence).remaining
+
+
+def sentence_summary(sentence: Mapping[str, Any]) -> str:
+    """One line: ``imprisonment 5 years (4 years 6 months suspended; custodial 6 months)``."""
+    penalty = humanise(str(sentence.get("penalty", "")))
+    a = sentence_arithmetic(sentence)
+    parts: list[str] = [penalty]
+    if a.term:
+        parts.append(a.term.human())
+    extras: list[str] = []
+    if a.suspended:
+        extras.append(f"{a.suspended.human()} suspended")
+        extras.append(f"custodial {a.custodial.human()}")
+    if a.pretrial:
+        extras.append(f"pre-trial {a.pretrial.human()}")
+        extras.append(f"remaining {a.remaining.human()}")
+    fine = sentence.get("fine")
+    if isinstance(fine, Mapping) and "amount" in fine:
+        extras.append(f"fine {fine['amount']:,} {fine.get('currency', '')}".rstrip())
+    text = " ".join(parts)
+    return f"{text} ({'; '.join(extras)})" if extras else text
+
+
+# ----------------------------------------------------------------- ladders
+
+
+def ladder_key(proceeding: Mapping[str, Any]) -> tuple[int, tuple[int, int, int], str]:
+    """Order of a case's court ladder: by level, then date, then id."""
+    return (
+        LEVEL_RANK.get(str(proceeding.get("level")), len(COURT_LEVELS)),
+        date_key(proceeding.get("date")),
+        str(proceeding.get("id", "")),
+    )
+
+
+def court_ladder(proceedings: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """A case's proceedings ordered by court level, then date."""
+    return sorted(proceedings, key=ladder_key)
+
+
+def concerns(proceeding: Mapping[str, Any], party: str, accused: frozenset[str]) -> bool:
+    """Whether a proceeding rules on ``party``: named in its ``parties``, or, when it
+    names nobody, one of the case's accused."""
+    named = proceeding.get("parties")
+    if named:
+        return party in named
+    return party in accused
+
+
+@dataclass(frozen=True, slots=True)
+class PartyOutcome:
+    """The last ruling on one party in one case."""
+
+    party: str
+    outcome: str
+    proceeding: str
+    level: str
+    date: str | None
+
+
+def accused_of(case: Mapping[str, Any]) -> frozenset[str]:
+    """Ids of the case's defendants and accomplices."""
+    return frozenset(
+        p["party"] for p in case.get("participants", ()) if p.get("role") in ACCUSED_ROLES
+    )
+
+
+def latest_outcomes(
+    case: Mapping[str, Any], proceedings: Sequence[Mapping[str, Any]]
+) -> dict[str, PartyOutcome]:
+    """Each accused party's latest outcome in ``case``: the highest, latest
+    proceeding with an outcome that concerns the party."""
+    accused = accused_of(case)
+    out: dict[str, PartyOutcome] = {}
+    for proc in court_ladder(proceedings):
+        outcome = proc.get("outcome")
+        if not outcome:
+            continue
+        named = proc.get("parties") or accused
+        for party in named:
+            out[party] = PartyOutcome(
+                party, outcome, str(proc["id"]), str(proc.get("level")), proc.get("date")
+            )
+    return out
+
+
+def party_names(party: Mapping[str, Any]) -> list[str]:
+    """The party's name followed by all its aliases, without repeats."""
+    names = [str(party.get("name", ""))]
+    for alias in party.get("aliases", ()):
+        if alias not in names:
+            names.append(alias)
+    return names
+
+
+def conflict_groups(facts: Iterable[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
+    """Facts that share a ``conflict`` key: versions of one fact that sources disagree on."""
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for fact in facts:
+        key = fact.get("conflict")
+        if key:
+            groups.setdefault(str(key), []).append(fact)
+    return groups
