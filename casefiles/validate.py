@@ -1,0 +1,626 @@
+"""Schema and reference checks for a whole case file.
+
+``validate(data, file)`` walks every table and document of a parsed store and
+returns *all* problems, each naming the file, table, document id, field and
+what was expected.  It never raises on any input: the data may be hostile.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any, Final
+
+from casefiles import model
+from casefiles.textsafe import clip, literal
+
+MAX_LINE: Final = 2_000
+"""Longest single-line value (names, titles, labels) in characters."""
+MAX_TEXT: Final = 100_000
+"""Longest multi-line value (summaries, notes, quotes) in characters."""
+
+_SLUG_RE: Final = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
+_DOC_ID_RE: Final = re.compile(r"^[1-9][0-9]{0,17}$")
+_CURRENCY_RE: Final = re.compile(r"^[A-Z]{3}$")
+# C0 controls except tab/newline/carriage return, DEL, C1 controls, and the
+# bidi overrides that can disguise text.
+_CONTROL_LINE: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_TEXT: Final = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a store, located as precisely as possible."""
+
+    file: str
+    table: str | None
+    doc_id: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.table:
+            where += f": {self.table}"
+            if self.doc_id is not None:
+                where += f"[{literal(clip(self.doc_id, 60))}]"
+            if self.field:
+                where += f".{self.field}"
+        return f"{where}: {self.message}"
+
+
+# ------------------------------------------------------------------ schema
+
+
+@dataclass(frozen=True, slots=True)
+class F:
+    """How one field is checked.
+
+    ``kind`` is one of: id, line, text, date, bool, int, number, ref, vocab,
+    lines (list of line), refs (list of ref), duration, fine, objects (list of
+    objects checked by ``item``), path.
+    """
+
+    kind: str
+    required: bool = False
+    ref: str | None = None
+    vocab: tuple[str, ...] = ()
+    item: Mapping[str, F] | None = None
+    unique_in_case: bool = False
+
+
+CITE: Final[Mapping[str, F]] = {
+    "source": F("ref", required=True, ref=model.SOURCES),
+    "quote": F("text"),
+    "note": F("text"),
+}
+CITES: Final = F("objects", item=CITE)
+
+SCHEMA: Final[dict[str, Mapping[str, F]]] = {
+    model.SOURCES: {
+        "id": F("id", required=True),
+        "title": F("line", required=True),
+        "publisher": F("line"),
+        "url": F("url"),
+        "published": F("date"),
+        "kind": F("vocab", vocab=model.SOURCE_KINDS),
+        "language": F("line"),
+        "file": F("path"),
+        "note": F("text"),
+    },
+    model.PARTIES: {
+        "id": F("id", required=True),
+        "kind": F("vocab", required=True, vocab=model.PARTY_KINDS),
+        "name": F("line", required=True),
+        "aliases": F("lines"),
+        "description": F("text"),
+        "affiliations": F(
+            "objects",
+            item={
+                "party": F("ref", required=True, ref=model.PARTIES),
+                "relation": F("line"),
+                "from": F("date"),
+                "to": F("date"),
+                "cites": CITES,
+            },
+        ),
+        "tags": F("lines"),
+        "cites": CITES,
+    },
+    model.COURTS: {
+        "id": F("id", required=True),
+        "name": F("line", required=True),
+        "level": F("vocab", required=True, vocab=model.COURT_LEVELS),
+        "country": F("line"),
+        "appeals_to": F("ref", ref=model.COURTS),
+        "aliases": F("lines"),
+    },
+    model.CASES: {
+        "id": F("id", required=True),
+        "title": F("line", required=True),
+        "status": F("vocab", required=True, vocab=model.CASE_STATUSES),
+        "country": F("line"),
+        "summary": F("text"),
+        "tags": F("lines"),
+        "participants": F(
+            "objects",
+            item={
+                "party": F("ref", required=True, ref=model.PARTIES),
+                "role": F("vocab", required=True, vocab=model.ROLES),
+                "role_raw": F("line"),
+                "cites": CITES,
+                "conflict": F("line"),
+            },
+        ),
+        "charges": F(
+            "objects",
+            item={
+                "party": F("ref", required=True, ref=model.PARTIES),
+                "label": F("line", required=True),
+                "law": F("line"),
+                "article": F("line"),
+                "status": F("vocab", vocab=model.CHARGE_STATUSES),
+                "cites": CITES,
+                "conflict": F("line"),
+            },
+        ),
+        "events": F(
+            "objects",
+            item={
+                "date": F("date", required=True),
+                "label": F("line", required=True),
+                "party": F("ref", ref=model.PARTIES),
+                "cites": CITES,
+                "conflict": F("line"),
+            },
+        ),
+        "related": F("refs", ref=model.CASES),
+        "cites": CITES,
+    },
+    model.PROCEEDINGS: {
+        "id": F("id", required=True),
+        "case": F("ref", required=True, ref=model.CASES),
+        "level": F("vocab", required=True, vocab=model.COURT_LEVELS),
+        "court": F("ref", ref=model.COURTS),
+        "stage": F("vocab", vocab=model.STAGES),
+        "date": F("date"),
+        "outcome": F("vocab", vocab=model.OUTCOMES),
+        "in_absentia": F("bool"),
+        "parties": F("refs", ref=model.PARTIES),
+        "summary": F("text"),
+        "cites": CITES,
+        "conflict": F("line"),
+    },
+    model.SENTENCES: {
+        "id": F("id", required=True),
+        "case": F("ref", required=True, ref=model.CASES),
+        "party": F("ref", required=True, ref=model.PARTIES),
+        "penalty": F("vocab", required=True, vocab=model.PENALTIES),
+        "proceeding": F("ref", ref=model.PROCEEDINGS),
+        "term": F("duration"),
+        "suspended": F("duration"),
+        "pretrial": F("duration"),
+        "fine": F("fine"),
+        "status": F("vocab", vocab=model.SENTENCE_STATUSES),
+        "cites": CITES,
+        "conflict": F("line"),
+    },
+}
+
+META_FIELDS: Final[Mapping[str, F]] = {
+    "schema_version": F("int", required=True),
+    "migrated_from": F("int"),
+    "note": F("text"),
+}
+
+
+def _type_name(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def _preview(value: object) -> str:
+    """A short, literal rendering of a bad value for messages."""
+    if isinstance(value, str):
+        return repr(clip(value, 40))
+    return _type_name(value)
+
+
+# ---------------------------------------------------------------- checking
+
+
+@dataclass(slots=True)
+class _Checker:
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+    refs: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    """Pending references: (table, doc id, field path, target table, target id)."""
+
+    def add(self, table: str | None, doc_id: str | None, path: str | None, message: str) -> None:
+        self.problems.append(Problem(self.file, table, doc_id, path, message))
+
+    def line(self, table: str, doc_id: str, path: str, value: object, text: bool) -> bool:
+        if not isinstance(value, str):
+            self.add(table, doc_id, path, f"expected a string, got {_type_name(value)}")
+            return False
+        limit = MAX_TEXT if text else MAX_LINE
+        if len(value) > limit:
+            self.add(table, doc_id, path, f"string of {len(value):,} characters; at most {limit:,}")
+            return False
+        if not value.strip():
+            self.add(table, doc_id, path, "expected a non-empty string")
+            return False
+        bad = (_CONTROL_TEXT if text else _CONTROL_LINE).search(value)
+        if bad:
+            self.add(
+                table,
+                doc_id,
+                path,
+                f"contains control character U+{ord(bad.group()):04X} at position {bad.start()}"
+                " (escape sequences and control codes are not allowed"
+                + ("" if text else "; newlines only in summaries and notes")
+                + ")",
+            )
+            return False
+        return True
+
+    def value(self, table: str, doc_id: str, path: str, spec: F, value: object) -> None:
+        kind = spec.kind
+        if kind in ("line", "text"):
+            self.line(table, doc_id, path, value, kind == "text")
+        elif kind == "vocab":
+            if not isinstance(value, str) or value not in spec.vocab:
+                self.add(
+                    table,
+                    doc_id,
+                    path,
+                    f"unknown value {_preview(value)}; expected one of: {', '.join(spec.vocab)}",
+                )
+        elif kind == "date":
+            if not isinstance(value, str):
+                self.add(
+                    table,
+                    doc_id,
+                    path,
+                    f"expected a partial date string (YYYY, YYYY-MM or YYYY-MM-DD), "
+                    f"got {_type_name(value)}",
+                )
+            else:
+                try:
+                    model.PartialDate.parse(value)
+                except ValueError as exc:
+                    self.add(table, doc_id, path, f"bad date {_preview(value)}: {exc}")
+        elif kind == "bool":
+            if not isinstance(value, bool):
+                self.add(table, doc_id, path, f"expected true or false, got {_preview(value)}")
+        elif kind == "int":
+            if not isinstance(value, int) or isinstance(value, bool):
+                self.add(table, doc_id, path, f"expected a whole number, got {_preview(value)}")
+        elif kind == "ref":
+            if self.line(table, doc_id, path, value, False):
+                assert isinstance(value, str) and spec.ref
+                self.refs.append((table, doc_id, path, spec.ref, value))
+        elif kind in ("lines", "refs"):
+            if not isinstance(value, list):
+                self.add(table, doc_id, path, f"expected an array, got {_type_name(value)}")
+                return
+            seen: set[str] = set()
+            for i, item in enumerate(value):
+                sub = f"{path}[{i}]"
+                if self.line(table, doc_id, sub, item, False):
+                    assert isinstance(item, str)
+                    if item in seen:
+                        self.add(table, doc_id, sub, f"{_preview(item)} is listed twice")
+                    seen.add(item)
+                    if kind == "refs" and spec.ref:
+                        self.refs.append((table, doc_id, sub, spec.ref, item))
+        elif kind == "duration":
+            self.duration(table, doc_id, path, value)
+        elif kind == "fine":
+            self.fine(table, doc_id, path, value)
+        elif kind == "url":
+            if self.line(table, doc_id, path, value, False):
+                assert isinstance(value, str)
+                if not value.startswith(("http://", "https://")):
+                    self.add(table, doc_id, path, f"expected an http(s) URL, got {_preview(value)}")
+        elif kind == "path":
+            if self.line(table, doc_id, path, value, False):
+                assert isinstance(value, str)
+                p = PurePosixPath(value)
+                if p.is_absolute() or ".." in p.parts or "\\" in value or ":" in value:
+                    self.add(
+                        table,
+                        doc_id,
+                        path,
+                        "expected a relative path inside the store's folder, "
+                        f"got {_preview(value)}",
+                    )
+        elif kind == "objects":
+            if not isinstance(value, list):
+                self.add(table, doc_id, path, f"expected an array, got {_type_name(value)}")
+                return
+            assert spec.item is not None
+            for i, item in enumerate(value):
+                self.fields(table, doc_id, f"{path}[{i}]", spec.item, item)
+
+    def duration(self, table: str, doc_id: str, path: str, value: object) -> None:
+        if not isinstance(value, dict):
+            self.add(
+                table,
+                doc_id,
+                path,
+                f'expected an object like {{"years": 5}}, got {_type_name(value)}',
+            )
+            return
+        for key, part in value.items():
+            if key not in ("years", "months", "days"):
+                self.add(
+                    table,
+                    doc_id,
+                    f"{path}.{literal(clip(str(key), 40))}",
+                    "unknown part; expected years, months or days",
+                )
+            elif (
+                not isinstance(part, int)
+                or isinstance(part, bool)
+                or not 0 <= part <= (200 if key == "years" else 100_000)
+            ):
+                self.add(
+                    table,
+                    doc_id,
+                    f"{path}.{key}",
+                    f"expected a whole number of {key} ≥ 0, got {_preview(part)}",
+                )
+
+    def fine(self, table: str, doc_id: str, path: str, value: object) -> None:
+        if not isinstance(value, dict):
+            self.add(table, doc_id, path, f"expected {{amount, currency}}, got {_type_name(value)}")
+            return
+        amount = value.get("amount")
+        if not isinstance(amount, int | float) or isinstance(amount, bool) or not amount >= 0:
+            self.add(
+                table, doc_id, f"{path}.amount", f"expected a number ≥ 0, got {_preview(amount)}"
+            )
+        currency = value.get("currency")
+        if not isinstance(currency, str) or not _CURRENCY_RE.match(currency):
+            self.add(
+                table,
+                doc_id,
+                f"{path}.currency",
+                f"expected a 3-letter ISO currency code like KHR or USD, got {_preview(currency)}",
+            )
+        for key in value:
+            if key not in ("amount", "currency"):
+                self.add(table, doc_id, f"{path}.{literal(clip(str(key), 40))}", "unknown field")
+
+    def fields(
+        self, table: str, doc_id: str, prefix: str, spec: Mapping[str, F], doc: object
+    ) -> None:
+        if not isinstance(doc, dict):
+            self.add(table, doc_id, prefix or None, f"expected an object, got {_type_name(doc)}")
+            return
+        for name, fspec in spec.items():
+            path = f"{prefix}.{name}" if prefix else name
+            if name not in doc:
+                if fspec.required:
+                    self.add(table, doc_id, path, "missing (required)")
+                continue
+            if fspec.kind == "id":
+                continue
+            self.value(table, doc_id, path, fspec, doc[name])
+        for name in doc:
+            if name not in spec:
+                path = (
+                    f"{prefix}.{literal(clip(str(name), 40))}"
+                    if prefix
+                    else literal(clip(str(name), 40))
+                )
+                self.add(table, doc_id, path, f"unknown field; expected one of: {', '.join(spec)}")
+
+
+def _doc_label(doc: object, key: str) -> str:
+    """The document's slug id when it has a usable one, else ``#<TinyDB id>``."""
+    if isinstance(doc, dict):
+        value = doc.get("id")
+        if isinstance(value, str) and value:
+            return value
+    return f"#{key}"
+
+
+def validate(data: object, file: str = "<store>") -> list[Problem]:
+    """Every problem in a parsed store; an empty list means the store is valid."""
+    check = _Checker(file)
+    if not isinstance(data, dict):
+        check.add(
+            None,
+            None,
+            None,
+            f"expected a JSON object with one key per table, got {_type_name(data)}",
+        )
+        return check.problems
+
+    for name in data:
+        if name not in SCHEMA and name != model.META:
+            if name == "_default" and data[name] in ({}, []):
+                continue
+            check.add(
+                literal(clip(str(name), 40)),
+                None,
+                None,
+                f"unknown table; expected: {', '.join((model.META, *model.TABLES))}",
+            )
+
+    _validate_meta(check, data.get(model.META))
+
+    ids: dict[str, set[str]] = {}
+    for table in model.TABLES:
+        ids[table] = _validate_table(check, table, data.get(table, {}))
+
+    for table, doc_id, path, target, ref in check.refs:
+        if ref not in ids.get(target, ()):
+            check.add(
+                table,
+                doc_id,
+                path,
+                f"unknown {target[:-1]} id {_preview(ref)} (no such id in {target})",
+            )
+
+    if not check.problems:
+        _validate_links(check, data)
+    return check.problems
+
+
+def _validate_meta(check: _Checker, meta: object) -> None:
+    if meta is None:
+        check.add(model.META, None, None, "missing: the store has no meta table (schema_version)")
+        return
+    if not isinstance(meta, dict) or len(meta) != 1:
+        check.add(
+            model.META,
+            None,
+            None,
+            'expected exactly one document like {"1": {"schema_version": 1}}',
+        )
+        return
+    ((key, doc),) = meta.items()
+    check.fields(model.META, f"#{key}", "", META_FIELDS, doc)
+    version = doc.get("schema_version") if isinstance(doc, dict) else None
+    if (
+        isinstance(version, int)
+        and not isinstance(version, bool)
+        and version > model.SCHEMA_VERSION
+    ):
+        check.add(
+            model.META,
+            f"#{key}",
+            "schema_version",
+            f"store has schema version {version}, this casefiles understands up to "
+            f"{model.SCHEMA_VERSION}; upgrade casefiles",
+        )
+
+
+def _validate_table(check: _Checker, table: str, docs: object) -> set[str]:
+    seen: dict[str, str] = {}
+    if not isinstance(docs, dict):
+        check.add(
+            table,
+            None,
+            None,
+            f'expected an object of documents keyed by number ("1": {{…}}), got {_type_name(docs)}',
+        )
+        return set()
+    spec = SCHEMA[table]
+    for key, doc in docs.items():
+        label = _doc_label(doc, key)
+        if not _DOC_ID_RE.match(key):
+            check.add(table, label, None, f"document key {_preview(key)} is not a positive number")
+        if not isinstance(doc, dict):
+            check.add(table, label, None, f"expected an object, got {_type_name(doc)}")
+            continue
+        slug = doc.get("id")
+        if "id" not in doc:
+            check.add(table, label, "id", "missing (required)")
+        elif not isinstance(slug, str) or not _SLUG_RE.match(slug) or len(slug) > 120:
+            check.add(
+                table,
+                label,
+                "id",
+                f"bad id {_preview(slug)}; expected a lowercase slug like 'kem-sokha' "
+                "(a-z, 0-9, '-', at most 120 characters)",
+            )
+        elif slug in seen:
+            check.add(table, slug, "id", f"duplicate id (also document #{seen[slug]})")
+        else:
+            seen[slug] = key
+        check.fields(table, label, "", spec, doc)
+    return set(seen)
+
+
+Lookup = Callable[[str, str], Mapping[str, Any] | None]
+"""``lookup(table, id)``: a document of the store being checked, or ``None``."""
+
+
+def _participant_ids(case: Mapping[str, Any] | None) -> set[str]:
+    return {p["party"] for p in case.get("participants", ())} if case else set()
+
+
+def link_problems(
+    table: str, doc: Mapping[str, Any], lookup: Lookup, file: str = "<store>"
+) -> list[Problem]:
+    """Consistency of one document with the others it refers to (run once every
+    reference is known to resolve): parties belong to the case, levels match courts."""
+    out: list[Problem] = []
+    doc_id = doc["id"]
+
+    def add(path: str, message: str) -> None:
+        out.append(Problem(file, table, doc_id, path, message))
+
+    def need_member(path: str, case_id: str, party: str) -> None:
+        if party not in _participant_ids(lookup(model.CASES, case_id)):
+            add(path, f"party {_preview(party)} is not a participant of case {_preview(case_id)}")
+
+    if table == model.COURTS:
+        if doc.get("appeals_to") == doc_id:
+            add("appeals_to", "a court cannot appeal to itself")
+    elif table == model.CASES:
+        members = _participant_ids(doc)
+        for i, charge in enumerate(doc.get("charges", ())):
+            if charge["party"] not in members:
+                add(
+                    f"charges[{i}].party",
+                    f"party {_preview(charge['party'])} is not a participant of this case",
+                )
+        for i, rel in enumerate(doc.get("related", ())):
+            if rel == doc_id:
+                add(f"related[{i}]", "a case cannot relate to itself")
+    elif table == model.PROCEEDINGS:
+        court = lookup(model.COURTS, doc["court"]) if "court" in doc else None
+        if court is not None and court["level"] != doc["level"]:
+            add("level", f"{doc['level']!r} but court {court['id']!r} is {court['level']!r}")
+        for i, party in enumerate(doc.get("parties", ())):
+            need_member(f"parties[{i}]", doc["case"], party)
+    elif table == model.SENTENCES:
+        need_member("party", doc["case"], doc["party"])
+        proc = lookup(model.PROCEEDINGS, doc["proceeding"]) if "proceeding" in doc else None
+        if proc is not None and proc["case"] != doc["case"]:
+            add(
+                "proceeding",
+                f"proceeding {proc['id']!r} belongs to case {proc['case']!r}, not {doc['case']!r}",
+            )
+    return out
+
+
+def _validate_links(check: _Checker, data: Mapping[str, Any]) -> None:
+    """Consistency between tables, once every reference is known to resolve."""
+    by_id = {t: {d["id"]: d for d in data.get(t, {}).values()} for t in model.TABLES}
+
+    def lookup(table: str, doc_id: str) -> Mapping[str, Any] | None:
+        return by_id[table].get(doc_id)
+
+    for table in (model.COURTS, model.CASES, model.PROCEEDINGS, model.SENTENCES):
+        for doc in by_id[table].values():
+            check.problems.extend(link_problems(table, doc, lookup, check.file))
+
+
+def validate_document(
+    table: str, doc: object, lookup: Lookup, file: str = "<store>"
+) -> list[Problem]:
+    """Problems of one new or edited document checked against a valid store
+    (``lookup`` finds the documents it refers to), without re-checking the rest."""
+    check = _Checker(file)
+    if table not in SCHEMA:
+        check.add(literal(clip(table, 40)), None, None, "unknown table")
+        return check.problems
+    label = _doc_label(doc, "new")
+    if isinstance(doc, dict):
+        slug = doc.get("id")
+        if not isinstance(slug, str) or not _SLUG_RE.match(slug) or len(slug) > 120:
+            check.add(table, label, "id", f"bad id {_preview(slug)}; expected a lowercase slug")
+    check.fields(table, label, "", SCHEMA[table], doc)
+    for ref_table, doc_id, path, target, ref in check.refs:
+        if lookup(target, ref) is None and not (target == table and ref == label):
+            check.add(
+                ref_table,
+                doc_id,
+                path,
+                f"unknown {target[:-1]} id {_preview(ref)} (no such id in {target})",
+            )
+    if not check.problems:
+        assert isinstance(doc, dict)
+        check.problems.extend(link_problems(table, doc, lookup, file))
+    return check.problems
