@@ -123,7 +123,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     if args.limit < 1:
         raise UsageError("casefiles search: --limit must be at least 1")
-    return search_command(_load(args), args.query, limit=args.limit, as_json=args.json)
+    code: int = search_command(_load(args), args.query, limit=args.limit, as_json=args.json)
+    return code
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -151,7 +152,8 @@ def cmd_browse(args: argparse.Namespace) -> int:
         for case in store.table(model.CASES).values():
             _out(f"{literal(case['id'])}  {literal(case['title'])}")
         return EXIT_OK
-    return run_app(store)
+    code: int = run_app(store)
+    return code
 
 
 COMMANDS = {

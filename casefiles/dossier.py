@@ -74,12 +74,12 @@ def case_dossier(store: Store, case_id: str) -> dict[str, Any]:
     sentences = []
     for sent in store.sentences_of(case_id):
         a = model.sentence_arithmetic(sent)
-        proc = store.get(model.PROCEEDINGS, sent["proceeding"]) if "proceeding" in sent else None
+        ruling = store.get(model.PROCEEDINGS, sent.get("proceeding", ""))
         sentences.append(
             {
                 **sent,
                 "party_name": _name(store, model.PARTIES, sent["party"]),
-                "level": proc.get("level") if proc else None,
+                "level": ruling.get("level") if ruling else None,
                 "derived": {
                     "term": _duration(a.term),
                     "suspended": _duration(a.suspended),

@@ -194,7 +194,7 @@ def generate(n_cases: int, seed: int = 0) -> tuple[dict[str, Any], dict[str, str
         )
 
     # Sources: about one per case; every fifth with a stored article text.
-    n_sources = max(n_cases, 5)
+    n_sources = max(n_cases // 2, 5)
     source_ids = []
     for i in range(n_sources):
         sid = f"src-{i:06d}"
@@ -255,12 +255,15 @@ def generate(n_cases: int, seed: int = 0) -> tuple[dict[str, Any], dict[str, str
         case_sources = [source_ids[(i + k) % n_sources] for k in range(rng.randint(1, 3))]
         n_part = rng.randint(3, 15)
         chosen = rng.sample(range(n_people), n_part)
-        n_def = rng.randint(1, min(4, n_part - 1))
+        n_def = rng.choice((1, 1, 1, 2, 2, 3))
         participants = []
         for k, idx in enumerate(chosen):
             pid = people[idx][0]
             role = "defendant" if k < n_def else rng.choice(roles_other)
-            participants.append({"party": pid, "role": role, "cites": _cite(rng, case_sources)})
+            part: Doc = {"party": pid, "role": role}
+            if role == "defendant" or rng.random() < 0.2:
+                part["cites"] = _cite(rng, case_sources)
+            participants.append(part)
         defendants = [p["party"] for p in participants[:n_def]]
         label, article = rng.choice(_CHARGES)
         charges = [
@@ -312,6 +315,8 @@ def generate(n_cases: int, seed: int = 0) -> tuple[dict[str, Any], dict[str, str
             if rng.random() < 0.1:
                 proc["in_absentia"] = True
             tables[model.PROCEEDINGS].append(proc)
+            if 0 < lvl < len(chain) - 1:
+                continue  # sentences at the first and the last level only
             for d_i, d in enumerate(defendants):
                 sent: Doc = {
                     "id": f"{pid_}-s{d_i + 1}",

@@ -18,7 +18,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -29,7 +29,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
-from casefiles import model
+from casefiles import model, validcache
 from casefiles.model import Doc
 from casefiles.textsafe import literal
 from casefiles.validate import Problem, link_problems, validate, validate_document
@@ -72,8 +72,10 @@ def _describe_os_error(path: Path, exc: OSError) -> str:
 # ----------------------------------------------------------------- reading
 
 
-def read_file(path: Path) -> tuple[object, Fingerprint]:
-    """Parse a store file; raise ``StoreError`` naming the file and what is wrong."""
+def read_file(path: Path) -> tuple[object, Fingerprint, str]:
+    """Parse a store file; raise ``StoreError`` naming the file and what is wrong.
+
+    Returns the document tree, the file's fingerprint and its content key."""
     name = literal(str(path))
     try:
         with path.open("rb") as fh:
@@ -89,7 +91,7 @@ def read_file(path: Path) -> tuple[object, Fingerprint]:
         ) from None
     except OSError as exc:
         raise StoreError(_describe_os_error(path, exc)) from None
-    return parse_bytes(raw, name), _fingerprint(st)
+    return parse_bytes(raw, name), _fingerprint(st), validcache.digest(raw)
 
 
 def parse_bytes(raw: bytes, name: str) -> object:
@@ -166,7 +168,7 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
 # ----------------------------------------------------------------- storage
 
 
-class AtomicJSONStorage(Storage):  # type: ignore[misc]
+class AtomicJSONStorage(Storage):
     """TinyDB storage that reads from memory and writes whole files atomically.
 
     TinyDB passes its constructor arguments through: ``TinyDB(path,
@@ -221,8 +223,11 @@ class AtomicJSONStorage(Storage):  # type: ignore[misc]
         """Write ``data`` atomically, keeping the old file as ``.bak``."""
         with self.locked():
             self.check_unchanged()
-            self.fingerprint = write_atomic(self.path, dumps(data))
+            payload = dumps(data)
+            self.fingerprint = write_atomic(self.path, payload)
             self.data = data
+            # Writes go through edit validation, so what we wrote is valid.
+            validcache.remember_valid(validcache.digest(payload))
 
     def close(self) -> None:
         """Nothing stays open between writes."""
@@ -338,7 +343,9 @@ class Store:
         self.path = path
         self.folder = path.parent
         self.db = TinyDB(path, storage=AtomicJSONStorage, data=data, fingerprint=fingerprint)
-        self.storage: AtomicJSONStorage = self.db.storage
+        storage = self.db.storage
+        assert isinstance(storage, AtomicJSONStorage)
+        self.storage = storage
         self._rebuild()
 
     # -- loading
@@ -347,8 +354,12 @@ class Store:
     def load(cls, path: str | os.PathLike[str], *, check_files: bool = False) -> Store:
         """Read, migrate, validate and index a store; raise ``StoreError`` on any problem."""
         p = Path(path)
-        data, fingerprint = read_file(p)
-        return cls.from_data(p, data, fingerprint, check_files=check_files)
+        data, fingerprint, key = read_file(p)
+        trusted = not check_files and validcache.known_valid(key)
+        store = cls.from_data(p, data, fingerprint, check_files=check_files, trusted=trusted)
+        if not trusted:
+            validcache.remember_valid(key)
+        return store
 
     @classmethod
     def from_data(
@@ -358,12 +369,15 @@ class Store:
         fingerprint: Fingerprint | None = None,
         *,
         check_files: bool = False,
+        trusted: bool = False,
     ) -> Store:
-        """Validate an already parsed document tree and wrap it as a store for ``path``."""
+        """Validate an already parsed document tree and wrap it as a store for ``path``.
+
+        ``trusted`` skips validation: only for bytes that passed it before."""
         name = literal(str(path))
         if isinstance(data, dict):
             data = migrate(data)
-        problems = validate(data, name)
+        problems = [] if trusted else validate(data, name)
         if not problems and check_files:
             assert isinstance(data, dict)
             problems = check_article_files(data, path.parent, name)
@@ -521,7 +535,7 @@ class Store:
             try:
                 if key is not None:
 
-                    def replace(stored: dict[str, Any]) -> None:
+                    def replace(stored: MutableMapping[Any, Any]) -> None:
                         stored.clear()
                         stored.update(new)
 

@@ -391,26 +391,66 @@ class _Checker:
     def fields(
         self, table: str, doc_id: str, prefix: str, spec: Mapping[str, F], doc: object
     ) -> None:
-        if not isinstance(doc, dict):
+        if type(doc) is not dict:
             self.add(table, doc_id, prefix or None, f"expected an object, got {_type_name(doc)}")
             return
-        for name, fspec in spec.items():
-            path = f"{prefix}.{name}" if prefix else name
-            if name not in doc:
-                if fspec.required:
-                    self.add(table, doc_id, path, "missing (required)")
-                continue
-            if fspec.kind == "id":
-                continue
-            self.value(table, doc_id, path, fspec, doc[name])
-        for name in doc:
-            if name not in spec:
-                path = (
-                    f"{prefix}.{literal(clip(str(name), 40))}"
-                    if prefix
-                    else literal(clip(str(name), 40))
+        for name, value in doc.items():
+            fspec = spec.get(name)
+            if fspec is None:
+                shown = literal(clip(str(name), 40))
+                self.add(
+                    table,
+                    doc_id,
+                    f"{prefix}.{shown}" if prefix else shown,
+                    f"unknown field; expected one of: {', '.join(spec)}",
                 )
-                self.add(table, doc_id, path, f"unknown field; expected one of: {', '.join(spec)}")
+                continue
+            kind = fspec.kind
+            # Fast paths for the common, valid case; anything unusual goes the long way.
+            if kind == "line" or kind == "ref":
+                if (
+                    type(value) is str
+                    and 0 < len(value) <= MAX_LINE
+                    and not _CONTROL_LINE.search(value)
+                    and not value.isspace()
+                ):
+                    if kind == "ref":
+                        self.refs.append((table, doc_id, _join(prefix, name), fspec.ref, value))  # type: ignore[arg-type]
+                    continue
+            elif kind == "vocab":
+                if type(value) is str and value in fspec.vocab:
+                    continue
+            elif kind == "id":
+                continue
+            elif kind == "objects" and type(value) is list:
+                item = fspec.item
+                assert item is not None
+                base = _join(prefix, name)
+                for i, sub in enumerate(value):
+                    self.fields(table, doc_id, f"{base}[{i}]", item, sub)
+                continue
+            self.value(table, doc_id, _join(prefix, name), fspec, value)
+        required = _required(spec)
+        if required and not doc.keys() >= required:
+            for name in spec:
+                if name in required and name not in doc:
+                    self.add(table, doc_id, _join(prefix, name), "missing (required)")
+
+
+_REQUIRED_CACHE: dict[int, frozenset[str]] = {}
+
+
+def _required(spec: Mapping[str, F]) -> frozenset[str]:
+    key = id(spec)
+    found = _REQUIRED_CACHE.get(key)
+    if found is None:
+        found = frozenset(name for name, f in spec.items() if f.required)
+        _REQUIRED_CACHE[key] = found
+    return found
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
 
 
 def _doc_label(doc: object, key: str) -> str:
