@@ -134,11 +134,14 @@ class Cite(TypedDict):
 
 
 class Affiliation(TypedDict):
-    """A party's tie to another party (an organisation, usually)."""
+    """A party's tie to another party (an organisation, usually).
+
+    Stored documents may also carry ``from`` and ``to`` partial dates and
+    ``cites``; ``from`` is a Python keyword, so those keys are not declared here.
+    """
 
     party: str
     relation: NotRequired[str]
-    # 'from' is a Python keyword, so the key is declared functionally below.
 
 
 class Participant(TypedDict):

@@ -407,9 +407,10 @@ class Store:
         self.by_id: dict[str, dict[str, Doc]] = {}
         self.doc_ids: dict[str, dict[str, int]] = {}
         for table in model.TABLES:
-            docs = data.get(table, {})
-            self.by_id[table] = {doc["id"]: doc for doc in docs.values()}
-            self.doc_ids[table] = {doc["id"]: int(k) for k, doc in docs.items()}
+            # Keys are sorted as text in the file ("1", "10", "2"); keep insertion order.
+            docs = sorted(data.get(table, {}).items(), key=lambda kv: int(kv[0]))
+            self.by_id[table] = {doc["id"]: doc for _, doc in docs}
+            self.doc_ids[table] = {doc["id"]: int(k) for k, doc in docs}
         self._cases_by_party: dict[str, dict[str, None]] = {}
         self._parties_of_case: dict[str, tuple[str, ...]] = {}
         self._procs_by_case: dict[str, dict[str, None]] = {}

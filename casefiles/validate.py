@@ -32,6 +32,16 @@ _CONTROL_TEXT: Final = re.compile(
 )
 
 
+_SINGULAR: Final = {
+    model.PARTIES: "party",
+    model.CASES: "case",
+    model.COURTS: "court",
+    model.SOURCES: "source",
+    model.PROCEEDINGS: "proceeding",
+    model.SENTENCES: "sentence",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong with a store, located as precisely as possible."""
@@ -497,7 +507,7 @@ def validate(data: object, file: str = "<store>") -> list[Problem]:
                 table,
                 doc_id,
                 path,
-                f"unknown {target[:-1]} id {_preview(ref)} (no such id in {target})",
+                f"unknown {_SINGULAR[target]} id {_preview(ref)} (no such id in {target})",
             )
 
     if not check.problems:
@@ -658,7 +668,7 @@ def validate_document(
                 ref_table,
                 doc_id,
                 path,
-                f"unknown {target[:-1]} id {_preview(ref)} (no such id in {target})",
+                f"unknown {_SINGULAR[target]} id {_preview(ref)} (no such id in {target})",
             )
     if not check.problems:
         assert isinstance(doc, dict)
