@@ -1,0 +1,558 @@
+"""The article reader (``o``): a source's stored text inside the app, with the
+case's cited quotes and party names highlighted, opened at the first quote.
+
+Article files are untrusted and may be large: the text is shown literally
+(control characters and escape sequences become visible ``\\xNN`` escapes, no
+markup is parsed), wrapped here to the view's width, and drawn through the
+line API so only the visible rows are rendered.  Reading, matching and
+wrapping run in a thread worker, so even a 10 MB file never freezes the screen.
+
+Quotes rarely match the article byte for byte: matching ignores case,
+collapses whitespace, and treats straight and curly quotes and the dash
+family as equal.  A quote that is still not found is reported as such.
+
+Keys: ``n``/``N`` next/previous quote, ``j``/``k``/arrows/page keys scroll,
+``g``/``G`` top/bottom, ``O`` open the source outside, ``esc``/``q`` close.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Final
+
+from rich.cells import get_character_cell_size
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.screen import Screen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from casefiles import model
+from casefiles.store import Store, StoreError
+from casefiles.textsafe import literal
+
+TAB_SIZE: Final = 4
+QUOTE: Final = "quote"
+NAME: Final = "name"
+
+_QUOTE_CHARS: Final = "'‘’‚‛′`´\"“”„‟″«»"
+_DASH_CHARS: Final = "-‐‑‒–—―−"
+_EDGE_JUNK: Final = " \t\n.…,;:" + _QUOTE_CHARS
+
+
+# ----------------------------------------------------------------- matching
+
+
+def _char_pattern(ch: str) -> str:
+    if ch in "'‘’‚‛′`´":
+        return "['‘’‚‛′`´]"
+    if ch in '"“”„‟″«»':
+        return '["“”„‟″«»]'
+    if ch in _DASH_CHARS:
+        return "[-‐‑‒–—―−]"
+    return re.escape(ch)
+
+
+def _words_pattern(text: str) -> str:
+    words = text.split()
+    return r"\s+".join("".join(_char_pattern(ch) for ch in word) for word in words)
+
+
+def quote_pattern(quote: str) -> re.Pattern[str] | None:
+    """A forgiving regex for a cited quote (case, whitespace, quote marks, dashes),
+    or ``None`` when nothing is left to look for."""
+    core = literal(quote).strip(_EDGE_JUNK)
+    if not core.strip():
+        return None
+    return re.compile(_words_pattern(core), re.IGNORECASE)
+
+
+def _latin(ch: str) -> bool:
+    return ch.isalnum() and ord(ch) < 0x0250
+
+
+def names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex for all party names (longest first), whole words for Latin script."""
+    parts: list[str] = []
+    for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
+        shown = literal(name)
+        body = _words_pattern(shown)
+        if _latin(shown[0]):
+            body = r"(?<!\w)" + body
+        if _latin(shown[-1]):
+            body += r"(?!\w)"
+        parts.append(body)
+    if not parts:
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Marks:
+    """Where the quotes and names are in the display text."""
+
+    quotes: list[tuple[int, int, int]] = field(default_factory=list)
+    """(start, end, quote number) of every quote occurrence, by position."""
+    names: list[tuple[int, int]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    """Quotes not found in the text."""
+
+
+def find_marks(text: str, quotes: Sequence[str], names: Iterable[str]) -> Marks:
+    """Every occurrence of each quote and name in ``text`` (the display text)."""
+    marks = Marks()
+    seen: set[str] = set()
+    for number, quote in enumerate(quotes):
+        key = " ".join(quote.split()).casefold()
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        pattern = quote_pattern(quote)
+        found = [(m.start(), m.end(), number) for m in pattern.finditer(text)] if pattern else []
+        found = [f for f in found if f[1] > f[0]]
+        if found:
+            marks.quotes.extend(found)
+        else:
+            marks.missing.append(quote)
+    marks.quotes.sort()
+    pattern = names_pattern(names)
+    if pattern is not None:
+        marks.names = [(m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()]
+    return marks
+
+
+def display_text(raw: str) -> str:
+    """What the reader shows for raw article text: newlines normalised, tabs
+    expanded, every other control character as a visible escape."""
+    text = raw.replace("\r\n", "\n").expandtabs(TAB_SIZE)
+    return literal(text, keep_newlines=True)
+
+
+# ----------------------------------------------------------------- wrapping
+
+
+def _fit(text: str, start: int, stop: int, width: int) -> int:
+    """The largest end <= stop such that ``text[start:end]`` takes <= ``width`` cells
+    (at least one character, so a wide character on a narrow view still advances)."""
+    cells = 0
+    pos = start
+    while pos < stop:
+        size = get_character_cell_size(text[pos])
+        if cells + size > width and pos > start:
+            break
+        cells += size
+        pos += 1
+    return pos
+
+
+def wrap_rows(text: str, width: int) -> tuple[array[int], array[int]]:
+    """Row starts and ends (offsets into ``text``) when wrapped at ``width`` cells,
+    breaking after spaces where possible.  Newlines end rows and are not shown."""
+    width = max(1, width)
+    starts: array[int] = array("q")
+    ends: array[int] = array("q")
+    n = len(text)
+    pos = 0
+    while True:
+        nl = text.find("\n", pos)
+        if nl < 0:
+            nl = n
+        ascii_line = text.isascii() or text[pos:nl].isascii()
+        if nl - pos <= width and ascii_line:
+            starts.append(pos)
+            ends.append(nl)
+        else:
+            s = pos
+            while True:
+                e = min(s + width, nl) if ascii_line else _fit(text, s, nl, width)
+                if e >= nl:
+                    starts.append(s)
+                    ends.append(nl)
+                    break
+                space = text.rfind(" ", s, e + 1)
+                if space > s:
+                    starts.append(s)
+                    ends.append(space)
+                    s = space + 1
+                else:
+                    starts.append(s)
+                    ends.append(e)
+                    s = e
+                if s >= nl:
+                    break
+        if nl >= n:
+            break
+        pos = nl + 1
+    return starts, ends
+
+
+# ----------------------------------------------------------------- loading
+
+
+@dataclass(slots=True)
+class Article:
+    """A prepared article: display text, marks and rows for one width."""
+
+    text: str
+    marks: Marks
+    stored: bool
+    """Whether this is the stored article (else a note about the source)."""
+    starts: array[int] = field(default_factory=lambda: array("q"))
+    ends: array[int] = field(default_factory=lambda: array("q"))
+    width: int = 0
+    problem: str | None = None
+
+
+def source_summary(source: Mapping[str, Any] | None, source_id: str) -> list[str]:
+    """Metadata lines shown above the text (and instead of it when there is none)."""
+    if source is None:
+        return [f"No source with id {source_id!r} in the store."]
+    lines = [str(source.get("title") or source_id)]
+    facts = [
+        str(source.get("publisher") or "unknown publisher"),
+        model.human_date(source.get("published"), "undated"),
+    ]
+    if source.get("kind"):
+        facts.append(model.humanise(str(source["kind"])))
+    if source.get("language"):
+        facts.append(str(source["language"]))
+    lines.append(" · ".join(facts))
+    if source.get("url"):
+        lines.append(str(source["url"]))
+    return [literal(line) for line in lines]
+
+
+def prepare_article(
+    store: Store,
+    source_id: str,
+    quotes: Sequence[str],
+    names: Sequence[str],
+    width: int,
+) -> Article:
+    """Read and prepare a source's article for display (safe to run in a thread)."""
+    source = store.get(model.SOURCES, source_id)
+    problem: str | None = None
+    if source is None:
+        problem = f"no source with id {literal(source_id)!r} in the store"
+        note = "\n".join(source_summary(None, source_id))
+        article = Article(note, Marks(missing=list(quotes)), stored=False, problem=problem)
+    elif not source.get("file"):
+        lines = [*source_summary(source, source_id), ""]
+        if source.get("note"):
+            lines += [literal(str(source["note"])), ""]
+        lines.append("There is no stored text for this source (it has no article file).")
+        if source.get("url"):
+            lines.append("Press O to open its URL outside the app.")
+        article = Article(
+            "\n".join(lines), Marks(missing=list(quotes)), stored=False, problem="no stored text"
+        )
+    else:
+        try:
+            text = display_text(store.read_article(source))
+        except StoreError as exc:
+            problem = str(exc)
+            lines = [*source_summary(source, source_id), "", literal(problem)]
+            if source.get("url"):
+                lines.append("Press O to open its URL outside the app.")
+            article = Article("\n".join(lines), Marks(missing=list(quotes)), stored=False)
+            article.problem = problem
+        else:
+            article = Article(text, find_marks(text, quotes, names), stored=True)
+    article.starts, article.ends = wrap_rows(article.text, width)
+    article.width = width
+    return article
+
+
+# ----------------------------------------------------------------- widgets
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """The article text, wrapped to the width, rendered row by row (line API)."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article--quote",
+        "article--current",
+        "article--name",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", "down", show=False),
+        Binding("k", "scroll_up", "up", show=False),
+        Binding("g", "scroll_home", "top", show=False),
+        Binding("G", "scroll_end", "bottom", show=False),
+        Binding("space", "page_down", "page down", show=False),
+        Binding("b", "page_up", "page up", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    ArticleView { height: 1fr; overflow-x: hidden; scrollbar-gutter: stable; }
+    ArticleView > .article--quote { background: $warning 30%; }
+    ArticleView > .article--current { background: $warning 70%; text-style: bold; }
+    ArticleView > .article--name { color: $text-accent; text-style: bold; }
+    """
+
+    class Resized(Message):
+        """The text width changed; the rows must be wrapped again."""
+
+        def __init__(self, width: int) -> None:
+            super().__init__()
+            self.width = width
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.article: Article | None = None
+        self.current: int | None = None
+        self._name_starts: list[int] = []
+        self._quote_starts: list[int] = []
+        self._longest = 0
+
+    @property
+    def text_width(self) -> int:
+        """Cells available for text (one column of margin on each side)."""
+        return max(1, (self.scrollable_content_region.width or self.size.width) - 2)
+
+    def show(self, article: Article, keep_offset: int | None = None) -> None:
+        """Display a prepared article; ``keep_offset`` keeps that text offset on top."""
+        self.article = article
+        self._name_starts = [a for a, _ in article.marks.names]
+        self._quote_starts = [a for a, _, _ in article.marks.quotes]
+        spans = [b - a for a, b in article.marks.names] + [
+            b - a for a, b, _ in article.marks.quotes
+        ]
+        self._longest = max(spans, default=0)
+        self.virtual_size = Size(article.width, len(article.starts))
+        if keep_offset is not None:
+            self.scroll_to(y=self.row_of(keep_offset), animate=False, immediate=True)
+        self.refresh()
+
+    def row_of(self, offset: int) -> int:
+        """The row that shows text offset ``offset``."""
+        if self.article is None or not self.article.starts:
+            return 0
+        return max(0, bisect_right(self.article.starts, offset) - 1)
+
+    def top_offset(self) -> int:
+        """Text offset of the first visible row."""
+        if self.article is None or not self.article.starts:
+            return 0
+        row = min(int(self.scroll_y), len(self.article.starts) - 1)
+        return self.article.starts[row]
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.article is not None and self.text_width != self.article.width:
+            self.post_message(self.Resized(self.text_width))
+
+    def _spans(self, starts: list[int], a: int, b: int) -> range:
+        lo = bisect_left(starts, a - self._longest)
+        hi = bisect_left(starts, b)
+        return range(lo, hi)
+
+    def render_line(self, y: int) -> Strip:
+        row = int(self.scroll_y) + y
+        width = self.scrollable_content_region.width or self.size.width
+        base = self.rich_style
+        article = self.article
+        if article is None or not 0 <= row < len(article.starts):
+            return Strip.blank(width, base)
+        a, b = article.starts[row], article.ends[row]
+        line = Text(article.text[a:b], style=base, no_wrap=True, end="")
+        name_style = self.get_component_rich_style("article--name", partial=True)
+        quote_style = self.get_component_rich_style("article--quote", partial=True)
+        current_style = self.get_component_rich_style("article--current", partial=True)
+        for i in self._spans(self._name_starts, a, b):
+            s, e = article.marks.names[i]
+            if e > a:
+                line.stylize(name_style, max(s, a) - a, min(e, b) - a)
+        for i in self._spans(self._quote_starts, a, b):
+            s, e, _ = article.marks.quotes[i]
+            if e > a:
+                style = current_style if i == self.current else quote_style
+                line.stylize(style, max(s, a) - a, min(e, b) - a)
+        strip = Strip(list(line.render(self.app.console)), line.cell_len)
+        return (Strip.blank(1, base) + strip).crop_extend(0, width, base)
+
+
+class ReaderScreen(Screen[None]):
+    """A source's stored article with quotes and names highlighted."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "close"),
+        Binding("n", "next_quote", "next quote"),
+        Binding("N", "previous_quote", "previous quote", key_display="N"),
+        Binding("O", "open_outside", "open outside", key_display="O"),
+    ]
+
+    DEFAULT_CSS = """
+    ReaderScreen { layout: vertical; }
+    ReaderScreen #reader-head { height: auto; max-height: 4; padding: 0 1;
+        background: $panel; }
+    ReaderScreen #reader-status { height: 1; padding: 0 1; color: $text-muted; }
+    ReaderScreen #reader-status.warn { color: $text-warning; }
+    """
+
+    class Loaded(Message):
+        """The article was read, matched and wrapped (posted from the worker)."""
+
+        def __init__(self, article: Article, keep_offset: int | None) -> None:
+            super().__init__()
+            self.article = article
+            self.keep_offset = keep_offset
+
+    def __init__(
+        self,
+        store: Store,
+        source_id: str,
+        quotes: Sequence[str] = (),
+        names: Sequence[str] = (),
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.source_id = source_id
+        self.quotes = [q for q in quotes if isinstance(q, str) and q.strip()]
+        self.names = [n for n in names if isinstance(n, str) and n.strip()]
+        self.source = store.get(model.SOURCES, source_id)
+        self.loaded = False
+        """Whether the article is on screen (tests wait for it)."""
+
+    def compose(self) -> ComposeResult:
+        head = Text(no_wrap=True, overflow="ellipsis", end="")
+        lines = source_summary(self.source, self.source_id)
+        head.append(lines[0], "bold")
+        for line in lines[1:]:
+            head.append("\n" + line)
+        yield Static(head, id="reader-head", markup=False)
+        yield ArticleView(id="reader-text")
+        yield Static("loading…", id="reader-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        view = self.query_one(ArticleView)
+        view.focus()
+        self.call_after_refresh(lambda: self._load(view.text_width, None, None))
+
+    @work(thread=True, exclusive=True, group="reader", exit_on_error=False)
+    def _load(self, width: int, keep_offset: int | None, base: Article | None) -> None:
+        """Read and prepare the article (``base`` is None), or re-wrap ``base``."""
+        worker = get_current_worker()
+        if base is None:
+            article = prepare_article(self.store, self.source_id, self.quotes, self.names, width)
+        else:
+            article = Article(base.text, base.marks, base.stored, problem=base.problem)
+            article.starts, article.ends = wrap_rows(article.text, width)
+            article.width = width
+        if not worker.is_cancelled:
+            self.post_message(self.Loaded(article, keep_offset))
+
+    def on_reader_screen_loaded(self, message: Loaded) -> None:
+        view = self.query_one(ArticleView)
+        first = view.article is None
+        view.show(message.article, message.keep_offset)
+        if first:
+            if message.article.marks.quotes:
+                self._goto(0)
+            else:
+                self._update_status()
+        else:
+            self._update_status()
+        self.loaded = True
+
+    @on(ArticleView.Resized)
+    def _resized(self, event: ArticleView.Resized) -> None:
+        view = self.query_one(ArticleView)
+        self._load(event.width, view.top_offset(), view.article)
+
+    def _goto(self, index: int) -> None:
+        view = self.query_one(ArticleView)
+        article = view.article
+        if article is None or not article.marks.quotes:
+            self._update_status()
+            self.app.bell()
+            return
+        index %= len(article.marks.quotes)
+        view.current = index
+        start = article.marks.quotes[index][0]
+        view.scroll_to(y=max(0, view.row_of(start) - 2), animate=False, immediate=True)
+        view.refresh()
+        self._update_status()
+
+    def action_next_quote(self) -> None:
+        """Jump to the next cited quote (wrapping around)."""
+        view = self.query_one(ArticleView)
+        self._goto(0 if view.current is None else view.current + 1)
+
+    def action_previous_quote(self) -> None:
+        """Jump to the previous cited quote (wrapping around)."""
+        view = self.query_one(ArticleView)
+        self._goto(-1 if view.current is None else view.current - 1)
+
+    def action_close(self) -> None:
+        """Back to the browser."""
+        self.workers.cancel_group(self, "reader")
+        self.dismiss(None)
+
+    def action_open_outside(self) -> None:
+        """Open the source's URL or file outside the app (``O``)."""
+        from casefiles.tui.opener import open_external
+
+        if self.source is None:
+            self.notify("no such source", severity="warning")
+            return
+        message = open_external(self.app, self.source)
+        if message:
+            self.notify(Text(message).plain, severity="warning", markup=False)
+
+    def status_text(self) -> tuple[str, bool]:
+        """The status line: quote position, missing quotes, problems."""
+        view = self.query_one(ArticleView)
+        article = view.article
+        if article is None:
+            return "loading…", False
+        parts: list[str] = []
+        warn = False
+        if not article.stored:
+            parts.append(literal(article.problem or "no stored text"))
+            warn = True
+        elif article.marks.quotes:
+            current = (view.current or 0) + 1
+            parts.append(f"quote {current}/{len(article.marks.quotes)} (n/N)")
+        elif not self.quotes:
+            parts.append("no quotes cited from this source")
+        for quote in article.marks.missing if article.stored else ():
+            shown = literal(" ".join(quote.split()))
+            if len(shown) > 40:
+                shown = shown[:39] + "…"
+            parts.append(f"quote not found in the article: “{shown}”")
+            warn = True
+        if article.stored:
+            parts.append(f"{len(article.marks.names)} name mentions")
+        return " · ".join(parts), warn
+
+    def _update_status(self) -> None:
+        text, warn = self.status_text()
+        status = self.query_one("#reader-status", Static)
+        status.update(Text(text, no_wrap=True, overflow="ellipsis"))
+        status.set_class(warn, "warn")
+
+
+__all__ = [
+    "Article",
+    "ArticleView",
+    "Marks",
+    "ReaderScreen",
+    "display_text",
+    "find_marks",
+    "names_pattern",
+    "prepare_article",
+    "quote_pattern",
+    "wrap_rows",
+]
