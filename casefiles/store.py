@@ -18,6 +18,7 @@ import os
 import shutil
 import stat
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -226,8 +227,13 @@ class AtomicJSONStorage(Storage):
             payload = dumps(data)
             self.fingerprint = write_atomic(self.path, payload)
             self.data = data
-            # Writes go through edit validation, so what we wrote is valid.
-            validcache.remember_valid(validcache.digest(payload))
+            # Writes go through edit validation, so what we wrote is valid; hashing
+            # hundreds of MB releases the GIL, so it does not hold up the caller.
+            threading.Thread(
+                target=lambda: validcache.remember_valid(validcache.digest(payload)),
+                name="casefiles-remember-valid",
+                daemon=True,
+            ).start()
 
     def close(self) -> None:
         """Nothing stays open between writes."""
