@@ -35,7 +35,8 @@ elif mode in ("ours-cold", "ours-cached"):
         os.environ["CASEFILES_NO_CACHE"] = "1"
     t = time.perf_counter(); store = Store.load(path); out["load"] = time.perf_counter() - t
     out["rss_load"] = rss()
-    t = time.perf_counter(); store.get("cases", "case-000007"); out["query"] = time.perf_counter() - t
+    t = time.perf_counter(); store.get("cases", "case-000007")
+    out["query"] = time.perf_counter() - t
     case = dict(store.get("cases", "case-000007")); case["title"] = "Edited title"
     t = time.perf_counter(); store.put("cases", case); out["commit"] = time.perf_counter() - t
 elif mode == "stock":
@@ -54,7 +55,10 @@ def child(mode: str, path: Path, env_cache: Path) -> dict[str, float]:
     env = {**__import__("os").environ, "CASEFILES_CACHE_DIR": str(env_cache)}
     result = subprocess.run(
         [sys.executable, "-c", CHILD, mode, str(path)],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     if result.returncode != 0:
         raise SystemExit(f"{mode} on {path} failed:\n{result.stderr}")
@@ -106,14 +110,26 @@ def main() -> None:
                     f"{stock['query'] / max(r['query'], 1e-9):,.0f}x",
                 )
             )
-    head = ("cases", "file MiB", "store", "load ms", "query ms", "commit ms", "peak MiB",
-            "mem/file", "commit vs stock", "query vs stock")
+    head = (
+        "cases",
+        "file MiB",
+        "store",
+        "load ms",
+        "query ms",
+        "commit ms",
+        "peak MiB",
+        "mem/file",
+        "commit vs stock",
+        "query vs stock",
+    )
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
     print("  ".join(h.rjust(w) for h, w in zip(head, widths, strict=True)))
     for row in rows:
         print("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)))
-    print(f"\nstores in {work}; ours-cold validates in full, ours-cached trusts bytes it validated "
-          "before; stock = tinydb.JSONStorage (re-reads the file per query)")
+    print(
+        f"\nstores in {work}; ours-cold validates in full, ours-cached trusts bytes it validated "
+        "before; stock = tinydb.JSONStorage (re-reads the file per query)"
+    )
 
 
 if __name__ == "__main__":
