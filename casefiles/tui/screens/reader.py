@@ -457,13 +457,15 @@ class ReaderScreen(Screen[None]):
         view = self.query_one(ArticleView)
         first = view.article is None
         view.show(message.article, message.keep_offset)
-        if first:
-            if message.article.marks.quotes:
-                self._goto(0)
-            else:
-                self._update_status()
+        self._update_status()
+        if first and message.article.marks.quotes:
+            # after the new virtual size has been laid out, so the scroll is not clamped
+            self.call_after_refresh(self._open_at_first_quote)
         else:
-            self._update_status()
+            self.loaded = True
+
+    def _open_at_first_quote(self) -> None:
+        self._goto(0)
         self.loaded = True
 
     @on(ArticleView.Resized)
