@@ -1,0 +1,337 @@
+"""The browser app: screens, app-wide keys, navigation history, search index.
+
+``run_app(store)`` is what ``casefiles`` with no sub-command runs.  The app
+owns the navigation other screens call: ``open_case``, ``open_party``,
+``open_hit`` and ``go_back`` (a browser-like history of where the user was).
+The search index is built in a thread after the first paint, so the browser
+opens at once even on a 100 000-case store.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from casefiles import model
+from casefiles.store import Store
+from casefiles.textsafe import literal
+from casefiles.tui import facts
+from casefiles.tui.config import KEYS, Config, load_config
+from casefiles.tui.facts import Row
+from casefiles.tui.screens.help import HelpScreen
+from casefiles.tui.screens.main import MainScreen
+from casefiles.tui.screens.party import PartyScreen
+from casefiles.tui.selection import Selection
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+_ACTIONS: Final = {
+    "casefiles.back": "history_back",
+    "casefiles.search": "search",
+    "casefiles.read": "read",
+    "casefiles.open": "open_outside",
+    "casefiles.copy": "copy",
+    "casefiles.help": "help",
+    "casefiles.palette": "command_palette",
+    "casefiles.quit": "quit",
+}
+HISTORY_LIMIT: Final = 200
+
+
+def _optional(module: str, name: str) -> Any:
+    """An attribute of a module another part of the project provides, or ``None``
+    while that module does not exist yet."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def _commands() -> set[Any]:
+    provider = _optional("casefiles.tui.commands", "CaseFilesCommands")
+    return {provider} if provider is not None else set()
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in the browser: a case (with narrowed level and focused pane) or a party."""
+
+    kind: str
+    id: str
+    level: str | None = None
+    focus: str | None = None
+    cursor: int = 0
+
+
+class CaseFilesApp(App[int]):
+    """The case-file browser."""
+
+    CSS_PATH = "casefiles.tcss"
+    TITLE = "casefiles"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            spec.keys,
+            _ACTIONS[spec.id],
+            spec.label,
+            show=spec.show,
+            id=spec.id,
+            priority=spec.id == "casefiles.palette",
+        )
+        for spec in KEYS
+        if spec.id in _ACTIONS
+    ]
+    COMMANDS: ClassVar[set[type[Provider] | Any]] = App.COMMANDS | _commands()
+
+    def __init__(self, store: Store, config: Config | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.config = config if config is not None else load_config()
+        self.search_index: Any = None
+        """The ``casefiles.search.SearchIndex``, once built (``None`` until then)."""
+        self.index_error: str | None = None
+        self.history: list[Location] = []
+
+    # -- start
+
+    def on_mount(self) -> None:
+        """Apply the config, show the main screen, build the index after first paint."""
+        if self.config.keys:
+            self.set_keymap(dict(self.config.keys))
+        if self.config.theme:
+            if self.config.theme in self.available_themes:
+                self.theme = self.config.theme
+            else:
+                self.config.problems.append(
+                    f"{self.config.path}: unknown theme {literal(self.config.theme)!r}; "
+                    f"available: {', '.join(sorted(self.available_themes))}"
+                )
+        self.push_screen(MainScreen(self.store))
+        for problem in self.config.problems:
+            self.notify(problem, title="config file", severity="warning", timeout=12, markup=False)
+        self.call_after_refresh(self.build_index)
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def build_index(self) -> None:
+        """Build the search index off the UI thread."""
+        build = _optional("casefiles.search", "SearchIndex")
+        if build is None:
+            self.index_error = "search is not available yet"
+            return
+        index = build.build(self.store)
+        self.call_from_thread(setattr, self, "search_index", index)
+
+    # -- where we are
+
+    @property
+    def main(self) -> MainScreen:
+        """The main screen (always at the bottom of the stack)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        raise LookupError("main screen not mounted")
+
+    def location(self) -> Location | None:
+        """Where the user is now."""
+        screen = self.screen
+        if isinstance(screen, PartyScreen):
+            return Location("party", screen.party_id, cursor=screen.cases.cursor)
+        if isinstance(screen, MainScreen) and screen.case_id is not None:
+            focus = screen.focused_pane().id
+            return Location("case", screen.case_id, screen.level, focus)
+        return None
+
+    def remember(self) -> None:
+        """Put the current place on the history (before navigating away)."""
+        here = self.location()
+        if here is not None and (not self.history or self.history[-1] != here):
+            self.history.append(here)
+            del self.history[:-HISTORY_LIMIT]
+
+    def _to_main(self) -> MainScreen:
+        main = self.main
+        while self.screen is not main:
+            self.pop_screen()
+        return main
+
+    def _go(self, where: Location) -> None:
+        if where.kind == "party":
+            screen = self.screen
+            if isinstance(screen, PartyScreen):
+                screen.show_party(where.id, where.cursor)
+            else:
+                self.push_screen(PartyScreen(self.store, where.id))
+        else:
+            self._to_main().select_case(where.id, where.level, where.focus)
+
+    # -- navigation (called by the search, reader and palette too)
+
+    def open_case(self, case_id: str, source_id: str | None = None) -> None:
+        """Show a case in the main screen (with ``source_id`` selected when given)."""
+        if self.store.get(model.CASES, case_id) is None:
+            self.notify(f"No case {literal(case_id)!r} in this store.", markup=False)
+            return
+        self.remember()
+        self._go(Location("case", case_id))
+        if source_id is not None:
+            main = self.main
+            sources = main.pane("sources")
+            for i, row in enumerate(sources.rows()):
+                if row.id == source_id:
+                    sources.move_to(i, announce=False)
+                    break
+            sources.focus()
+
+    def open_party(self, party_id: str) -> None:
+        """Show a party: its aliases, affiliations and cases."""
+        if self.store.get(model.PARTIES, party_id) is None:
+            self.notify(f"No party {literal(party_id)!r} in this store.", markup=False)
+            return
+        self.remember()
+        self._go(Location("party", party_id))
+
+    def open_hit(self, hit: Any) -> None:
+        """Go where a search hit points: a case, a party, a court's first case, or
+        a case that cites a source (with that source selected)."""
+        kind = getattr(hit, "kind", None)
+        hit_id = str(getattr(hit, "id", ""))
+        case_id = getattr(hit, "case_id", None)
+        if kind == "case":
+            self.open_case(hit_id)
+        elif kind == "party":
+            self.open_party(hit_id)
+        elif kind == "court":
+            target = case_id or self._first_case_at(hit_id)
+            if target is None:
+                self.notify("No case was heard at that court.")
+            else:
+                self.open_case(target)
+        elif kind in ("source", "article"):
+            target = case_id or self._first_case_citing(hit_id)
+            if target is None:
+                self.notify("No case cites that source.")
+            else:
+                self.open_case(target, source_id=hit_id)
+        else:
+            self.notify(f"Cannot open a {literal(str(kind))!r} hit.", markup=False)
+
+    def _first_case_at(self, court_id: str) -> str | None:
+        for proc in self.store.table(model.PROCEEDINGS).values():
+            if proc.get("court") == court_id:
+                return str(proc["case"])
+        return None
+
+    def _first_case_citing(self, source_id: str) -> str | None:
+        for case_id in self.store.table(model.CASES):
+            if any(s["id"] == source_id for s in self.store.sources_of(case_id)):
+                return case_id
+        return None
+
+    def go_back(self) -> None:
+        """Back to the previous place in the history."""
+        if not self.history:
+            self.notify("Nothing to go back to.", timeout=2)
+            return
+        self._go(self.history.pop())
+
+    # -- what is selected
+
+    def _focus_row(self) -> tuple[Row | None, str | None]:
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            return screen.current_row(), screen.case_id
+        if isinstance(screen, PartyScreen):
+            row = screen.current_row()
+            return row, row.case_id if row else None
+        return None, None
+
+    def selection(self) -> Selection | None:
+        """What ``y``/``o``/``O`` act on on the current screen."""
+        screen = self.screen
+        if isinstance(screen, MainScreen | PartyScreen):
+            return screen.selection()
+        return None
+
+    def source_to_read(self) -> tuple[str | None, str | None]:
+        """The source id for ``o``/``O`` and the case it was chosen in."""
+        row, case_id = self._focus_row()
+        return facts.first_source(row, self.store, case_id), case_id
+
+    # -- actions
+
+    def action_history_back(self) -> None:
+        """Back through the history."""
+        self.go_back()
+
+    def action_search(self) -> None:
+        """Search everything; the chosen hit opens."""
+        screen_cls = _optional("casefiles.tui.screens.search", "SearchScreen")
+        if screen_cls is None:
+            self.notify("Search is not available yet.")
+            return
+
+        def chosen(hit: Any) -> None:
+            if hit is not None:
+                self.open_hit(hit)
+
+        self.push_screen(screen_cls(self.search_index), chosen)
+
+    def action_read(self) -> None:
+        """Read the selected source's article inside the app."""
+        source_id, case_id = self.source_to_read()
+        if source_id is None:
+            self.notify("No source to read here.")
+            return
+        screen_cls = _optional("casefiles.tui.screens.reader", "ReaderScreen")
+        if screen_cls is None:
+            self.notify("The article reader is not available yet.")
+            return
+        quotes = facts.quotes_for(self.store, case_id, source_id)
+        names = facts.names_of_case(self.store, case_id)
+        self.push_screen(screen_cls(self.store, source_id, quotes, names))
+
+    def action_open_outside(self) -> None:
+        """Open the selected source in a browser or pager."""
+        source_id, _ = self.source_to_read()
+        source = self.store.get(model.SOURCES, source_id) if source_id else None
+        if source is None:
+            self.notify("No source to open here.")
+            return
+        opener = _optional("casefiles.tui.opener", "open_external")
+        if opener is None:
+            self.notify("Opening outside is not available yet.")
+            return
+        error = opener(self, source)
+        if error:
+            self.notify(literal(str(error)), severity="error", markup=False)
+
+    def action_copy(self) -> None:
+        """Copy a one-line citation of the selection (OSC 52 clipboard)."""
+        selection = self.selection()
+        if selection is None:
+            self.notify("Nothing selected to copy.")
+            return
+        citation = _optional("casefiles.tui.clipboard", "citation")
+        text = citation(self.store, selection) if citation else f"{selection.kind} {selection.id}"
+        self.copy_to_clipboard(text)
+        self.notify(literal(text), title="copied", timeout=4, markup=False)
+
+    def action_help(self) -> None:
+        """Keys and config."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.config))
+
+
+def run_app(store: Store) -> int:
+    """Run the browser on a loaded store; the exit code for the shell."""
+    app = CaseFilesApp(store)
+    result = app.run()
+    return int(result or 0) if app.return_code in (None, 0) else int(app.return_code or 1)
+
+
+__all__ = ["CaseFilesApp", "Location", "run_app"]

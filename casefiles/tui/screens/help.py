@@ -1,0 +1,92 @@
+"""The help screen: every key binding with the key it has now (after the config
+file's ``[keys]``), its id for remapping, and where the config file lives."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+
+from casefiles.tui.config import KEYS, Config
+from casefiles.tui.text import Line, pad
+from casefiles.tui.widgets import InfoPane
+
+SCOPES = {"list": "in a list", "main": "main screen", "app": "everywhere"}
+
+
+def key_display(keys: str) -> str:
+    """``slash`` -> ``/`` and friends, for people."""
+    names = {
+        "slash": "/",
+        "question_mark": "?",
+        "escape": "esc",
+        "pagedown": "PgDn",
+        "pageup": "PgUp",
+    }
+    return " ".join(names.get(k, k) for k in keys.split(","))
+
+
+def help_lines(config: Config) -> list[Line]:
+    """The help text: one line per binding, then the config file."""
+    lines: list[Line] = [[("Keys", "heading")]]
+    for spec in KEYS:
+        keys = config.key_for(spec.id)
+        lines.append(
+            [
+                (pad(key_display(keys), 20) + " ", "accent"),
+                (pad(spec.description, 30) + " ", ""),
+                (pad(SCOPES.get(spec.scope, spec.scope), 12) + " ", "dim"),
+                (spec.id, "dim"),
+            ]
+        )
+    lines += [
+        [("", "")],
+        [("Panes", "heading")],
+        [("1 cases · 2 parties, charges, events · 3 court levels · 4 sentences · 5 sources", "")],
+        [("enter on a party opens it; on a court level narrows the sentences to it", "")],
+        [("⚠ marks facts that sources disagree on; the Cites pane shows every version", "")],
+        [("", "")],
+        [("Config file", "heading")],
+        [(str(config.path) if config.path else "(none)", "accent")],
+        [('[keys] maps a binding id to keys, e.g. "casefiles.down" = "j,down,ctrl+n"', "dim")],
+    ]
+    if config.problems:
+        lines.append([("", "")])
+        lines.append([("Problems in the config file", "warn")])
+        lines.extend([(p, "")] for p in config.problems)
+    return lines
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys and config, over the current screen; ``esc``, ``q`` or ``?`` closes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "close", "close", id="casefiles.help_close"),
+        Binding("j,down", "scroll(1)", show=False),
+        Binding("k,up", "scroll(-1)", show=False),
+    ]
+
+    def __init__(self, config: Config) -> None:
+        super().__init__(id="help")
+        self.config = config
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box"):
+            yield InfoPane(id="help-text", classes="pane info")
+
+    def on_mount(self) -> None:
+        """Fill in the keys."""
+        pane = self.query_one(InfoPane)
+        pane.border_title = "Help — esc closes"
+        pane.show(help_lines(self.config))
+
+    def action_scroll(self, delta: int) -> None:
+        """Scroll the help text."""
+        self.query_one(InfoPane).scroll_relative(y=delta, animate=False)
+
+    def action_close(self) -> None:
+        """Back to where help was opened."""
+        self.dismiss(None)

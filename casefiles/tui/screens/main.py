@@ -1,0 +1,295 @@
+"""The main screen: the cases list and the linked panes of the selected case.
+
+```
+┌ 1 Cases ──────┬ Case ──────────────────────────────────┐
+│▶ ADHOC staff  │ title · status · country · tags · summary│
+│  Kem Sokha    ├ 2 Parties ────────┬ 3 Court levels ─────┤
+│               ├ 4 Sentences ──────┴─────────────────────┤
+│               ├ 5 Sources ──────────────────────────────┤
+│               ├ Cites ──────────────────────────────────┤
+└───────────────┴─────────────────────────────────────────┘
+```
+
+Moving the cursor in the cases list redraws every other pane for that case;
+moving it in a fact pane shows that fact's cites (and marks the sources it
+cites).  Per move the work is the size of the selected case; the cases list
+draws only its visible lines.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, Final
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from casefiles import model
+from casefiles.model import humanise
+from casefiles.store import Store
+from casefiles.tui import facts
+from casefiles.tui.config import KEYS
+from casefiles.tui.facts import Row
+from casefiles.tui.selection import Selection
+from casefiles.tui.text import Line
+from casefiles.tui.widgets import InfoPane, LineList
+
+if TYPE_CHECKING:
+    from casefiles.tui.app import CaseFilesApp
+
+#: Pane ids in ``tab`` order; ``1``–``5`` jump to them.
+PANES: Final = ("cases", "parties", "ladder", "sentences", "sources")
+TITLES: Final = {
+    "cases": "1 Cases",
+    "parties": "2 Parties · charges · events",
+    "ladder": "3 Court levels",
+    "sentences": "4 Sentences",
+    "sources": "5 Sources",
+}
+
+_ACTIONS: Final = {
+    "casefiles.next_pane": "next_pane",
+    "casefiles.prev_pane": "prev_pane",
+    **{f"casefiles.pane_{n}": f"pane({n})" for n in range(1, 6)},
+}
+
+
+class CaseRows:
+    """The cases list as a ``RowSource``: row *i* is built when it is drawn."""
+
+    def __init__(self, store: Store, case_ids: list[str]) -> None:
+        self.store = store
+        self.case_ids = case_ids
+
+    def __len__(self) -> int:
+        return len(self.case_ids)
+
+    def row(self, index: int) -> Row:
+        """The case at ``index``: title and status."""
+        case_id = self.case_ids[index]
+        case = self.store.get(model.CASES, case_id) or {}
+        return Row(
+            facts.case_line(case),
+            "case",
+            case_id,
+            case_id,
+            cites=tuple(case.get("cites", ())),
+        )
+
+
+def empty_help(store: Store) -> list[Line]:
+    """What the header says when the store holds no case."""
+    return [
+        [("This store has no cases yet.", "strong")],
+        [("file: ", "dim"), (str(store.path), "")],
+        [("Add cases to that file (see README), or try a generated one:", "")],
+        [("  casefiles generate --cases 100 --out /tmp/demo.json", "accent")],
+        [("  casefiles --store /tmp/demo.json", "accent")],
+        [("Press ? for keys, q to quit.", "dim")],
+    ]
+
+
+class MainScreen(Screen[None]):
+    """Cases on the left; header, parties, court levels, sentences, sources and
+    cites of the selected case on the right."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(spec.keys, _ACTIONS[spec.id], spec.label, show=spec.show, id=spec.id)
+        for spec in KEYS
+        if spec.id in _ACTIONS
+    ]
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(id="main")
+        self.store = store
+        self.case_ids: list[str] = list(store.table(model.CASES))
+        self._index: dict[str, int] | None = None
+        self.case_id: str | None = None
+        self.level: str | None = None
+        """The court level the sentences are narrowed to (``None``: all)."""
+
+    @property
+    def cf_app(self) -> CaseFilesApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    # -- layout
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="body"):
+            yield LineList(
+                CaseRows(self.store, self.case_ids),
+                empty="No cases in this store",
+                id="cases",
+                classes="pane",
+            )
+            with Vertical(id="right"):
+                yield InfoPane(id="case-header", classes="pane info")
+                with Horizontal(id="middle"):
+                    yield LineList(empty="no parties recorded", id="parties", classes="pane")
+                    yield LineList(empty="no proceedings recorded", id="ladder", classes="pane")
+                yield LineList(empty="no sentences recorded", id="sentences", classes="pane")
+                yield LineList(empty="no sources cited", id="sources", classes="pane")
+                yield InfoPane(id="cites", classes="pane info")
+        yield Footer()
+
+    def pane(self, name: str) -> LineList:
+        """One of the five list panes by id."""
+        return self.query_one(f"#{name}", LineList)
+
+    def on_mount(self) -> None:
+        """Titles, the first case, focus on the cases list."""
+        for name in PANES:
+            self.pane(name).border_title = TITLES[name]
+        self.pane("cases").border_title = f"1 Cases ({len(self.case_ids):,})"
+        self.query_one("#case-header", InfoPane).border_title = "Case"
+        self.query_one("#cites", InfoPane).border_title = "Cites"
+        self.pane("cases").focus()
+        if self.case_ids:
+            self.show_case(self.case_ids[0])
+        else:
+            self.query_one("#case-header", InfoPane).show(empty_help(self.store))
+            self.query_one("#cites", InfoPane).show([[("Nothing to cite.", "dim")]])
+
+    # -- showing a case
+
+    def index_of(self, case_id: str) -> int | None:
+        """Position of a case in the list (index built on first use)."""
+        if self._index is None:
+            self._index = {cid: i for i, cid in enumerate(self.case_ids)}
+        return self._index.get(case_id)
+
+    def select_case(self, case_id: str, level: str | None = None, focus: str | None = None) -> None:
+        """Put the cases cursor on ``case_id`` and show it (used by navigation)."""
+        index = self.index_of(case_id)
+        cases = self.pane("cases")
+        if index is not None:
+            cases.move_to(index, announce=False)
+        self.show_case(case_id, level)
+        if focus in PANES:
+            self.pane(focus).focus()
+
+    def show_case(self, case_id: str, level: str | None = None) -> None:
+        """Fill every pane for one case; sentences narrowed to ``level`` if given."""
+        self.case_id = case_id
+        self.level = level
+        store = self.store
+        self.query_one("#case-header", InfoPane).show(facts.case_header(store, case_id))
+        self.pane("parties").set_rows(facts.party_rows(store, case_id), announce=False)
+        ladder = facts.ladder_rows(store, case_id)
+        at = next((i for i, r in enumerate(ladder) if level and r.level == level), 0)
+        self.pane("ladder").set_rows(ladder, at, announce=False)
+        self._show_sentences()
+        self.pane("sources").set_rows(facts.source_rows(store, case_id), announce=False)
+        self.update_cites()
+
+    def _show_sentences(self) -> None:
+        assert self.case_id is not None
+        rows = facts.sentence_rows(self.store, self.case_id, self.level)
+        pane = self.pane("sentences")
+        pane.set_rows(rows, announce=False)
+        if self.level:
+            pane.border_title = f"4 Sentences · {humanise(self.level)} only"
+            pane.empty = f"no sentences at {humanise(self.level)} level"
+        else:
+            pane.border_title = TITLES["sentences"]
+            pane.empty = "no sentences recorded"
+
+    def narrow(self, level: str | None) -> None:
+        """Show only the sentences of one court level (``None``: all levels)."""
+        self.level = level
+        if self.case_id is not None:
+            self._show_sentences()
+            self.update_cites()
+
+    # -- the selected row and its cites
+
+    def focused_pane(self) -> LineList:
+        """The list pane that has focus (the cases list when none has)."""
+        focused = self.focused
+        if isinstance(focused, LineList) and focused.id in PANES:
+            return focused
+        return self.pane("cases")
+
+    def current_row(self) -> Row | None:
+        """The row under the cursor of the focused pane."""
+        return self.focused_pane().current
+
+    def selection(self) -> Selection | None:
+        """What ``y``, ``o`` and ``O`` act on."""
+        row = self.current_row()
+        return row.selection() if row is not None else None
+
+    def update_cites(self) -> None:
+        """Show the cites of the focused pane's row; mark the sources it cites."""
+        if self.case_id is None:
+            return
+        pane = self.focused_pane()
+        row = pane.current
+        siblings = pane.rows() if pane.id != "cases" else []
+        self.query_one("#cites", InfoPane).show(facts.cite_lines(self.store, row, siblings))
+        if pane.id != "sources":
+            cited = [str(c.get("source")) for c in (row.cites if row else ())]
+            sources = self.pane("sources")
+            sources.set_rows(
+                facts.source_rows(self.store, self.case_id, cited),
+                sources.cursor,
+                announce=False,
+            )
+
+    # -- events
+
+    def on_line_list_highlighted(self, message: LineList.Highlighted) -> None:
+        """Cursor moved: a new case redraws everything; a fact shows its cites."""
+        message.stop()
+        if message.lines.id == "cases":
+            if message.row is not None and message.row.id != self.case_id:
+                self.show_case(message.row.id)
+            else:
+                self.update_cites()
+        elif message.lines is self.focused_pane():
+            self.update_cites()
+
+    def on_descendant_focus(self) -> None:
+        """Another pane has focus: its row's cites."""
+        self.update_cites()
+
+    def on_line_list_chosen(self, message: LineList.Chosen) -> None:
+        """``enter``: drill into the row."""
+        message.stop()
+        row = message.row
+        pane = message.lines.id
+        app = self.cf_app
+        if pane == "cases":
+            self.pane("parties").focus()
+        elif pane in ("parties", "sentences"):
+            if row.party:
+                app.open_party(row.party)
+            else:
+                app.notify("This fact names no party.", timeout=3)
+        elif pane == "ladder":
+            app.remember()
+            self.narrow(None if self.level == row.level else row.level)
+        elif pane == "sources":
+            app.action_read()
+
+    # -- actions
+
+    def action_pane(self, number: int) -> None:
+        """Focus pane ``number`` (1–5)."""
+        self.pane(PANES[number - 1]).focus()
+
+    def _step(self, delta: int) -> None:
+        current = self.focused_pane().id or "cases"
+        i = PANES.index(current) if current in PANES else 0
+        self.pane(PANES[(i + delta) % len(PANES)]).focus()
+
+    def action_next_pane(self) -> None:
+        """Focus the next pane."""
+        self._step(1)
+
+    def action_prev_pane(self) -> None:
+        """Focus the previous pane."""
+        self._step(-1)
