@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final
 
 from rich.cells import get_character_cell_size
+from rich.style import Style
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -296,8 +297,10 @@ class ArticleView(ScrollView, can_focus=True):
 
     DEFAULT_CSS = """
     ArticleView { height: 1fr; overflow-x: hidden; scrollbar-gutter: stable; }
-    ArticleView > .article--quote { background: $warning 30%; }
-    ArticleView > .article--current { background: $warning 70%; text-style: bold; }
+    ArticleView > .article--quote { background: $warning-muted; color: $foreground;
+        text-style: underline; }
+    ArticleView > .article--current { background: $warning; color: $background;
+        text-style: bold; }
     ArticleView > .article--name { color: $text-accent; text-style: bold; }
     """
 
@@ -360,7 +363,7 @@ class ArticleView(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         row = int(self.scroll_y) + y
         width = self.scrollable_content_region.width or self.size.width
-        base = self.rich_style
+        base = Style()
         article = self.article
         if article is None or not 0 <= row < len(article.starts):
             return Strip.blank(width, base)
