@@ -18,12 +18,13 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from casefiles import model
+from casefiles.dossier import case_dossier, render_dossier
 from casefiles.store import Store
 from casefiles.textsafe import literal
 from casefiles.tui import facts
 from casefiles.tui.config import KEYS, Config, load_config
 from casefiles.tui.facts import Row
-from casefiles.tui.screens.help import HelpScreen
+from casefiles.tui.screens.help import HelpScreen, TextScreen, dossier_lines
 from casefiles.tui.screens.main import MainScreen
 from casefiles.tui.screens.party import PartyScreen
 from casefiles.tui.selection import Selection
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
 _ACTIONS: Final = {
+    "casefiles.dossier": "dossier",
     "casefiles.back": "history_back",
     "casefiles.search": "search",
     "casefiles.read": "read",
@@ -142,8 +144,8 @@ class CaseFilesApp(App[int]):
         if isinstance(screen, PartyScreen):
             return Location("party", screen.party_id, cursor=screen.cases.cursor)
         if isinstance(screen, MainScreen) and screen.case_id is not None:
-            focus = screen.focused_pane().id
-            return Location("case", screen.case_id, screen.level, focus)
+            pane = screen.focused_pane()
+            return Location("case", screen.case_id, screen.level, pane.id, pane.cursor)
         return None
 
     def remember(self) -> None:
@@ -167,7 +169,7 @@ class CaseFilesApp(App[int]):
             else:
                 self.push_screen(PartyScreen(self.store, where.id))
         else:
-            self._to_main().select_case(where.id, where.level, where.focus)
+            self._to_main().select_case(where.id, where.level, where.focus, where.cursor)
 
     # -- navigation (called by the search, reader and palette too)
 
@@ -321,9 +323,18 @@ class CaseFilesApp(App[int]):
         self.copy_to_clipboard(text)
         self.notify(literal(text), title="copied", timeout=4, markup=False)
 
+    def action_dossier(self) -> None:
+        """Everything about the selected case in one scrollable text."""
+        _, case_id = self._focus_row()
+        if case_id is None or self.store.get(model.CASES, case_id) is None:
+            self.notify("No case selected.")
+            return
+        lines = render_dossier(case_dossier(self.store, case_id))
+        self.push_screen(TextScreen("Dossier", dossier_lines(lines), id="dossier"))
+
     def action_help(self) -> None:
         """Keys and config."""
-        if not isinstance(self.screen, HelpScreen):
+        if not isinstance(self.screen, TextScreen):
             self.push_screen(HelpScreen(self.config))
 
 

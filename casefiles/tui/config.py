@@ -64,6 +64,7 @@ KEYS: Final[tuple[KeySpec, ...]] = (
     KeySpec("casefiles.pane_3", "3", "court levels pane", "main"),
     KeySpec("casefiles.pane_4", "4", "sentences pane", "main"),
     KeySpec("casefiles.pane_5", "5", "sources pane", "main"),
+    KeySpec("casefiles.dossier", "d", "whole case as a readable dossier", "app", short="dossier"),
     KeySpec("casefiles.back", "escape,backspace", "back", "app", show=True),
     KeySpec("casefiles.search", "slash", "search everything", "app", show=True, short="search"),
     KeySpec(

@@ -11,7 +11,7 @@ case); nothing here walks a whole table.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from casefiles import model
@@ -22,7 +22,7 @@ from casefiles.tui.text import Line, pad, plain
 
 WARN = "⚠ "
 DISAGREE = "⚠ sources disagree"
-ROLE_WIDTH = 16
+ROLE_WIDTH = 15
 LEVEL_WIDTH = 14
 DATE_WIDTH = 12
 OUTCOME_WIDTH = 10
@@ -41,6 +41,8 @@ class Row:
     cites: tuple[Mapping[str, Any], ...] = ()
     conflict: str | None = None
     selectable: bool = True
+    detail: tuple[Line, ...] = ()
+    """Lines the cites pane shows above the cites (what the row had to cut)."""
 
     def selection(self) -> Selection | None:
         """What ``y``/``o`` act on when this row has the cursor."""
@@ -81,6 +83,12 @@ def grouped(facts: Sequence[Mapping[str, Any]]) -> list[int]:
             done.add(str(key))
             order.extend(groups[str(key)])
     return order
+
+
+def grouped_participants(case: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """A case's participants in the order the parties pane lists them."""
+    participants = list(case.get("participants", ()))
+    return [participants[i] for i in grouped(participants)]
 
 
 def _cites(fact: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
@@ -149,8 +157,6 @@ def party_rows(store: Store, case_id: str) -> list[Row]:
     for i in grouped(participants):
         p = participants[i]
         role = humanise(str(p.get("role", "")))
-        if p.get("role_raw"):
-            role = f"{role} ({p['role_raw']})"
         conflict = _conflict(p, groups)
         line: Line = [
             (pad(role, ROLE_WIDTH) + " ", "dim"),
@@ -160,8 +166,13 @@ def party_rows(store: Store, case_id: str) -> list[Row]:
         if latest is not None:
             line.append((f"  {latest.outcome}", "accent"))
             line.append((f" ({humanise(latest.level)})", "dim"))
+        if p.get("role_raw"):
+            line.append((f" · “{p['role_raw']}”", "dim"))
         if conflict:
             line.insert(0, (WARN, "warn"))
+        who: Line = [(_name(store, model.PARTIES, p["party"]), "strong"), (f" · {role}", "dim")]
+        if p.get("role_raw"):
+            who.append((f" · “{p['role_raw']}”", ""))
         rows.append(
             Row(
                 line,
@@ -171,6 +182,7 @@ def party_rows(store: Store, case_id: str) -> list[Row]:
                 party=p["party"],
                 cites=_cites(p),
                 conflict=conflict,
+                detail=(who,),
             )
         )
     charges = list(case.get("charges", ()))
@@ -255,6 +267,20 @@ def ladder_rows(store: Store, case_id: str) -> list[Row]:
         line.append((_name(store, model.COURTS, proc.get("court")), "dim"))
         if conflict:
             line.insert(0, (WARN, "warn"))
+        detail: list[Line] = [
+            [
+                (_name(store, model.COURTS, proc.get("court")) or "court unknown", "strong"),
+                (" · ", "dim"),
+                (humanise(str(proc.get("stage") or "stage unknown")), ""),
+                (" · ", "dim"),
+                (human_date(proc.get("date")), ""),
+                (" · ", "dim"),
+                (str(proc.get("outcome") or "no outcome recorded"), "accent"),
+                (" · in absentia" if proc.get("in_absentia") else "", "warn"),
+            ]
+        ]
+        if proc.get("summary"):
+            detail.extend([(part, "")] for part in str(proc["summary"]).splitlines())
         rows.append(
             Row(
                 line,
@@ -264,6 +290,7 @@ def ladder_rows(store: Store, case_id: str) -> list[Row]:
                 level=str(proc.get("level", "")),
                 cites=_cites(proc),
                 conflict=conflict,
+                detail=tuple(detail),
             )
         )
     return rows
@@ -398,6 +425,8 @@ def cite_lines(store: Store, row: Row | None, siblings: Sequence[Row] = ()) -> l
         return [[("Nothing selected", "dim")]]
     if row.kind == "source":
         return source_detail(store, row.id)
+    if row.detail and not row.conflict:
+        return [*row.detail, *cite_lines(store, replace(row, detail=()))]
     if row.conflict:
         versions = [r for r in siblings if r.conflict == row.conflict] or [row]
         lines: list[Line] = [[(f"{DISAGREE}: {len(versions)} versions of this fact", "warn")]]
@@ -551,6 +580,12 @@ class PartyCases:
             line.append((f"  {latest.outcome}", "accent"))
             line.append((f" ({humanise(latest.level)}, {human_date(latest.date)})", "dim"))
         line.append((f" · {case.get('status', '')}", "dim"))
-        row = Row(line, "case", case_id, case_id, party=self.party_id, cites=_cites(case))
+        cites = tuple(
+            cite
+            for p in case.get("participants", ())
+            if p.get("party") == self.party_id
+            for cite in p.get("cites", ())
+        )
+        row = Row(line, "case", case_id, case_id, party=self.party_id, cites=cites or _cites(case))
         self._cache[index] = row
         return row

@@ -3,6 +3,7 @@ file's ``[keys]``), its id for remapping, and where the config file lives."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -60,33 +61,63 @@ def help_lines(config: Config) -> list[Line]:
     return lines
 
 
-class HelpScreen(ModalScreen[None]):
-    """Keys and config, over the current screen; ``esc``, ``q`` or ``?`` closes."""
+class TextScreen(ModalScreen[None]):
+    """Read-only lines over the current screen; ``esc``, ``q`` closes, ``j/k``,
+    arrows and PgUp/PgDn scroll."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "close", "close", id="casefiles.help_close"),
+        Binding("escape,q", "close", "close", id="casefiles.modal_close"),
         Binding("j,down", "scroll(1)", show=False),
         Binding("k,up", "scroll(-1)", show=False),
+        Binding("pagedown,space", "scroll(10)", show=False),
+        Binding("pageup", "scroll(-10)", show=False),
     ]
 
-    def __init__(self, config: Config) -> None:
-        super().__init__(id="help")
-        self.config = config
+    def __init__(self, title: str, lines: Sequence[Line], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.title_text = title
+        self.lines = list(lines)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="help-box"):
-            yield InfoPane(id="help-text", classes="pane info")
+        with Vertical(id="text-box"):
+            yield InfoPane(id="text-body", classes="pane info")
 
     def on_mount(self) -> None:
-        """Fill in the keys."""
+        """Fill in the text."""
         pane = self.query_one(InfoPane)
-        pane.border_title = "Help — esc closes"
-        pane.show(help_lines(self.config))
+        pane.border_title = f"{self.title_text} — esc closes"
+        pane.show(self.lines)
+
+    @property
+    def plain(self) -> str:
+        """The text shown (for tests)."""
+        return self.query_one(InfoPane).plain
 
     def action_scroll(self, delta: int) -> None:
-        """Scroll the help text."""
+        """Scroll the text."""
         self.query_one(InfoPane).scroll_relative(y=delta, animate=False)
 
     def action_close(self) -> None:
-        """Back to where help was opened."""
+        """Back to where the text was opened."""
         self.dismiss(None)
+
+
+class HelpScreen(TextScreen):
+    """Keys and config; ``?`` closes it too."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "close", "close", show=False),
+    ]
+
+    def __init__(self, config: Config) -> None:
+        super().__init__("Help", help_lines(config), id="help")
+        self.config = config
+
+
+def dossier_lines(text_lines: Sequence[str]) -> list[Line]:
+    """The dossier's text lines (already made literal) as pane lines, headings marked."""
+    out: list[Line] = []
+    for i, line in enumerate(text_lines):
+        is_heading = i == 0 or (line and not line.startswith(" "))
+        out.append([(line, "heading" if is_heading else "")])
+    return out

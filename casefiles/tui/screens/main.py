@@ -161,15 +161,26 @@ class MainScreen(Screen[None]):
             self._index = {cid: i for i, cid in enumerate(self.case_ids)}
         return self._index.get(case_id)
 
-    def select_case(self, case_id: str, level: str | None = None, focus: str | None = None) -> None:
-        """Put the cases cursor on ``case_id`` and show it (used by navigation)."""
+    def select_case(
+        self,
+        case_id: str,
+        level: str | None = None,
+        focus: str | None = None,
+        cursor: int = 0,
+    ) -> None:
+        """Put the cases cursor on ``case_id`` and show it, with pane ``focus``
+        focused and its cursor on row ``cursor`` (used by navigation)."""
         index = self.index_of(case_id)
         cases = self.pane("cases")
         if index is not None:
             cases.move_to(index, announce=False)
         self.show_case(case_id, level)
-        if focus in PANES:
-            self.pane(focus).focus()
+        if focus in PANES and focus is not None:
+            pane = self.pane(focus)
+            if focus != "cases":
+                pane.move_to(cursor, announce=False)
+            pane.focus()
+            self.update_cites()
 
     def show_case(self, case_id: str, level: str | None = None) -> None:
         """Fill every pane for one case; sentences narrowed to ``level`` if given."""

@@ -1,0 +1,216 @@
+"""Every binding: ids, pane keys, history keys, help, quit, and a keymap from a
+TOML config file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import SIZE, make_app, sync
+
+from casefiles.store import Store
+from casefiles.tui.app import CaseFilesApp
+from casefiles.tui.config import KEYS, load_config
+from casefiles.tui.screens.help import HelpScreen, TextScreen
+from casefiles.tui.screens.main import PANES, MainScreen
+from casefiles.tui.widgets import LineList
+
+
+def focused_id(app: CaseFilesApp) -> str | None:
+    return app.focused.id if app.focused is not None else None
+
+
+def test_every_binding_has_an_id_and_is_in_the_key_table() -> None:
+    from casefiles.tui.screens.main import MainScreen as Main
+    from casefiles.tui.widgets.lines import LineList as Lines
+
+    ids = {spec.id for spec in KEYS}
+    bound = set()
+    for cls in (CaseFilesApp, Main, Lines):
+        for binding in cls.BINDINGS:
+            assert not isinstance(binding, tuple)
+            assert binding.id, binding  # type: ignore[union-attr]
+            bound.add(binding.id)  # type: ignore[union-attr]
+    assert bound == ids
+
+
+@sync
+async def test_number_keys_tab_and_h_l_move_between_panes(bundled_store: Store) -> None:
+    app = make_app(bundled_store)
+    async with app.run_test(size=SIZE) as pilot:
+        for n, name in enumerate(PANES, 1):
+            await pilot.press(str(n))
+            assert focused_id(app) == name
+        await pilot.press("1")
+        for name in (*PANES[1:], PANES[0]):
+            await pilot.press("tab")
+            assert focused_id(app) == name
+        for name in reversed(PANES):
+            await pilot.press("shift+tab")
+            assert focused_id(app) == name
+        await pilot.press("1", "l", "l")
+        assert focused_id(app) == "ladder"
+        await pilot.press("h")
+        assert focused_id(app) == "parties"
+
+
+@sync
+async def test_enter_on_a_case_drills_into_its_parties(bundled_store: Store) -> None:
+    app = make_app(bundled_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        assert focused_id(app) == "parties"
+
+
+@sync
+async def test_question_mark_opens_help_with_every_binding(bundled_store: Store) -> None:
+    app = make_app(bundled_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.plain
+        for spec in KEYS:
+            assert spec.id in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+
+@sync
+async def test_d_opens_the_dossier_of_the_case(hostile_store: Store) -> None:
+    app = make_app(hostile_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, TextScreen)
+        assert "[@click=app.quit] Case [/] [bold]x[/bold]" in app.screen.plain
+        await pilot.press("q")  # closes the dossier, does not quit
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, MainScreen)
+
+
+@sync
+async def test_q_quits(bundled_store: Store) -> None:
+    app = make_app(bundled_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+@sync
+async def test_y_copies_a_citation_of_the_selection(hostile_store: Store) -> None:
+    app = make_app(hostile_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("y")
+        await pilot.pause()
+        assert "[@click=app.quit] Case [/]" in app.clipboard
+        await pilot.press("5", "y")
+        await pilot.pause()
+        assert "[@click=app.quit] title [/]" in app.clipboard
+        assert app.is_running
+
+
+@sync
+async def test_o_reads_the_selected_source_inside_the_app(hostile_store: Store) -> None:
+    from casefiles.tui.screens.reader import ReaderScreen
+
+    app = make_app(hostile_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5", "o")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        # On a fact, o reads its first cite's source.
+        await pilot.press("2", "o")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+
+
+@sync
+async def test_slash_opens_search_and_a_hit_opens_its_case(hostile_store: Store) -> None:
+    from casefiles.tui.screens.search import SearchScreen
+
+    app = make_app(hostile_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+
+@sync
+async def test_keymap_from_a_toml_config_file_changes_keys(
+    bundled_store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[keys]\n"casefiles.down" = "n"\n"casefiles.pane_2" = "w"\n"casefiles.quit" = "ctrl+x"\n',
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert not config.problems
+    app = make_app(bundled_store, config)
+    async with app.run_test(size=SIZE) as pilot:
+        cases = app.screen.query_one("#cases", LineList)
+        await pilot.press("n")
+        assert cases.cursor == 1
+        await pilot.press("j")  # no longer bound
+        assert cases.cursor == 1
+        await pilot.press("w")
+        assert focused_id(app) == "parties"
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "ctrl+x" in app.screen.plain  # type: ignore[attr-defined]
+        await pilot.press("escape", "ctrl+x")
+        await pilot.pause()
+        assert not app.is_running
+
+
+@sync
+async def test_bad_config_file_starts_with_defaults_and_names_the_line(
+    bundled_store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('theme = "nope"\n[keys]\n"casefiles.dwon" = "n"\n', encoding="utf-8")
+    config = load_config(path)
+    assert config.problems == [
+        f"{path}, line 3: unknown binding id 'casefiles.dwon' "
+        "(see the README's key table, e.g. 'casefiles.down')"
+    ]
+    app = make_app(bundled_store, config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("casefiles.dwon" in m for m in messages)
+        assert any("unknown theme 'nope'" in m for m in messages)
+        await pilot.press("j")
+        assert app.screen.query_one("#cases", LineList).cursor == 1
+
+
+def test_broken_toml_is_reported_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[keys\n"casefiles.down" = "n"\n', encoding="utf-8")
+    config = load_config(path)
+    assert len(config.problems) == 1
+    assert str(path) in config.problems[0] and "line 1" in config.problems[0]
+    assert config.keys == {}
+
+
+def test_config_env_variable_and_missing_file(tmp_path: Path, monkeypatch: object) -> None:
+    import pytest
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    path = tmp_path / "c.toml"
+    monkeypatch.setenv("CASEFILES_CONFIG", str(path))
+    assert load_config().path == path and not load_config().problems
+    path.write_text('[opener]\ncommand = ["less", "-R"]\n', encoding="utf-8")
+    assert load_config().opener == ["less", "-R"]
