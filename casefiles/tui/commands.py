@@ -1,7 +1,7 @@
 """Command palette (``ctrl+p``) entries for cases and parties, found by name.
 
 ``CaseFilesCommands`` is a Textual command ``Provider``.  With an empty prompt
-it offers a few cases (the ones the app lists as recent first, then the first
+it offers a few cases (the ones in the app's history first, then the first
 in the store).  While typing it asks the app's ``SearchIndex`` (in a thread, so
 the palette never waits on it) for case and party hits; while the index is
 still being built it falls back to a plain prefix scan of titles, names and
@@ -102,7 +102,11 @@ class CaseFilesCommands(Provider):
     def _recent(self) -> Iterator[str]:
         store = getattr(self.app, "store", None)
         seen: set[str] = set()
-        for case_id in getattr(self.app, "recent_cases", ()) or ():
+        history = getattr(self.app, "history", None) or ()
+        recent = [loc.id for loc in reversed(history) if getattr(loc, "kind", None) == "case"]
+        for case_id in recent:
+            if case_id in seen:
+                continue
             if store is not None and store.get(model.CASES, case_id) is not None:
                 seen.add(case_id)
                 yield case_id
