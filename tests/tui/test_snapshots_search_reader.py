@@ -17,8 +17,10 @@ import pytest
 from textual.app import App
 from textual.pilot import Pilot
 
+from casefiles.search import SearchIndex
 from casefiles.store import Store
 from casefiles.tui.screens.reader import ReaderScreen
+from casefiles.tui.screens.search import SearchScreen
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 SIZES = [(80, 24), (120, 40)]
@@ -78,3 +80,33 @@ def test_reader_hostile_tail_and_missing_quote(
 ) -> None:
     screen = ReaderScreen(store, "s01", ["[@click=app.quit]click me", "words not there"], [])
     assert snap_compare(Host(screen), terminal_size=size, run_before=reader_loaded)
+
+
+def search_shown(query: str) -> Any:
+    async def run_before(pilot: Pilot[None]) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, SearchScreen)
+        deadline = time.monotonic() + 60
+        while screen.shown_query != query:
+            assert time.monotonic() < deadline, "no results"
+            assert pilot.app.is_running, "the app stopped"
+            await pilot.pause(0.05)
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_search_results(snap_compare: Any, store: Store, size: tuple[int, int]) -> None:
+    index = SearchIndex.build(store)
+    screen = SearchScreen(index, query="kem sokha")
+    assert snap_compare(Host(screen), terminal_size=size, run_before=search_shown("kem sokha"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_search_query_error(snap_compare: Any, store: Store, size: tuple[int, int]) -> None:
+    index = SearchIndex.build(store)
+    screen = SearchScreen(index, query='party:"unclosed')
+    assert snap_compare(
+        Host(screen), terminal_size=size, run_before=search_shown('party:"unclosed')
+    )

@@ -436,7 +436,7 @@ class ReaderScreen(Screen[None]):
         yield Static(head, id="reader-head", markup=False)
         yield ArticleView(id="reader-text")
         yield Static("loading…", id="reader-status", markup=False)
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         view = self.query_one(ArticleView)
