@@ -1,0 +1,76 @@
+"""The real ``casefiles`` console script in a real terminal (tmux): type a
+search and read the screen back.  Skipped only when tmux is not installed
+(``make test`` installs it, so it runs in CI)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data"
+SCRIPT = Path(sys.executable).with_name("casefiles")
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("tmux") is None, reason="tmux is not installed (make system-deps installs it)"
+)
+
+
+def tmux(*args: str) -> str:
+    done = subprocess.run(["tmux", *args], capture_output=True, text=True, timeout=30)
+    return done.stdout
+
+
+@pytest.fixture()
+def session(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    name = f"cftest-{uuid.uuid4().hex[:8]}"
+    yield name, folder / "casefiles.json"
+    subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True, timeout=30)
+
+
+def screen_of(name: str) -> str:
+    return tmux("capture-pane", "-t", name, "-p")
+
+
+def wait_for(name: str, text: str, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    shown = ""
+    while time.monotonic() < deadline:
+        shown = screen_of(name)
+        if text in shown:
+            return shown
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} did not appear; the screen shows:\n{shown}")
+
+
+def test_search_in_a_real_terminal(session: tuple[str, Path], tmp_path: Path) -> None:
+    name, store = session
+    assert SCRIPT.exists(), f"console script not installed at {SCRIPT}"
+    home = tmp_path / "home"
+    env = (
+        f"HOME={home} XDG_CONFIG_HOME={home}/config XDG_DATA_HOME={home}/data "
+        f"XDG_CACHE_HOME={home}/cache CASEFILES_CONFIG={home}/config.toml "
+        "TERM=xterm-256color"
+    )
+    command = f"env {env} {SCRIPT} --store {store}; sleep 30"
+    tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", command)
+    wait_for(name, "Cases")
+    tmux("send-keys", "-t", name, "/")
+    wait_for(name, "Type to search")
+    tmux("send-keys", "-t", name, "-l", "chhin malin")
+    shown = wait_for(name, "▶ party    Chin Malin")
+    top = next(line for line in shown.splitlines() if "▶ party    Chin Malin" in line)
+    assert top.rstrip().endswith("name")  # kind, name and the field that matched
+    assert " hit" in shown
+    tmux("send-keys", "-t", name, "Enter")
+    shown = wait_for(name, "ជិន ម៉ាលីន")  # the party view lists his Khmer-script alias
+    tmux("send-keys", "-t", name, "q")
