@@ -10,10 +10,11 @@ opens at once even on a 100 000-case store.
 from __future__ import annotations
 
 import importlib
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
@@ -44,6 +45,11 @@ _ACTIONS: Final = {
     "casefiles.quit": "quit",
 }
 HISTORY_LIMIT: Final = 200
+#: Up to this many cases the search index is built right after the first paint;
+#: a bigger store builds it once the keyboard has been idle for a moment (or on
+#: the first search), so that building does not slow down the first moves.
+EAGER_INDEX_CASES: Final = 20_000
+IDLE_BEFORE_INDEX: Final = 1.5
 
 
 def _optional(module: str, name: str) -> Any:
@@ -98,6 +104,8 @@ class CaseFilesApp(App[int]):
         """The ``casefiles.search.SearchIndex``, once built (``None`` until then)."""
         self.index_error: str | None = None
         self.history: list[Location] = []
+        self._indexing = False
+        self._last_key = time.monotonic()
 
     # -- start
 
@@ -116,7 +124,29 @@ class CaseFilesApp(App[int]):
         self.push_screen(MainScreen(self.store))
         for problem in self.config.problems:
             self.notify(problem, title="config file", severity="warning", timeout=12, markup=False)
-        self.call_after_refresh(self.build_index)
+        if len(self.store.table(model.CASES)) <= EAGER_INDEX_CASES:
+            self.call_after_refresh(self.ensure_index)
+        else:
+            self.set_timer(IDLE_BEFORE_INDEX, self._index_when_idle)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Note key presses (a big store's index waits for a pause in typing)."""
+        if isinstance(event, events.Key):
+            self._last_key = time.monotonic()
+        await super().on_event(event)
+
+    def _index_when_idle(self) -> None:
+        idle = time.monotonic() - self._last_key
+        if idle >= IDLE_BEFORE_INDEX:
+            self.ensure_index()
+        else:
+            self.set_timer(IDLE_BEFORE_INDEX - idle, self._index_when_idle)
+
+    def ensure_index(self) -> None:
+        """Start building the search index unless it is built or being built."""
+        if self.search_index is None and not self._indexing:
+            self._indexing = True
+            self.build_index()
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def build_index(self) -> None:
@@ -281,6 +311,7 @@ class CaseFilesApp(App[int]):
             if hit is not None:
                 self.open_hit(hit)
 
+        self.ensure_index()
         self.push_screen(screen_cls(self.search_index), chosen)
 
     def action_read(self) -> None:
@@ -331,6 +362,11 @@ class CaseFilesApp(App[int]):
             return
         lines = render_dossier(case_dossier(self.store, case_id))
         self.push_screen(TextScreen("Dossier", dossier_lines(lines), id="dossier"))
+
+    def action_command_palette(self) -> None:
+        """The command palette (its providers may use the search index)."""
+        self.ensure_index()
+        super().action_command_palette()
 
     def action_help(self) -> None:
         """Keys and config."""

@@ -153,6 +153,7 @@ class LineList(ScrollView, can_focus=True):
         self.source: RowSource = source if source is not None else RowsOf([])
         self.empty = empty
         self.cursor = 0
+        self._style_cache: tuple[tuple[str, bool], dict[str, Style]] | None = None
 
     # -- data
 
@@ -162,7 +163,9 @@ class LineList(ScrollView, can_focus=True):
     def set_source(self, source: RowSource, cursor: int = 0, *, announce: bool = True) -> None:
         """Show other rows; the cursor goes to ``cursor`` (or the nearest selectable row)."""
         self.source = source
-        self.virtual_size = Size(self.scrollable_content_region.width, len(source))
+        size = Size(self.scrollable_content_region.width, len(source))
+        if size != self.virtual_size:
+            self.virtual_size = size
         self.cursor = self._selectable_from(max(0, min(cursor, len(source) - 1)), 1)
         self.scroll_to(y=0, animate=False, immediate=True)
         self._follow()
@@ -298,15 +301,31 @@ class LineList(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         """Keep the virtual width in step with the pane and the cursor in view."""
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self.source))
+        self._style_cache = None
+        size = Size(self.scrollable_content_region.width, len(self.source))
+        if size != self.virtual_size:
+            self.virtual_size = size
         self._follow()
 
     def _styles(self) -> dict[str, Style]:
-        get = self.get_component_rich_style
-        return {
-            tag: get(f"line-list--{tag}", partial=True)
-            for tag in ("dim", "strong", "accent", "warn", "mark", "heading")
-        }
+        """Tag styles from the theme, looked up once per theme."""
+        key = (self.app.theme, self.has_focus)
+        if self._style_cache is None or self._style_cache[0] != key:
+            get = self.get_component_rich_style
+            styles = {
+                tag: get(f"line-list--{tag}", partial=True)
+                for tag in ("dim", "strong", "accent", "warn", "mark", "heading")
+            }
+            cls = "line-list--cursor" if self.has_focus else "line-list--cursor-blurred"
+            styles["cursor"] = get(cls)
+            styles["empty"] = get("line-list--empty")
+            self._style_cache = (key, styles)
+        return self._style_cache[1]
+
+    def notify_style_update(self) -> None:
+        """Styles changed (theme, focus): look the tag styles up again."""
+        self._style_cache = None
+        super().notify_style_update()
 
     def render_line(self, y: int) -> Strip:
         """Line ``y`` of the widget: row ``scroll_y + y``, built now, cropped to width."""
@@ -314,9 +333,10 @@ class LineList(ScrollView, can_focus=True):
         base = self.rich_style
         index = y + round(self.scroll_y)
         n = len(self.source)
+        styles = self._styles()
         if n == 0:
             if y == 0:
-                text = Text(self.empty, style=self.get_component_rich_style("line-list--empty"))
+                text = Text(self.empty, style=styles["empty"])
                 return self._strip(text, width, base)
             return Strip.blank(width, base)
         if index >= n:
@@ -325,10 +345,9 @@ class LineList(ScrollView, can_focus=True):
         is_cursor = index == self.cursor and row.selectable
         marker = "▶ " if is_cursor else "  "
         text = Text(marker, end="", no_wrap=True)
-        text.append_text(to_text(row.line, self._styles()))
+        text.append_text(to_text(row.line, styles))
         if is_cursor:
-            cls = "line-list--cursor" if self.has_focus else "line-list--cursor-blurred"
-            text.stylize(self.get_component_rich_style(cls))
+            text.stylize(styles["cursor"])
             text.truncate(width, overflow="ellipsis", pad=True)
         return self._strip(text, width, base)
 
