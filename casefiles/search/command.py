@@ -1,0 +1,82 @@
+"""``casefiles search QUERY``: search from the command line.
+
+Plain output is a table (kind, id, score, field: matched text) with every
+string from the data passed through ``textsafe.literal`` so no control
+character or escape sequence reaches the terminal; ``--json`` prints a JSON
+array of hit objects (kind, id, title, score, field, text, spans, case_id).
+Exit codes: 0 with hits, 0 with a "no matches" message, 1 for a malformed
+query (the message says what is wrong).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import orjson
+
+from casefiles.search.index import Hit, SearchIndex
+from casefiles.store import Store
+from casefiles.textsafe import clip, literal
+
+_TEXT_WIDTH = 70
+
+
+def hit_json(hit: Hit) -> dict[str, object]:
+    """A hit as a JSON-ready object."""
+    return {
+        "kind": hit.kind,
+        "id": hit.id,
+        "title": hit.title,
+        "score": hit.score,
+        "field": hit.field,
+        "text": hit.text,
+        "spans": [list(s) for s in hit.spans],
+        "case_id": hit.case_id,
+    }
+
+
+def _mark(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """``text`` with matched parts in [brackets], made safe to print."""
+    out: list[str] = []
+    pos = 0
+    for a, b in spans:
+        out.append(literal(text[pos:a]))
+        out.append("[" + literal(text[a:b]) + "]")
+        pos = b
+    out.append(literal(text[pos:]))
+    return "".join(out)
+
+
+def search_command(store: Store, query: str, *, limit: int, as_json: bool) -> int:
+    """Run one search and print the hits; return the exit code."""
+    index = SearchIndex.build(store)
+    result = index.search(query, limit=limit)
+    if result.error is not None:
+        print(f"casefiles search: {literal(result.error)}", file=sys.stderr)
+        return 1
+    if as_json:
+        payload = [hit_json(h) for h in result.hits]
+        sys.stdout.buffer.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n")
+        sys.stdout.flush()
+        return 0
+    if not result.hits:
+        print(f"no matches for {literal(query)!r}")
+        return 0
+    id_width = min(max(len(literal(h.id)) for h in result.hits), 32)
+    for h in result.hits:
+        title = clip(literal(h.title), 60)
+        print(f"{h.kind:<7} {clip(literal(h.id), id_width):<{id_width}} {h.score:6.1f}  {title}")
+        if h.field not in ("name", "title") or h.kind == "article":
+            shown = _mark(h.text, h.spans)
+            print(f"{'':<7} {'':<{id_width}} {'':>6}  {h.field}: {clip(shown, _TEXT_WIDTH)}")
+        else:
+            print(f"{'':<7} {'':<{id_width}} {'':>6}  {clip(_mark(h.text, h.spans), _TEXT_WIDTH)}")
+        if h.case_id:
+            print(f"{'':<7} {'':<{id_width}} {'':>6}  cited by case {literal(h.case_id)}")
+    shown_n = len(result.hits)
+    more = f" of about {result.total}" if result.total > shown_n else ""
+    print(f"{shown_n} hit{'s' if shown_n != 1 else ''}{more}")
+    return 0
+
+
+__all__ = ["hit_json", "search_command"]

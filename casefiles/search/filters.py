@@ -1,0 +1,370 @@
+"""Field filters (``role:``, ``court:``, ``year:`` …): which documents they let through.
+
+Semantics, per kind of hit:
+
+* **case** — every filter is a condition on the case: ``party:`` a participant
+  whose name or an alias contains words starting with the value's words;
+  ``role:`` a participant with that role; ``court:`` / ``level:`` /
+  ``outcome:`` a proceeding at that court / level / with that outcome;
+  ``charge:`` a charge whose article number equals the value (``charge:548``)
+  or whose label has words starting with the value's words; ``status:`` the
+  case status; ``year:`` a dated event or proceeding in the range;
+  ``country:`` the case's country.  With ``role:`` and search words, a case
+  also matches *through a party*: ``role:defendant sokha`` finds the cases in
+  which a party matching ``sokha`` is a defendant (those rank first).
+* **party** — through the party's cases: some case of the party passes the
+  case-level filters, where ``role:`` is the party's own role in that case,
+  ``charge:`` a charge against that party, and ``party:`` means the party
+  shares that case with a party matching the value (or is that party).
+* **court** — ``court:`` (id or name), ``level:`` and ``country:`` apply to the
+  court itself; any other filter excludes courts.
+* **source** and **article** — ``year:`` is the source's publication year;
+  the other filters pass a source when some case citing it passes them.
+
+Repeated filters must all hold; one filter's alternatives (``role:de`` =
+defendant or defence counsel) are ORed.  Results are cached per resolved
+filter set, so typing ``role:d``, ``role:de``, ``role:def`` costs one scan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from casefiles import model
+from casefiles.search.normalise import normalise
+from casefiles.search.query import Filters
+from casefiles.store import Store
+
+
+class Cancelled(Exception):
+    """Raised inside the index when the caller's ``cancelled()`` became true."""
+
+
+def _words_match(want: str, have: str) -> bool:
+    """Every word of ``want`` starts some word of ``have`` (both normalised)."""
+    padded = " " + have
+    return all((" " + w) in padded for w in want.split(" "))
+
+
+def _cites(doc: dict[str, Any], out: set[str]) -> None:
+    """Collect the source ids cited by a document and its cited parts
+    (participants, charges, events)."""
+    for cite in doc.get("cites", ()):
+        out.add(cite["source"])
+    for part in ("participants", "charges", "events"):
+        for item in doc.get(part, ()):
+            for cite in item.get("cites", ()):
+                out.add(cite["source"])
+
+
+@dataclass(slots=True)
+class Allowed:
+    """The documents a set of filters lets through: ``None`` means all of that kind."""
+
+    kinds: frozenset[str]
+    cases: set[str] | None = None
+    parties: set[str] | None = None
+    courts: set[str] | None = None
+    sources: set[str] | None = None  # for both source and article hits
+    #: case id -> parties through which the case matched ``role:`` (role filters only)
+    role_parties: dict[str, set[str]] | None = None
+
+    def ids(self, kind: str) -> set[str] | None:
+        """The allowed ids of one kind (``None``: all of them)."""
+        if kind == "case":
+            return self.cases
+        if kind == "party":
+            return self.parties
+        if kind == "court":
+            return self.courts
+        return self.sources
+
+    def ok(self, kind: str, doc_id: str) -> bool:
+        """Whether a document of ``kind`` with ``doc_id`` passes."""
+        if kind not in self.kinds:
+            return False
+        chosen = self.ids(kind)
+        return chosen is None or doc_id in chosen
+
+
+class Facets:
+    """Inverted indexes from filter values to case ids, built lazily from a store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._built = False
+        self._cache: dict[tuple[Any, ...], Allowed] = {}
+
+    def invalidate(self, store: Store) -> None:
+        """Forget everything (after an edit)."""
+        self.store = store
+        self._built = False
+        self._cache.clear()
+
+    def build(self) -> None:
+        """Build the inverted indexes (done once per load and after each edit)."""
+        store = self.store
+        self.status: dict[str, set[str]] = {}
+        self.country: dict[str, set[str]] = {}
+        self.years: dict[int, set[str]] = {}
+        self.level: dict[str, set[str]] = {}
+        self.outcome: dict[str, set[str]] = {}
+        self.court: dict[str, set[str]] = {}
+        self.role: dict[str, set[str]] = {}
+        self.role_pairs: dict[str, list[tuple[str, str]]] = {}  # role -> (party, case)
+        self.charge_label: dict[str, set[str]] = {}
+        self.charge_article: dict[str, set[str]] = {}
+        self.charge_pairs: dict[str, list[tuple[str, str]]] = {}  # label|article -> (party, case)
+        self.source_cases: dict[str, list[str]] = {}
+        for cid, case in store.table(model.CASES).items():
+            self.status.setdefault(str(case.get("status")), set()).add(cid)
+            self.country.setdefault(normalise(str(case.get("country", ""))), set()).add(cid)
+            for ev in case.get("events", ()):
+                date = model.parse_date(ev.get("date"))
+                if date:
+                    self.years.setdefault(date.year, set()).add(cid)
+            for p in case.get("participants", ()):
+                role = str(p.get("role"))
+                self.role.setdefault(role, set()).add(cid)
+                self.role_pairs.setdefault(role, []).append((p["party"], cid))
+            for ch in case.get("charges", ()):
+                label = normalise(str(ch.get("label", "")))
+                self.charge_label.setdefault(label, set()).add(cid)
+                self.charge_pairs.setdefault("l:" + label, []).append((ch["party"], cid))
+                art = ch.get("article")
+                if art:
+                    art_n = normalise(str(art))
+                    self.charge_article.setdefault(art_n, set()).add(cid)
+                    self.charge_pairs.setdefault("a:" + art_n, []).append((ch["party"], cid))
+            found: set[str] = set()
+            _cites(case, found)
+            for sid in found:
+                self.source_cases.setdefault(sid, []).append(cid)
+        for doc in store.table(model.PROCEEDINGS).values():
+            cid = doc["case"]
+            self.level.setdefault(str(doc.get("level")), set()).add(cid)
+            if doc.get("outcome"):
+                self.outcome.setdefault(str(doc["outcome"]), set()).add(cid)
+            if doc.get("court"):
+                self.court.setdefault(str(doc["court"]), set()).add(cid)
+            date = model.parse_date(doc.get("date"))
+            if date:
+                self.years.setdefault(date.year, set()).add(cid)
+            found = set()
+            _cites(doc, found)
+            for sid in found:
+                lst = self.source_cases.setdefault(sid, [])
+                if cid not in lst:
+                    lst.append(cid)
+        for doc in store.table(model.SENTENCES).values():
+            found = set()
+            _cites(doc, found)
+            cid = doc["case"]
+            for sid in found:
+                lst = self.source_cases.setdefault(sid, [])
+                if cid not in lst:
+                    lst.append(cid)
+        self._built = True
+
+    def citing_case(self, source_id: str) -> str | None:
+        """A case citing the source (the first in store order), or ``None``."""
+        if not self._built:
+            self.build()
+        cases = self.source_cases.get(source_id)
+        return cases[0] if cases else None
+
+    # -- resolving filter values
+
+    def _courts_matching(self, want: str) -> set[str]:
+        out = set()
+        for cid, court in self.store.table(model.COURTS).items():
+            names = [court.get("name", ""), cid, *court.get("aliases", ())]
+            if any(_words_match(want, normalise(str(n))) for n in names):
+                out.add(cid)
+        return out
+
+    def _charge_keys(self, want: str) -> tuple[set[str], set[str]]:
+        labels = {lab for lab in self.charge_label if _words_match(want, lab)}
+        arts = {a for a in self.charge_article if a == want}
+        return labels, arts
+
+    def allowed(
+        self,
+        filters: Filters,
+        party_ids: Callable[[str], set[str]],
+        cancelled: Callable[[], bool],
+    ) -> Allowed:
+        """The documents ``filters`` let through; ``party_ids(value)`` resolves ``party:``."""
+        if not filters.case_filters():
+            return Allowed(filters.kinds)
+        if not self._built:
+            self.build()
+        parties = tuple(frozenset(party_ids(v)) for v in filters.parties)
+        courts = tuple(frozenset(self._courts_matching(v)) for v in filters.courts)
+        charges = tuple(
+            (frozenset(lab), frozenset(art))
+            for lab, art in (self._charge_keys(v) for v in filters.charges)
+        )
+        countries = tuple(
+            frozenset(c for c in self.country if _words_match(v, c)) for v in filters.countries
+        )
+        key = (
+            filters.kinds,
+            parties,
+            filters.roles,
+            courts,
+            filters.levels,
+            charges,
+            filters.statuses,
+            filters.outcomes,
+            filters.years,
+            countries,
+        )
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        result = self._compute(filters, parties, courts, charges, countries, cancelled)
+        if len(self._cache) > 32:
+            self._cache.clear()
+        self._cache[key] = result
+        return result
+
+    def _union(self, index: dict[Any, set[str]], keys: Iterable[Any]) -> set[str]:
+        out: set[str] = set()
+        for k in keys:
+            out |= index.get(k, set())
+        return out
+
+    def _compute(
+        self,
+        filters: Filters,
+        parties: tuple[frozenset[str], ...],
+        courts: tuple[frozenset[str], ...],
+        charges: tuple[tuple[frozenset[str], frozenset[str]], ...],
+        countries: tuple[frozenset[str], ...],
+        cancelled: Callable[[], bool],
+    ) -> Allowed:
+        store = self.store
+        all_cases = set(store.table(model.CASES))
+        # Case-level conditions that do not depend on which party is meant.
+        base = set(all_cases)
+        for s in filters.statuses:
+            base &= self._union(self.status, s)
+        for c in countries:
+            base &= self._union(self.country, c)
+        for lo, hi in filters.years:
+            base &= self._union(self.years, (y for y in self.years if lo <= y <= hi))
+        for lv in filters.levels:
+            base &= self._union(self.level, lv)
+        for oc in filters.outcomes:
+            base &= self._union(self.outcome, oc)
+        for ct in courts:
+            base &= self._union(self.court, ct)
+        co_parties: list[set[str]] = []  # cases with a participant matching each party: value
+        for ps in parties:
+            cases: set[str] = set()
+            for p in ps:
+                cases.update(store.cases_of_party(p))
+            co_parties.append(cases)
+            base &= cases
+        if cancelled():
+            raise Cancelled
+        # Personal conditions: role and charge, per (party, case).
+        cases_ok = set(base)
+        for rs in filters.roles:
+            cases_ok &= self._union(self.role, rs)
+        for labels, arts in charges:
+            cases_ok &= self._union(self.charge_label, labels) | self._union(
+                self.charge_article, arts
+            )
+        # Parties: some case of theirs in ``base`` where they hold the role / the charge.
+        party_sets: list[set[str]] = []
+        role_parties: dict[str, set[str]] | None = None
+        for rs in filters.roles:
+            ps_ok: set[str] = set()
+            rp: dict[str, set[str]] = {}
+            for role in rs:
+                for party, cid in self.role_pairs.get(role, ()):
+                    if cid in base:
+                        ps_ok.add(party)
+                        rp.setdefault(cid, set()).add(party)
+            party_sets.append(ps_ok)
+            if role_parties is None:
+                role_parties = rp
+            else:
+                role_parties = {c: role_parties[c] & rp[c] for c in role_parties.keys() & rp.keys()}
+        for labels, arts in charges:
+            ps_ok = set()
+            keys = [f"l:{lab}" for lab in labels] + [f"a:{a}" for a in arts]
+            for k in keys:
+                for party, cid in self.charge_pairs.get(k, ()):
+                    if cid in base:
+                        ps_ok.add(party)
+            party_sets.append(ps_ok)
+        if cancelled():
+            raise Cancelled
+        parties_ok: set[str]
+        if party_sets:
+            parties_ok = set.intersection(*party_sets)
+        else:
+            parties_ok = set()
+            for cid in base:
+                parties_ok.update(p["party"] for p in store.get(model.CASES, cid)["participants"])  # type: ignore[index]
+        # Sources: cited by a passing case; year: is the publication year.
+        sources_ok: set[str] | None = None
+        non_year = (
+            filters.parties
+            or filters.roles
+            or filters.courts
+            or filters.levels
+            or filters.charges
+            or filters.statuses
+            or filters.outcomes
+            or filters.countries
+        )
+        if non_year:
+            sources_ok = {
+                sid for sid, cs in self.source_cases.items() if not cases_ok.isdisjoint(cs)
+            }
+        if filters.years:
+            by_year = set()
+            for sid, src in store.table(model.SOURCES).items():
+                date = model.parse_date(src.get("published"))
+                if date and all(lo <= date.year <= hi for lo, hi in filters.years):
+                    by_year.add(sid)
+            sources_ok = by_year if sources_ok is None else sources_ok & by_year
+        # Courts: only court-level filters apply to courts.
+        kinds = set(filters.kinds)
+        courts_ok: set[str] | None = None
+        court_only = not (
+            filters.parties
+            or filters.roles
+            or filters.charges
+            or filters.statuses
+            or filters.outcomes
+            or filters.years
+        )
+        if not court_only:
+            kinds.discard("court")
+        else:
+            courts_ok = set()
+            for cid, court in store.table(model.COURTS).items():
+                if all(cid in ct for ct in courts) and all(
+                    court.get("level") in lv for lv in filters.levels
+                ):
+                    country = normalise(str(court.get("country", "")))
+                    if all(country in c for c in countries):
+                        courts_ok.add(cid)
+        return Allowed(
+            frozenset(kinds),
+            cases=cases_ok,
+            parties=parties_ok,
+            courts=courts_ok,
+            sources=sources_ok,
+            role_parties=role_parties,
+        )
+
+
+__all__ = ["Allowed", "Cancelled", "Facets"]
