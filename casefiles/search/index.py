@@ -90,6 +90,8 @@ _PASSES: Final = (
 )
 _PAIR_FIELDS: Final = frozenset({"name", "alias"})
 _TABLE_OF: Final = {"party": "parties", "court": "courts", "case": "cases", "source": "sources"}
+#: Order of kinds when a query has filters but no words: cases first.
+_LIST_RANK: Final = {"case": 0, "party": 1, "court": 2, "source": 3, "article": 4}
 _KIND_BIT: Final = {k: 1 << i for i, k in enumerate(KINDS)}
 
 
@@ -184,6 +186,7 @@ class SearchIndex:
         self._vocab: list[str] = []
         self._pvocab: list[str] = []
         self._dels: dict[str, list[str]] = {}
+        self._skel: dict[str, list[str]] = {}
         self._pair_new: list[str] = []
         self._norm_cache: dict[str, str] = {}
         self._tcache: OrderedDict[tuple[str, str], _TermSet] = OrderedDict()
@@ -300,9 +303,13 @@ class SearchIndex:
 
     def _add_deletions(self, words: list[str]) -> None:
         dels = self._dels
+        skel = self._skel
         for w in words:
             if not 3 <= len(w) <= 32 or _HAS_DIGIT(w):
                 continue
+            k = skeleton(w)
+            if k is not None:
+                skel.setdefault(k, []).append(w)
             for key in _deletions(w):
                 bucket = dels.get(key)
                 if bucket is None:
@@ -380,7 +387,14 @@ class SearchIndex:
         """Vocabulary words within one typo of ``t`` (two for long words) that do
         not start with ``t``."""
         found: dict[str, int] = {}
-        if len(t) < 4 or _HAS_DIGIT(t):
+        if len(t) < 3 or _HAS_DIGIT(t):
+            return found
+        k = skeleton(t)
+        if k is not None:
+            for w in self._skel.get(k, ()):
+                if not w.startswith(t):
+                    found[w] = 1
+        if len(t) < 4:
             return found
         maxd = 1 if len(t) < 8 else 2
         seen: set[str] = set()
@@ -391,7 +405,7 @@ class SearchIndex:
                 seen.add(w)
                 d = OSA.distance(t, w, score_cutoff=maxd)
                 if d <= maxd:
-                    found[w] = d
+                    found[w] = min(d, found.get(w, d))
         return found
 
     def _bounded_union(self, arrays: list[array[int]], total: int) -> set[int]:
@@ -678,19 +692,32 @@ class SearchIndex:
         query_text = " ".join(t.text for g in groups for t in g[:1])
         scored: dict[int, tuple[float, int, int, tuple[tuple[int, int], ...]]] = {}
         fanout = max(limit, FANOUT_MIN)
+        case_boost = 0.08 if q.filters.case_filters() else 0.0
         for n, x in enumerate(chosen):
-            fields_seen: dict[str, tuple[float, tuple[tuple[int, int], ...]] | None] = {}
+            fields_seen: dict[
+                tuple[str, str], tuple[float, tuple[tuple[int, int], ...]] | None
+            ] = {}
             fanned = 0
             for e in owners[x]:
                 d = self._ent_doc[e]
-                if d < 0 or not allowed.ok(self._doc_kind[d], self._doc_id[d]):
+                if d < 0:
+                    continue
+                kind = self._doc_kind[d]
+                if not allowed.ok(kind, self._doc_id[d]):
                     continue
                 fld = self._ent_field[e]
-                if fld not in fields_seen:
-                    fields_seen[fld] = score_text(
-                        texts[x], groups, infos, bool(self._text_pairs[x]), fld, query_text
+                if (kind, fld) not in fields_seen:
+                    bonus_field = "source title" if kind == "source" and fld == "title" else fld
+                    fields_seen[kind, fld] = score_text(
+                        texts[x],
+                        groups,
+                        infos,
+                        bool(self._text_pairs[x]),
+                        bonus_field,
+                        query_text,
+                        case_boost if kind == "case" else 0.0,
                     )
-                res = fields_seen[fld]
+                res = fields_seen[kind, fld]
                 if res is None:
                     continue
                 total_docs.add(d)
@@ -742,7 +769,7 @@ class SearchIndex:
                 cd = self._doc_ord.get(("case", cid))
                 if cd is None:
                     continue
-                score = min(item[0] + 1.0, 100.0)
+                score = max(item[0] - 0.5, 0.0)
                 old = best.get(cd)
                 if old is None or score > old[0]:
                     best[cd] = (score, item[1], item[2], item[3])
@@ -756,7 +783,7 @@ class SearchIndex:
         negative = q.negative
         docs: list[int] = []
         total = 0
-        for kind in sorted(allowed.kinds, key=KIND_RANK.__getitem__):
+        for kind in sorted(allowed.kinds, key=_LIST_RANK.__getitem__):
             chosen = allowed.ids(kind)
             kind_docs = self._kind_docs(kind)
             if not negative:
@@ -829,6 +856,20 @@ class SearchIndex:
         if kind in ("source", "article"):
             case_id = self._facets.citing_case(doc_id)
         return Hit(kind, doc_id, title, score, shown_field, text, spans, case_id)
+
+
+_DOUBLE: Final = re.compile(r"(.)\1+")
+_H_AFTER: Final = re.compile(r"(?<=[bcdgkpst])h")
+
+
+def skeleton(word: str) -> str | None:
+    """A rough romanisation-independent key for Latin-script words: ``y``→``i``,
+    doubled letters single, ``h`` after a consonant dropped (``chhun`` = ``chun``,
+    ``vanny`` = ``vani``).  ``None`` for other scripts and words with digits."""
+    if not word.isascii() or not word.isalpha():
+        return None
+    w = _DOUBLE.sub(r"\1", word.replace("y", "i"))
+    return _DOUBLE.sub(r"\1", _H_AFTER.sub("", w))
 
 
 @functools.lru_cache(maxsize=256)

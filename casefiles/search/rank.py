@@ -34,6 +34,7 @@ FIELD_BONUS: Final[dict[str, float]] = {
     "name": 0.08,
     "alias": 0.07,
     "title": 0.05,
+    "source title": 0.02,
     "charge": 0.03,
     "tag": 0.02,
     "publisher": 0.01,
@@ -111,8 +112,13 @@ def score_text(
     pairs: bool,
     field_name: str,
     query_text: str,
+    extra: float = 0.0,
 ) -> tuple[float, tuple[tuple[int, int], ...]] | None:
-    """Score 0–100 and normalised spans of text ``s`` for the query, or ``None``."""
+    """Score 0–100 and normalised spans of text ``s`` for the query, or ``None``.
+
+    ``field_name`` picks the field bonus (``"source title"`` for a source's
+    title); ``extra`` is added to the 0–1 base (the index gives case hits a
+    little more when case filters were used)."""
     padded = " " + s + " "
     total = 0.0
     spans: list[tuple[int, int]] = []
@@ -138,6 +144,7 @@ def score_text(
         coverage = 0.0
         rf = 0.0
     base = 0.65 * quality + 0.2 * coverage + 0.15 * rf + FIELD_BONUS.get(field_name, 0.0)
+    base += extra
     base = min(base, 1.0)
     score = 45.0 * base if article else 50.0 + 50.0 * base
     return round(score, 2), tuple(sorted(spans))
