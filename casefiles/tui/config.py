@@ -67,9 +67,7 @@ KEYS: Final[tuple[KeySpec, ...]] = (
     KeySpec("casefiles.dossier", "d", "whole case as a readable dossier", "app", short="dossier"),
     KeySpec("casefiles.back", "escape,backspace", "back", "app", show=True),
     KeySpec("casefiles.search", "slash", "search everything", "app", show=True, short="search"),
-    KeySpec(
-        "casefiles.read", "o", "read article inside the app", "app", show=True, short="article"
-    ),
+    KeySpec("casefiles.read", "o", "read article inside the app", "app", show=True, short="read"),
     KeySpec(
         "casefiles.open",
         "O",
@@ -84,8 +82,8 @@ KEYS: Final[tuple[KeySpec, ...]] = (
     KeySpec(
         "casefiles.help", "question_mark", "help: keys and config", "app", show=True, short="help"
     ),
-    KeySpec("casefiles.palette", "ctrl+p", "command palette", "app"),
     KeySpec("casefiles.quit", "q", "quit", "app", show=True),
+    KeySpec("casefiles.palette", "ctrl+p", "command palette", "app", show=True, short="cmds"),
 )
 KEY_IDS: Final = frozenset(spec.id for spec in KEYS)
 _KEY_RE: Final = re.compile(r"^[A-Za-z0-9_+,\-]+$|^[^\s,]$")

@@ -573,12 +573,14 @@ class PartyCases:
             for p in case.get("participants", ())
             if p.get("party") == self.party_id
         ]
-        line: Line = [(pad(", ".join(dict.fromkeys(roles)), ROLE_WIDTH) + " ", "dim")]
-        line.append((str(case.get("title", case_id)), "strong"))
         latest = self.store.latest_outcomes(case_id).get(self.party_id)
+        line: Line = [
+            (pad(", ".join(dict.fromkeys(roles)), ROLE_WIDTH) + " ", "dim"),
+            (pad(latest.outcome if latest else "—", OUTCOME_WIDTH) + " ", "accent"),
+            (str(case.get("title", case_id)), "strong"),
+        ]
         if latest is not None:
-            line.append((f"  {latest.outcome}", "accent"))
-            line.append((f" ({humanise(latest.level)}, {human_date(latest.date)})", "dim"))
+            line.append((f" · {humanise(latest.level)}, {human_date(latest.date)}", "dim"))
         line.append((f" · {case.get('status', '')}", "dim"))
         cites = tuple(
             cite

@@ -35,7 +35,8 @@ async def test_enter_on_a_party_opens_the_party_view(hostile_store: Store) -> No
         rows = screen.cases.rows()
         assert [r.id for r in rows] == hostile_store.cases_of_party("p1") == ["k1", "k2"]
         first = plain(rows[0].line)
-        assert first.startswith("defendant") and "upheld (appeal, 2023)" in first
+        assert first.startswith("defendant       upheld     [@click=app.quit] Case")
+        assert "· appeal, 2023 · open" in first
         assert plain(rows[1].line).startswith("witness")
 
 

@@ -38,7 +38,7 @@ def help_lines(config: Config) -> list[Line]:
         lines.append(
             [
                 (pad(key_display(keys), 20) + " ", "accent"),
-                (pad(spec.description, 30) + " ", ""),
+                (pad(spec.description, 38) + " ", ""),
                 (pad(SCOPES.get(spec.scope, spec.scope), 12) + " ", "dim"),
                 (spec.id, "dim"),
             ]

@@ -84,7 +84,7 @@ def empty_help(store: Store) -> list[Line]:
     return [
         [("This store has no cases yet.", "strong")],
         [("file: ", "dim"), (str(store.path), "")],
-        [("Add cases to that file (see README), or try a generated one:", "")],
+        [("Add cases to that file (see the README), or try a generated store:", "")],
         [("  casefiles generate --cases 100 --out /tmp/demo.json", "accent")],
         [("  casefiles --store /tmp/demo.json", "accent")],
         [("Press ? for keys, q to quit.", "dim")],
@@ -133,7 +133,7 @@ class MainScreen(Screen[None]):
                 yield LineList(empty="no sentences recorded", id="sentences", classes="pane")
                 yield LineList(empty="no sources cited", id="sources", classes="pane")
                 yield InfoPane(id="cites", classes="pane info")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def pane(self, name: str) -> LineList:
         """One of the five list panes by id."""
@@ -150,8 +150,10 @@ class MainScreen(Screen[None]):
         if self.case_ids:
             self.show_case(self.case_ids[0])
         else:
-            self.query_one("#case-header", InfoPane).show(empty_help(self.store))
-            self.query_one("#cites", InfoPane).show([[("Nothing to cite.", "dim")]])
+            self.add_class("empty-store")
+            header = self.query_one("#case-header", InfoPane)
+            header.border_title = "Empty store"
+            header.show(empty_help(self.store))
 
     # -- showing a case
 

@@ -34,7 +34,7 @@ class PartyScreen(Screen[None]):
             yield InfoPane(id="party-header", classes="pane info")
             yield LineList(empty="in no case", id="party-cases", classes="pane")
             yield InfoPane(id="party-cites", classes="pane info")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         """Fill the panes and focus the cases list."""
