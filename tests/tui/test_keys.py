@@ -214,3 +214,68 @@ def test_config_env_variable_and_missing_file(tmp_path: Path, monkeypatch: objec
     assert load_config().path == path and not load_config().problems
     path.write_text('[opener]\ncommand = ["less", "-R"]\n', encoding="utf-8")
     assert load_config().opener == ["less", "-R"]
+
+
+@sync
+async def test_search_hits_of_every_kind_open_the_right_place(hostile_store: Store) -> None:
+    from casefiles.search import SearchIndex
+    from casefiles.tui.screens.party import PartyScreen
+
+    index = SearchIndex.build(hostile_store)
+
+    def hit(query: str, kind: str) -> object:
+        result = index.search(query, limit=50)
+        found = [h for h in result.hits if h.kind == kind]
+        assert found, (query, kind, result)
+        return found[0]
+
+    app = make_app(hostile_store)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_hit(hit("ខ្មែរ case", "case"))
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and app.screen.case_id == "k2"
+        app.open_hit(hit("quit me", "party"))
+        await pilot.pause()
+        assert isinstance(app.screen, PartyScreen) and app.screen.party_id == "p1"
+        app.open_hit(hit("appeal court", "court"))
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and app.screen.case_id == "k1"
+        await pilot.press("1", "j")
+        app.open_hit(hit("ខ្មែរ title", "source"))
+        await pilot.pause()
+        main = app.screen
+        assert isinstance(main, MainScreen) and main.case_id == "k1"
+        assert app.focused is main.pane("sources")
+        current = main.pane("sources").current
+        assert current is not None and current.id == "s2"
+        # Back through the history: court hit's case, party, first case.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and app.screen.case_id == "k2"
+
+
+@sync
+async def test_ctrl_p_opens_the_command_palette(bundled_store: Store) -> None:
+    from textual.command import CommandPalette
+
+    app = make_app(bundled_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert CommandPalette.is_open(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not CommandPalette.is_open(app)
+
+
+def test_the_readme_config_example_is_valid(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The browser", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "config.toml"
+    path.write_text(example, encoding="utf-8")
+    config = load_config(path)
+    assert config.problems == []
+    assert config.keys["casefiles.palette"] == "ctrl+k"
+    assert config.opener == ["firefox"]
+    assert config.theme == "gruvbox"
