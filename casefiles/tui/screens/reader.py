@@ -85,7 +85,8 @@ def _latin(ch: str) -> bool:
 def names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     """One regex for all party names (longest first), whole words for Latin script."""
     parts: list[str] = []
-    for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
+    wanted = {n.strip() for n in names if n and len(n.strip()) >= 2}  # "A" would mark every "a"
+    for name in sorted(wanted, key=len, reverse=True):
         shown = literal(name)
         body = _words_pattern(shown)
         if _latin(shown[0]):

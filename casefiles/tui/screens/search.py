@@ -46,6 +46,7 @@ INDEX_POLL_SECONDS: Final = 0.2
 
 KIND_WIDTH: Final = 8
 FIELD_WIDTH: Final = 12
+STRIP_CACHE_ROWS: Final = 200
 
 HINT: Final = (
     "Type to search cases, parties, courts, sources and article text.  "
@@ -136,10 +137,13 @@ class ResultList(ScrollView, can_focus=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.hits: list[Hit] = []
+        self._strips: dict[tuple[int, int, bool, str], Strip] = {}
+        self._styles: dict[str, Style] = {}
 
     def set_hits(self, hits: list[Hit]) -> None:
         """Show a new list of hits, cursor on the first."""
         self.hits = hits
+        self._strips.clear()
         self.virtual_size = Size(self.size.width, len(hits))
         self.cursor = 0
         self.scroll_to(0, 0, animate=False)
@@ -157,7 +161,7 @@ class ResultList(ScrollView, can_focus=False):
 
     def watch_cursor(self, old: int, new: int) -> None:
         self.scroll_to_region_y(new)
-        self.refresh()
+        self.refresh()  # rows other than old and new come from the strip cache
 
     def scroll_to_region_y(self, row: int) -> None:
         """Keep ``row`` on screen."""
@@ -188,20 +192,34 @@ class ResultList(ScrollView, can_focus=False):
     def render_line(self, y: int) -> Strip:
         row = int(self.scroll_y) + y
         width = self.scrollable_content_region.width or self.size.width
-        base = self.rich_style
         if not 0 <= row < len(self.hits):
-            return Strip.blank(width, base)
-        text = self.row_text(self.hits[row], width, row == self.cursor)
-        strip = Strip(list(text.render(self.app.console)), text.cell_len)
-        return strip.crop_extend(0, width, base)
+            return Strip.blank(width)
+        key = (row, width, row == self.cursor, self.app.theme)
+        strip = self._strips.get(key)
+        if strip is None:
+            text = self.row_text(self.hits[row], width, row == self.cursor)
+            strip = Strip(list(text.render(self.app.console)), text.cell_len)
+            strip = strip.crop_extend(0, width, None)
+            if len(self._strips) > 4 * STRIP_CACHE_ROWS:
+                self._strips.clear()
+            self._strips[key] = strip
+        return strip
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._strips.clear()
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(name, partial=True)
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(name, partial=True)
+        return style
 
     def row_text(self, hit: Hit, width: int, is_cursor: bool) -> Text:
         """One row: ``▶ kind    title · snippet                    field``."""
         match = self._style("results--match")
-        row = Text(style=self.rich_style, no_wrap=True, end="")
+        row = Text(no_wrap=True, end="")
         row.append("▶ " if is_cursor else "  ")
         row.append(f"{hit.kind:<{KIND_WIDTH}}"[:KIND_WIDTH] + " ", self._style("results--kind"))
         field = clip(literal(hit.field), FIELD_WIDTH)
