@@ -215,6 +215,7 @@ def party_rows(store: Store, case_id: str) -> list[Row]:
                     party=c.get("party"),
                     cites=_cites(c),
                     conflict=conflict,
+                    detail=(_unflagged(line),),
                 )
             )
     events = list(case.get("events", ()))
@@ -242,6 +243,7 @@ def party_rows(store: Store, case_id: str) -> list[Row]:
                     party=e.get("party"),
                     cites=_cites(e),
                     conflict=conflict,
+                    detail=(_unflagged(line),),
                 )
             )
     return rows
@@ -341,9 +343,36 @@ def sentence_rows(store: Store, case_id: str, level: str | None = None) -> list[
                 level=proc_level,
                 cites=_cites(sent),
                 conflict=conflict,
+                detail=(_unflagged(line), *sentence_detail(sent)),
             )
         )
     return rows
+
+
+def _unflagged(line: Line) -> Line:
+    """A row's line without its leading conflict flag."""
+    return [piece for piece in line if piece != (WARN, "warn")]
+
+
+def sentence_detail(sent: Mapping[str, Any]) -> list[Line]:
+    """The arithmetic of a sentence, every part named (``none`` when absent)."""
+    a = model.sentence_arithmetic(sent)
+    out: Line = []
+    for label, value in (
+        ("term", a.term),
+        ("suspended", a.suspended),
+        ("custodial", a.custodial),
+        ("pre-trial credit", a.pretrial),
+        ("remaining", a.remaining),
+    ):
+        if out:
+            out.append((" · ", "dim"))
+        out += [(f"{label} ", "dim"), (value.human(), "accent" if label == "remaining" else "")]
+    lines = [out] if a.term else []
+    fine = sent.get("fine")
+    if isinstance(fine, Mapping) and "amount" in fine:
+        lines.append([("fine ", "dim"), (f"{fine['amount']:,} {fine.get('currency', '')}", "")])
+    return lines
 
 
 def source_line(source: Mapping[str, Any], marked: bool = False) -> Line:

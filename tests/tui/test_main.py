@@ -183,6 +183,12 @@ async def test_sentence_rows_carry_the_arithmetic(hostile_store: Store) -> None:
         assert "4 years 6 months suspended" in first
         assert "custodial 6 months" in first
         assert "pre-trial 2 months" in first and "remaining 4 months" in first
+        await pilot.press("4")
+        await pilot.pause()
+        assert (
+            "term 5 years · suspended 4 years 6 months · custodial 6 months · "
+            "pre-trial credit 2 months · remaining 4 months"
+        ) in info(app, "cites")
 
 
 @sync
