@@ -3,6 +3,9 @@ show their cites, court levels narrow the sentences, mouse selects, empty store.
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 from conftest import SIZE, make_app, sync
 from textual import events
 
@@ -244,3 +247,42 @@ async def test_every_size_from_80x24_to_200x60(bundled_store: Store) -> None:
                 assert region.height >= 3, (name, width, height, region)
                 assert region.right <= width and region.bottom <= height - 1, (name, region)
             assert main.query_one("#cites", InfoPane).region.bottom <= height - 1
+
+
+@sync
+async def test_ten_thousand_cases_build_only_visible_rows(tmp_path: Path) -> None:
+    """The cases list asks for the rows it draws, not for every case, and each
+    move redraws only the selected case's panes."""
+    from casefiles.generate import write_generated
+    from casefiles.tui.screens import main as main_module
+
+    path = tmp_path / "big" / "casefiles.json"
+    path.parent.mkdir()
+    write_generated(path, 10_000, 0)
+    store = Store.load(path)
+    built: list[int] = []
+    original = main_module.CaseRows.row
+
+    def counting(self: main_module.CaseRows, index: int) -> facts.Row:
+        built.append(index)
+        return original(self, index)
+
+    main_module.CaseRows.row = counting  # type: ignore[method-assign]
+    try:
+        app = make_app(store)
+        started = time.perf_counter()
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert time.perf_counter() - started < 10
+            await pilot.press("G")
+            await pilot.pause()
+            expect_case(app, store, list(store.table(model.CASES))[-1])
+            await pilot.press("g", "pagedown", "pagedown", "j", "k")
+            await pilot.pause()
+            main = main_of(app)
+            assert main.pane("cases").cursor == 2 * main.pane("cases").page
+            # A few screenfuls of rows, never the whole table.
+            assert len(set(built)) < 400, len(set(built))
+            assert len(built) < 5_000, len(built)
+    finally:
+        main_module.CaseRows.row = original  # type: ignore[method-assign]
