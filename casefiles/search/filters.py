@@ -29,7 +29,7 @@ filter set, so typing ``role:d``, ``role:de``, ``role:def`` costs one scan.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from casefiles import model
@@ -61,32 +61,43 @@ def _cites(doc: dict[str, Any], out: set[str]) -> None:
 
 @dataclass(slots=True)
 class Allowed:
-    """The documents a set of filters lets through: ``None`` means all of that kind."""
+    """The documents a set of filters lets through.
+
+    Cases and courts are sets (``None``: all); parties and sources are decided
+    per document on demand (``None``: all), memoised, since evaluating every
+    party of a 100k store per keystroke would be too slow.
+    """
 
     kinds: frozenset[str]
     cases: set[str] | None = None
-    parties: set[str] | None = None
     courts: set[str] | None = None
-    sources: set[str] | None = None  # for both source and article hits
-    #: case id -> parties through which the case matched ``role:`` (role filters only)
-    role_parties: dict[str, set[str]] | None = None
-
-    def ids(self, kind: str) -> set[str] | None:
-        """The allowed ids of one kind (``None``: all of them)."""
-        if kind == "case":
-            return self.cases
-        if kind == "party":
-            return self.parties
-        if kind == "court":
-            return self.courts
-        return self.sources
+    party_test: Callable[[str], bool] | None = None
+    source_test: Callable[[str], bool] | None = None
+    #: ``role:`` alternatives, for matching cases through their parties
+    roles: tuple[frozenset[str], ...] = ()
+    filtered: bool = False
+    _memo: dict[tuple[str, str], bool] = field(default_factory=dict)
 
     def ok(self, kind: str, doc_id: str) -> bool:
         """Whether a document of ``kind`` with ``doc_id`` passes."""
         if kind not in self.kinds:
             return False
-        chosen = self.ids(kind)
-        return chosen is None or doc_id in chosen
+        if kind == "case":
+            return self.cases is None or doc_id in self.cases
+        if kind == "court":
+            return self.courts is None or doc_id in self.courts
+        test = self.party_test if kind == "party" else self.source_test
+        if test is None:
+            return True
+        key = (kind, doc_id)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._memo[key] = test(doc_id)
+        return hit
+
+    def count(self, kind: str, ids: Iterable[str]) -> int:
+        """How many of ``ids`` (all of one kind) pass."""
+        return sum(1 for i in ids if self.ok(kind, i))
 
 
 class Facets:
@@ -113,10 +124,8 @@ class Facets:
         self.outcome: dict[str, set[str]] = {}
         self.court: dict[str, set[str]] = {}
         self.role: dict[str, set[str]] = {}
-        self.role_pairs: dict[str, list[tuple[str, str]]] = {}  # role -> (party, case)
         self.charge_label: dict[str, set[str]] = {}
         self.charge_article: dict[str, set[str]] = {}
-        self.charge_pairs: dict[str, list[tuple[str, str]]] = {}  # label|article -> (party, case)
         self.source_cases: dict[str, list[str]] = {}
         for cid, case in store.table(model.CASES).items():
             self.status.setdefault(str(case.get("status")), set()).add(cid)
@@ -128,16 +137,13 @@ class Facets:
             for p in case.get("participants", ()):
                 role = str(p.get("role"))
                 self.role.setdefault(role, set()).add(cid)
-                self.role_pairs.setdefault(role, []).append((p["party"], cid))
             for ch in case.get("charges", ()):
                 label = normalise(str(ch.get("label", "")))
                 self.charge_label.setdefault(label, set()).add(cid)
-                self.charge_pairs.setdefault("l:" + label, []).append((ch["party"], cid))
                 art = ch.get("article")
                 if art:
                     art_n = normalise(str(art))
                     self.charge_article.setdefault(art_n, set()).add(cid)
-                    self.charge_pairs.setdefault("a:" + art_n, []).append((ch["party"], cid))
             found: set[str] = set()
             _cites(case, found)
             for sid in found:
@@ -158,6 +164,11 @@ class Facets:
                 lst = self.source_cases.setdefault(sid, [])
                 if cid not in lst:
                     lst.append(cid)
+        self.source_year: dict[str, int] = {}
+        for sid, src in store.table(model.SOURCES).items():
+            date = model.parse_date(src.get("published"))
+            if date:
+                self.source_year[sid] = date.year
         for doc in store.table(model.SENTENCES).values():
             found = set()
             _cites(doc, found)
@@ -247,9 +258,9 @@ class Facets:
         cancelled: Callable[[], bool],
     ) -> Allowed:
         store = self.store
-        all_cases = set(store.table(model.CASES))
+        cases_table = store.table(model.CASES)
         # Case-level conditions that do not depend on which party is meant.
-        base = set(all_cases)
+        base = set(cases_table)
         for s in filters.statuses:
             base &= self._union(self.status, s)
         for c in countries:
@@ -262,16 +273,13 @@ class Facets:
             base &= self._union(self.outcome, oc)
         for ct in courts:
             base &= self._union(self.court, ct)
-        co_parties: list[set[str]] = []  # cases with a participant matching each party: value
         for ps in parties:
-            cases: set[str] = set()
+            with_party: set[str] = set()
             for p in ps:
-                cases.update(store.cases_of_party(p))
-            co_parties.append(cases)
-            base &= cases
+                with_party.update(store.cases_of_party(p))
+            base &= with_party
         if cancelled():
             raise Cancelled
-        # Personal conditions: role and charge, per (party, case).
         cases_ok = set(base)
         for rs in filters.roles:
             cases_ok &= self._union(self.role, rs)
@@ -279,42 +287,33 @@ class Facets:
             cases_ok &= self._union(self.charge_label, labels) | self._union(
                 self.charge_article, arts
             )
-        # Parties: some case of theirs in ``base`` where they hold the role / the charge.
-        party_sets: list[set[str]] = []
-        role_parties: dict[str, set[str]] | None = None
-        for rs in filters.roles:
-            ps_ok: set[str] = set()
-            rp: dict[str, set[str]] = {}
-            for role in rs:
-                for party, cid in self.role_pairs.get(role, ()):
-                    if cid in base:
-                        ps_ok.add(party)
-                        rp.setdefault(cid, set()).add(party)
-            party_sets.append(ps_ok)
-            if role_parties is None:
-                role_parties = rp
-            else:
-                role_parties = {c: role_parties[c] & rp[c] for c in role_parties.keys() & rp.keys()}
-        for labels, arts in charges:
-            ps_ok = set()
-            keys = [f"l:{lab}" for lab in labels] + [f"a:{a}" for a in arts]
-            for k in keys:
-                for party, cid in self.charge_pairs.get(k, ()):
-                    if cid in base:
-                        ps_ok.add(party)
-            party_sets.append(ps_ok)
-        if cancelled():
-            raise Cancelled
-        parties_ok: set[str]
-        if party_sets:
-            parties_ok = set.intersection(*party_sets)
-        else:
-            parties_ok = set()
-            for cid in base:
-                parties_ok.update(p["party"] for p in store.get(model.CASES, cid)["participants"])  # type: ignore[index]
-        # Sources: cited by a passing case; year: is the publication year.
-        sources_ok: set[str] | None = None
-        non_year = (
+        roles = filters.roles
+
+        def party_test(pid: str) -> bool:
+            """Some case of the party passes, with the party's own role and charge."""
+            for cid in store.cases_of_party(pid):
+                if cid not in base:
+                    continue
+                case = cases_table[cid]
+                if roles:
+                    mine = {p["role"] for p in case["participants"] if p["party"] == pid}
+                    if not all(mine & rs for rs in roles):
+                        continue
+                if charges:
+                    own = [ch for ch in case.get("charges", ()) if ch["party"] == pid]
+                    if not all(
+                        any(
+                            normalise(str(ch.get("label", ""))) in labels
+                            or normalise(str(ch.get("article", ""))) in arts
+                            for ch in own
+                        )
+                        for labels, arts in charges
+                    ):
+                        continue
+                return True
+            return False
+
+        non_year = bool(
             filters.parties
             or filters.roles
             or filters.courts
@@ -324,17 +323,16 @@ class Facets:
             or filters.outcomes
             or filters.countries
         )
-        if non_year:
-            sources_ok = {
-                sid for sid, cs in self.source_cases.items() if not cases_ok.isdisjoint(cs)
-            }
-        if filters.years:
-            by_year = set()
-            for sid, src in store.table(model.SOURCES).items():
-                date = model.parse_date(src.get("published"))
-                if date and all(lo <= date.year <= hi for lo, hi in filters.years):
-                    by_year.add(sid)
-            sources_ok = by_year if sources_ok is None else sources_ok & by_year
+        years = filters.years
+
+        def source_test(sid: str) -> bool:
+            """Published in the years asked for; cited by a passing case."""
+            if years:
+                year = self.source_year.get(sid)
+                if year is None or not all(lo <= year <= hi for lo, hi in years):
+                    return False
+            return not non_year or any(c in cases_ok for c in self.source_cases.get(sid, ()))
+
         # Courts: only court-level filters apply to courts.
         kinds = set(filters.kinds)
         courts_ok: set[str] | None = None
@@ -360,10 +358,11 @@ class Facets:
         return Allowed(
             frozenset(kinds),
             cases=cases_ok,
-            parties=parties_ok,
             courts=courts_ok,
-            sources=sources_ok,
-            role_parties=role_parties,
+            party_test=party_test,
+            source_test=source_test,
+            roles=roles,
+            filtered=True,
         )
 
 

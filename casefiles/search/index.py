@@ -70,6 +70,7 @@ TERM_CAP_TRUNC: Final = 3_000
 RANK_CAP: Final = 120
 FANOUT_MIN: Final = 50
 SNIPPET: Final = 70
+LISTING_SCAN: Final = 20_000
 _SEP: Final = "\x00"  # joins the two words of an adjacent-word pair in the vocabulary
 _TOP: Final = "\U0010ffff"
 
@@ -165,6 +166,10 @@ _HAS_DIGIT: Final = re.compile(r"\d").search
 
 class SearchIndex:
     """In-memory search index over a store; see the module docstring."""
+
+    #: A term extending a cached one is computed by filtering the cached set when
+    #: that set is this many times smaller than the postings to merge.
+    refine_ratio: int = 30
 
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -455,7 +460,8 @@ class SearchIndex:
         for k in range(len(t) - 1, 0, -1):
             prev = self._tcache.get(("fuzzy", t[:k]))
             if prev is not None and prev.prefix is not None:
-                if len(prev.prefix) < total:
+                # filtering costs ~30x more per text than a set union
+                if len(prev.prefix) * self.refine_ratio < total:
                     has = self._has_word_prefix
                     prefix = {x for x in prev.prefix if has(x, t)}
                 break
@@ -491,22 +497,30 @@ class SearchIndex:
         return lambda x: texts[x] == t
 
     def _scan_vocab(self, how: str, piece: str) -> list[str]:
+        """Vocabulary words containing (``in``) or ending with (``end``) ``piece``.
+        A cached scan for a shorter piece is filtered instead of the whole vocabulary."""
         key = (how, piece)
         hit = self._scan_cache.get(key)
         if hit is None:
+            source = self._vocab
+            shorter = [piece[:-1], piece[1:]] if how == "in" else [piece[1:]]
+            for sub in shorter:
+                prev = self._scan_cache.get((how, sub)) if sub else None
+                if prev is not None:
+                    source = prev
+                    break
             if how == "in":
-                hit = [w for w in self._vocab if piece in w]
+                hit = [w for w in source if piece in w]
             else:
-                hit = [w for w in self._vocab if w.endswith(piece)]
+                hit = [w for w in source if w.endswith(piece)]
             self._scan_cache[key] = hit
-            if len(self._scan_cache) > 32:
+            if len(self._scan_cache) > 64:
                 self._scan_cache.popitem(last=False)
         return hit
 
     def _exact_set(self, term: Term, cancelled: Callable[[], bool]) -> _TermSet:
         t = term.text
         texts = self._texts
-        cands: set[int] = set()
         if term.mode == "whole":
             tid = self._text_id.get(t)
             result = {tid} if tid is not None else set()
@@ -520,17 +534,24 @@ class SearchIndex:
             vocab_words = self._scan_vocab("end", words[-1])
         else:
             vocab_words = self._scan_vocab("in", max(words, key=len))
-        for n, w in enumerate(vocab_words):
-            cands.update(self._post[w])
-            if n & 255 == 255 and cancelled():
-                raise Cancelled
+        if cancelled():
+            raise Cancelled
+        arrays = [self._post[w] for w in vocab_words]
+        total = sum(map(len, arrays))
+        truncated = total > TERM_CAP_FULL
+        if truncated:
+            cands = self._bounded_union(arrays, total)
+        else:
+            cands = set()
+            for arr in arrays:
+                cands.update(arr)
         if term.mode == "prefix":
             result = {x for x in cands if texts[x].startswith(t)}
         elif term.mode == "suffix":
             result = {x for x in cands if texts[x].endswith(t)}
         else:
             result = {x for x in cands if t in texts[x]}
-        return _TermSet(result, set(result), None, TermMatches(), False)
+        return _TermSet(result, set(result), None, TermMatches(), truncated)
 
     def _candidates(
         self, groups: tuple[tuple[Term, ...], ...], cancelled: Callable[[], bool]
@@ -619,7 +640,7 @@ class SearchIndex:
                 old = best.get(d)
                 if old is None or item[0] > old[0]:
                     best[d] = item
-        if allowed.role_parties is not None:
+        if allowed.roles:
             self._via_parties(best, allowed, total_docs)
         order = sorted(
             best.items(),
@@ -652,8 +673,7 @@ class SearchIndex:
                 cands = {x for x in cands if t not in texts[x]}
         if cancelled():
             raise Cancelled
-        filtered = allowed.cases is not None or allowed.parties is not None
-        filtered = filtered or allowed.courts is not None or allowed.sources is not None
+        filtered = allowed.filtered
         mask = 0
         for k in allowed.kinds:
             mask |= _KIND_BIT[k]
@@ -755,16 +775,18 @@ class SearchIndex:
         total_docs: set[int],
     ) -> None:
         """``role:x words``: cases in which a party matching the words has role x."""
-        if "case" not in allowed.kinds or allowed.role_parties is None:
+        if "case" not in allowed.kinds or not allowed.roles:
             return
         party_hits = [(d, item) for d, item in best.items() if self._doc_kind[d] == "party"]
         party_hits.sort(key=lambda kv: -kv[1][0])
+        cases = self._store.table(model.CASES)
         for d, item in party_hits[:200]:
             pid = self._doc_id[d]
             for cid in self._store.cases_of_party(pid):
-                if pid not in allowed.role_parties.get(cid, ()):
-                    continue
                 if allowed.cases is not None and cid not in allowed.cases:
+                    continue
+                mine = {p["role"] for p in cases[cid]["participants"] if p["party"] == pid}
+                if not all(mine & rs for rs in allowed.roles):
                     continue
                 cd = self._doc_ord.get(("case", cid))
                 if cd is None:
@@ -784,24 +806,27 @@ class SearchIndex:
         docs: list[int] = []
         total = 0
         for kind in sorted(allowed.kinds, key=_LIST_RANK.__getitem__):
-            chosen = allowed.ids(kind)
             kind_docs = self._kind_docs(kind)
-            if not negative:
-                total += len(kind_docs) if chosen is None else len(chosen)
+            exact_count = not negative and (not allowed.filtered or kind == "case")
+            if exact_count:
+                total += len(kind_docs) if allowed.cases is None else len(allowed.cases)
                 if len(docs) >= limit:
                     continue
-            for n, d in enumerate(kind_docs):
-                if chosen is not None and self._doc_id[d] not in chosen:
+            # Other kinds are tested one by one (parties through their cases): stop
+            # once the page is full, and after LISTING_SCAN documents at most.
+            for n, d in enumerate(kind_docs[:LISTING_SCAN]):
+                if not allowed.ok(kind, self._doc_id[d]):
                     continue
                 if negative:
                     ents = self._doc_entries[d]
                     if any(neg.text in texts[self._ent_text[e]] for neg in negative for e in ents):
                         continue
+                if not exact_count:
                     total += 1
-                elif len(docs) >= limit:
-                    break
                 if len(docs) < limit:
                     docs.append(d)
+                elif exact_count or not negative:
+                    break
                 if n & 1023 == 1023 and cancelled():
                     raise Cancelled
         hits = []

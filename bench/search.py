@@ -1,0 +1,342 @@
+"""Search benchmark: per-keystroke latency of ``SearchIndex`` at generated stores of
+10k and 100k cases, beside rapidfuzz ``process.extract`` and ``fzf --filter`` on
+the same candidate lines, and labelled-query recall on the bundled case file.
+
+    .venv/bin/python bench/search.py [--quick] [--sizes 10000,100000] [--seed 0]
+
+``--quick`` runs the 10k store only.  Prints tables; timings are for reading,
+not pass/fail.  Methods:
+
+* Stores come from ``casefiles.generate.generate(n, seed)`` wrapped by
+  ``Store.from_data`` (article files written to a temporary folder), which
+  skips parsing a 100k JSON file but validates the same documents.
+* Every benchmark query is typed one character at a time; each prefix is one
+  ``index.search(prefix, limit=50)`` call, timed.  A 5 ms heartbeat thread
+  runs meanwhile; "stall" is its longest gap (how long the caller's UI thread
+  could be held).
+* Build memory is the growth of the resident set size (``/proc/self/statm``)
+  across ``SearchIndex.build``.
+* rapidfuzz ``process.extract(query, lines, scorer=WRatio, limit=50)`` and
+  ``fzf --filter`` (one process per query, reading the lines from a file) get
+  the *whole* query only, not every keystroke (one call already takes longer
+  than a keystroke budget at 100k).  Lines: one per indexed string (name,
+  alias, title, summary, …; article text on one line).
+* Recall: the labelled queries of ``tests/search/queries.py`` on the bundled
+  store.  For fzf and rapidfuzz, filter tokens (``kind:`` …) are dropped
+  (they have no field filters) and each line is mapped back to its document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process, utils
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from casefiles import model  # noqa: E402
+from casefiles.generate import generate  # noqa: E402
+from casefiles.search import SearchIndex, normalise  # noqa: E402
+from casefiles.search.index import _field_values  # noqa: E402
+from casefiles.search.query import FILTER_NAMES  # noqa: E402
+from casefiles.store import Store, StoreError  # noqa: E402
+from tests.search.queries import QUERIES  # noqa: E402
+
+FIELDS = {
+    model.PARTIES: ("name", "alias", "description"),
+    model.COURTS: ("name", "alias"),
+    model.CASES: ("title", "summary", "tag", "charge"),
+    model.SOURCES: ("title", "publisher"),
+}
+KIND = {model.PARTIES: "party", model.COURTS: "court", model.CASES: "case", model.SOURCES: "source"}
+
+
+def rss() -> int:
+    """Current resident set size in bytes."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def lines_of(store: Store) -> Iterator[tuple[str, str, str]]:
+    """(kind, id, text) for every string the index holds, one line each."""
+    for table, fields in FIELDS.items():
+        for doc_id, doc in store.table(table).items():
+            for fld in fields:
+                for value in _field_values(doc, fld):
+                    yield KIND[table], doc_id, " ".join(value.split())
+    for doc_id, doc in store.table(model.SOURCES).items():
+        if doc.get("file"):
+            try:
+                text = store.read_article(doc)
+            except StoreError:
+                continue
+            yield "article", doc_id, " ".join(text.split())
+
+
+def make_store(n: int, seed: int, folder: Path) -> Store:
+    data, articles = generate(n, seed)
+    for rel, text in articles.items():
+        target = folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return Store.from_data(folder / "store.json", data)
+
+
+def bench_queries(store: Store, seed: int) -> list[str]:
+    """What a user types against a generated store: names (exact, misspelt, run
+    together, reordered, prefix, Khmer), topics, and filters."""
+    rng = random.Random(seed)
+    people = [p for p in store.table(model.PARTIES).values() if p["kind"] == "person"]
+    rng.shuffle(people)
+    names = [normalise(p["name"]) for p in people[:4]]
+    khmer = next(
+        a for p in people for a in p.get("aliases", ()) if any("\u1780" <= c <= "\u17ff" for c in a)
+    )
+
+    def typo(word: str) -> str:
+        i = len(word) // 2
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+
+    family, given = names[1].split(" ", 1)
+    return [
+        names[0],
+        typo(names[1]),
+        names[2].replace(" ", ""),
+        " ".join(reversed(names[3].split())),
+        khmer,
+        given[:4],
+        f"role:defendant {family}",
+        "kind:case incitement year:2015..2018",
+        f"charge:548 {given}",
+        "kind:article kestrel court",
+        "'sokha !vy",
+        "bribery witness",
+    ]
+
+
+class Heartbeat:
+    """A thread that wakes every 5 ms and records its longest gap."""
+
+    def __init__(self) -> None:
+        self.max_gap = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        last = time.perf_counter()
+        while not self._stop.is_set():
+            time.sleep(0.005)
+            now = time.perf_counter()
+            self.max_gap = max(self.max_gap, now - last)
+            last = now
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    t = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t, out
+
+
+def fzf_filter(path: Path, query: str) -> list[str]:
+    result = subprocess.run(
+        ["fzf", "--filter", query, "--delimiter", "\t", "--nth", "2.."],
+        stdin=path.open("rb"),
+        capture_output=True,
+        check=False,
+    )
+    return result.stdout.decode("utf-8", "replace").splitlines()
+
+
+def write_lines(lines: list[tuple[str, str, str]], path: Path) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for n, (_, _, text) in enumerate(lines):
+            fh.write(f"{n}\t{text}\n")
+
+
+def size_run(n: int, seed: int, tmp: Path, have_fzf: bool) -> dict[str, Any]:
+    folder = tmp / f"g{n}"
+    t_gen, store = timed(lambda: make_store(n, seed, folder))
+    gc.collect()
+    before = rss()
+    t_build, index = timed(lambda: SearchIndex.build(store))
+    grown = rss() - before
+    queries = bench_queries(store, seed)
+    lat: list[float] = []
+    per_query: list[tuple[str, float, int]] = []
+    with Heartbeat() as beat:
+        for q in queries:
+            worst = 0.0
+            for i in range(1, len(q) + 1):
+                dt, result = timed(lambda q=q, i=i: index.search(q[:i], limit=50))
+                lat.append(dt)
+                worst = max(worst, dt)
+            per_query.append((q, worst, result.total))
+    lines = list(lines_of(store))
+    texts = [t for _, _, t in lines]
+    rf_times: list[float] = []
+    rf_stall = 0.0
+    processed = [utils.default_process(t) for t in texts]
+    for q in queries:
+        with Heartbeat() as beat2:
+            dt, _ = timed(
+                lambda q=q: process.extract(
+                    utils.default_process(q),
+                    processed,
+                    scorer=fuzz.WRatio,
+                    limit=50,
+                    processor=None,
+                )
+            )
+        rf_times.append(dt)
+        rf_stall = max(rf_stall, beat2.max_gap)
+    fzf_times: list[float] = []
+    if have_fzf:
+        path = tmp / f"lines{n}.txt"
+        write_lines(lines, path)
+        for q in queries:
+            dt, _ = timed(lambda q=q: fzf_filter(path, q))
+            fzf_times.append(dt)
+    shutil.rmtree(folder, ignore_errors=True)
+    return {
+        "n": n,
+        "strings": len(lines),
+        "gen": t_gen,
+        "build": t_build,
+        "mem": grown,
+        "lat": lat,
+        "stall": beat.max_gap,
+        "per_query": per_query,
+        "rf": rf_times,
+        "rf_stall": rf_stall,
+        "fzf": fzf_times,
+    }
+
+
+def strip_filters(query: str) -> str:
+    words = [w for w in query.split() if w.split(":", 1)[0].lstrip("!") not in FILTER_NAMES]
+    return " ".join(words)
+
+
+def recall(have_fzf: bool, tmp: Path) -> dict[str, tuple[float, float]]:
+    store = Store.load(ROOT / "data" / "casefiles.json")
+    index = SearchIndex.build(store)
+    lines = list(lines_of(store))
+    path = tmp / "bundled.txt"
+    write_lines(lines, path)
+    processed = [utils.default_process(t) for _, _, t in lines]
+
+    def ranks_from(order: list[int]) -> list[tuple[str, str]]:
+        seen: list[tuple[str, str]] = []
+        for n in order:
+            key = (lines[n][0], lines[n][1])
+            if key not in seen:
+                seen.append(key)
+            if len(seen) >= 10:
+                break
+        return seen
+
+    results: dict[str, list[int | None]] = {"ours": [], "fzf": [], "rapidfuzz WRatio": []}
+    for q, kind, doc_id in QUERIES:
+        want = (kind, doc_id)
+        ours = [(h.kind, h.id) for h in index.search(q, limit=10).hits]
+        results["ours"].append(ours.index(want) + 1 if want in ours else None)
+        plain = strip_filters(q)
+        if have_fzf:
+            out = fzf_filter(path, plain) if plain else []
+            got = ranks_from([int(line.split("\t", 1)[0]) for line in out])
+            results["fzf"].append(got.index(want) + 1 if want in got else None)
+        extracted = process.extract(
+            utils.default_process(plain),
+            processed,
+            scorer=fuzz.WRatio,
+            limit=200,
+            processor=None,
+        )
+        got = ranks_from([i for _, _, i in extracted])
+        results["rapidfuzz WRatio"].append(got.index(want) + 1 if want in got else None)
+    out: dict[str, tuple[float, float]] = {}
+    for name, ranks in results.items():
+        if ranks:
+            r1 = sum(r == 1 for r in ranks) / len(ranks)
+            r3 = sum(r is not None and r <= 3 for r in ranks) / len(ranks)
+            out[name] = (r1, r3)
+    return out
+
+
+def ms(x: float) -> str:
+    return f"{x * 1000:8.1f}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="10k cases only")
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    sizes = [10000] if args.quick else [int(s) for s in args.sizes.split(",")]
+    have_fzf = shutil.which("fzf") is not None
+    if not have_fzf:
+        print("fzf not found (apt-get install fzf); fzf columns skipped")
+    with tempfile.TemporaryDirectory(prefix="casefiles-bench-search-") as tmp_name:
+        tmp = Path(tmp_name)
+        runs = []
+        for n in sizes:
+            print(f"… {n:,} cases", flush=True)
+            runs.append(size_run(n, args.seed, tmp, have_fzf))
+        print()
+        print("Per keystroke, ours (index.search(prefix, limit=50)); whole query for the others")
+        head = (
+            f"{'cases':>8} {'strings':>9} {'build s':>8} {'mem MB':>7} {'keys':>5} "
+            f"{'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'stall ms':>8} | "
+            f"{'rf p50':>8} {'rf max':>8} {'rf stall':>8} | {'fzf p50':>8} {'fzf max':>8}"
+        )
+        print(head)
+        print("-" * len(head))
+        for r in runs:
+            fz = r["fzf"] or [float("nan")]
+            print(
+                f"{r['n']:>8,} {r['strings']:>9,} {r['build']:>8.1f} {r['mem'] / 2**20:>7.0f} "
+                f"{len(r['lat']):>5} {ms(statistics.median(r['lat']))} {ms(pct(r['lat'], 95))} "
+                f"{ms(max(r['lat']))} {ms(r['stall'])} | {ms(statistics.median(r['rf']))} "
+                f"{ms(max(r['rf']))} {ms(r['rf_stall'])} | {ms(statistics.median(fz))} "
+                f"{ms(max(fz))}"
+            )
+        for r in runs:
+            print(f"\nslowest keystroke per query at {r['n']:,} cases (ms), total matches:")
+            for q, worst, total in r["per_query"]:
+                print(f"  {ms(worst)}  {total:>8,}  {q}")
+        print(f"\nLabelled queries ({len(QUERIES)}) on the bundled case file:")
+        for name, (r1, r3) in recall(have_fzf, tmp).items():
+            print(f"  {name:<18} recall@1 {r1:.3f}  recall@3 {r3:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
