@@ -126,6 +126,8 @@ class Facets:
         self.role: dict[str, set[str]] = {}
         self.charge_label: dict[str, set[str]] = {}
         self.charge_article: dict[str, set[str]] = {}
+        self.role_party: dict[str, set[str]] = {}  # role -> parties with it somewhere
+        self.charge_party: dict[str, set[str]] = {}  # "l:label" / "a:article" -> parties
         self.source_cases: dict[str, list[str]] = {}
         for cid, case in store.table(model.CASES).items():
             self.status.setdefault(str(case.get("status")), set()).add(cid)
@@ -137,13 +139,16 @@ class Facets:
             for p in case.get("participants", ()):
                 role = str(p.get("role"))
                 self.role.setdefault(role, set()).add(cid)
+                self.role_party.setdefault(role, set()).add(p["party"])
             for ch in case.get("charges", ()):
                 label = normalise(str(ch.get("label", "")))
                 self.charge_label.setdefault(label, set()).add(cid)
+                self.charge_party.setdefault("l:" + label, set()).add(ch["party"])
                 art = ch.get("article")
                 if art:
                     art_n = normalise(str(art))
                     self.charge_article.setdefault(art_n, set()).add(cid)
+                    self.charge_party.setdefault("a:" + art_n, set()).add(ch["party"])
             found: set[str] = set()
             _cites(case, found)
             for sid in found:
@@ -288,9 +293,25 @@ class Facets:
                 self.charge_article, arts
             )
         roles = filters.roles
+        # Parties that could pass at all (a role / a charge somewhere): a quick reject.
+        maybe: set[str] | None = None
+        for rs in roles:
+            have = self._union(self.role_party, rs)
+            maybe = have if maybe is None else maybe & have
+        for labels, arts in charges:
+            keys = [f"l:{x}" for x in labels] + [f"a:{x}" for x in arts]
+            have = self._union(self.charge_party, keys)
+            maybe = have if maybe is None else maybe & have
+        everything = len(base) == len(cases_table)
+        exact_maybe = everything and len(roles) + len(charges) == 1
 
         def party_test(pid: str) -> bool:
             """Some case of the party passes, with the party's own role and charge."""
+            if maybe is not None:
+                if pid not in maybe:
+                    return False
+                if exact_maybe:
+                    return True
             for cid in store.cases_of_party(pid):
                 if cid not in base:
                     continue

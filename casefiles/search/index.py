@@ -71,6 +71,10 @@ RANK_CAP: Final = 120
 FANOUT_MIN: Final = 50
 SNIPPET: Final = 70
 LISTING_SCAN: Final = 20_000
+#: With filters, at most this many candidate texts are tested (best first), and
+#: at most OWNER_CHECK documents sharing one text.
+EXAMINE_CAP: Final = 8_000
+OWNER_CHECK: Final = 500
 _SEP: Final = "\x00"  # joins the two words of an adjacent-word pair in the vocabulary
 _TOP: Final = "\U0010ffff"
 
@@ -700,10 +704,12 @@ class SearchIndex:
                 seen += 1
                 if not tk[x] & mask:
                     continue
-                if filtered and not any(self._entry_ok(e, allowed) for e in owners[x]):
+                if filtered and not any(
+                    self._entry_ok(e, allowed) for e in itertools.islice(owners[x], OWNER_CHECK)
+                ):
                     continue
                 chosen.append(x)
-                if len(chosen) >= need:
+                if len(chosen) >= need or seen >= EXAMINE_CAP:
                     break
                 if n & 1023 == 1023 and cancelled():
                     raise Cancelled
