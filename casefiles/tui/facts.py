@@ -246,7 +246,7 @@ def party_rows(store: Store, case_id: str) -> list[Row]:
                     detail=(_unflagged(line),),
                 )
             )
-    return rows
+    return align_flags(rows)
 
 
 def ladder_rows(store: Store, case_id: str) -> list[Row]:
@@ -295,7 +295,7 @@ def ladder_rows(store: Store, case_id: str) -> list[Row]:
                 detail=tuple(detail),
             )
         )
-    return rows
+    return align_flags(rows)
 
 
 def sentence_rows(store: Store, case_id: str, level: str | None = None) -> list[Row]:
@@ -346,7 +346,30 @@ def sentence_rows(store: Store, case_id: str, level: str | None = None) -> list[
                 detail=(_unflagged(line), *sentence_detail(sent)),
             )
         )
-    return rows
+    return align_flags(rows)
+
+
+def align_flags(rows: list[Row]) -> list[Row]:
+    """When some rows start with the conflict flag, indent the others of the
+    same section by as much, so that columns stay aligned."""
+    out: list[Row] = []
+    section: list[Row] = []
+
+    def flush() -> None:
+        if any(r.conflict for r in section):
+            out.extend(r if r.conflict else replace(r, line=[("  ", ""), *r.line]) for r in section)
+        else:
+            out.extend(section)
+        section.clear()
+
+    for row in rows:
+        if not row.selectable:
+            flush()
+            out.append(row)
+        else:
+            section.append(row)
+    flush()
+    return out
 
 
 def _unflagged(line: Line) -> Line:
