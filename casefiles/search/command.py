@@ -38,8 +38,14 @@ def hit_json(hit: Hit) -> dict[str, object]:
 
 
 def _mark(text: str, spans: tuple[tuple[int, int], ...]) -> str:
-    """``text`` with matched parts in [brackets], made safe to print."""
+    """``text`` with matched parts in [brackets], made safe to print; a long text
+    starts a little before its first match."""
     out: list[str] = []
+    if spans and spans[0][0] > _TEXT_WIDTH - 25:
+        cut = spans[0][0] - 20
+        text = text[cut:]
+        spans = tuple((a - cut, b - cut) for a, b in spans)
+        out.append("…")
     pos = 0
     for a, b in spans:
         out.append(literal(text[pos:a]))
@@ -72,11 +78,11 @@ def search_command(store: Store, query: str, *, limit: int, as_json: bool) -> in
     for h in result.hits:
         title = clip(literal(h.title), 60)
         print(f"{h.kind:<7} {clip(literal(h.id), id_width):<{id_width}} {h.score:6.1f}  {title}")
+        marked = clip(_mark(h.text, h.spans), _TEXT_WIDTH)
         if h.field not in ("name", "title") or h.kind == "article":
-            shown = _mark(h.text, h.spans)
-            print(f"{'':<7} {'':<{id_width}} {'':>6}  {h.field}: {clip(shown, _TEXT_WIDTH)}")
-        else:
-            print(f"{'':<7} {'':<{id_width}} {'':>6}  {clip(_mark(h.text, h.spans), _TEXT_WIDTH)}")
+            print(f"{'':<7} {'':<{id_width}} {'':>6}  {h.field}: {marked}")
+        elif h.spans:
+            print(f"{'':<7} {'':<{id_width}} {'':>6}  {marked}")
         if h.case_id:
             print(f"{'':<7} {'':<{id_width}} {'':>6}  cited by case {literal(h.case_id)}")
     shown_n = len(result.hits)

@@ -11,7 +11,9 @@ Semantics, per kind of hit:
   case status; ``year:`` a dated event or proceeding in the range;
   ``country:`` the case's country.  With ``role:`` and search words, a case
   also matches *through a party*: ``role:defendant sokha`` finds the cases in
-  which a party matching ``sokha`` is a defendant (those rank first).
+  which a party matching ``sokha`` is a defendant (field ``party``, ranked
+  just below that party), besides cases whose own text matches and that
+  have some defendant.
 * **party** — through the party's cases: some case of the party passes the
   case-level filters, where ``role:`` is the party's own role in that case,
   ``charge:`` a charge against that party, and ``party:`` means the party
@@ -22,8 +24,10 @@ Semantics, per kind of hit:
   the other filters pass a source when some case citing it passes them.
 
 Repeated filters must all hold; one filter's alternatives (``role:de`` =
-defendant or defence counsel) are ORed.  Results are cached per resolved
-filter set, so typing ``role:d``, ``role:de``, ``role:def`` costs one scan.
+defendant or defence counsel) are ORed.  Case sets come from inverted indexes
+(value → case ids) built once per load; parties and sources are tested one by
+one when a hit needs it (memoised).  Results are cached per resolved filter
+set, so typing ``role:d``, ``role:de``, ``role:def`` costs one computation.
 """
 
 from __future__ import annotations

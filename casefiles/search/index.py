@@ -12,13 +12,17 @@ summaries, tags, charges, publishers, and article text last), so when a
 keystroke matches too many texts to score, the lowest numbers are the most
 useful ones.
 
-The *vocabulary* maps each word — and, for names and titles, each pair of
-adjacent words written together (``kemsokha``) — to an ``array`` of text
-numbers.  It is kept sorted, so "words starting with ``sok``" is one
-``bisect`` range.  A deletion index (SymSpell) maps every word and every
-one-character deletion of it to the word, so words within one typo of a
-query word are a handful of dict look-ups; hits are checked with rapidfuzz's
-OSA distance.
+The *vocabulary* maps each word to an ``array`` of text numbers; it is kept
+sorted, so "words starting with ``sok``" is one ``bisect`` range.  For names
+(name, alias fields) each pair of adjacent words is indexed too, as
+``first\0second`` in a separate sorted list, so ``kemsokha`` finds
+``Kem Sokha`` (look up ``kem\0sokha…`` for every split of the term whose
+first part is a word).  Typos: a deletion index (SymSpell) maps every word and
+each one-character deletion of it to the word, so words within one typo of a
+query word are a handful of dict look-ups, checked with rapidfuzz's OSA
+distance (two typos allowed from 8 characters); and a romanisation
+*skeleton* (``y``→``i``, doubled letters single, ``h`` after a consonant
+dropped) equates ``chhun``/``chun`` and ``vanny``/``vani``.
 
 A keystroke
 -----------
@@ -29,9 +33,12 @@ A keystroke
    are cached; a term that extends a cached one ("sok" → "sokh") is computed
    by *filtering the previous set* (prefix matching is monotone), which is
    exactly what a fresh computation would give.
-3. Intersect groups (smallest first), drop negated terms, keep texts whose
-   owners pass the filters, order by exact-word tier then priority, and score
-   at most ``RANK_CAP`` of them (``rank.score_text``).
+3. Intersect groups: complete sets first, smallest first; a group whose set
+   was cut is tested text by text on the candidates left (same predicate as
+   the index).  Drop negated terms, keep texts with an owner that passes the
+   filters, order by whole-word tier then priority, and score at most
+   ``RANK_CAP`` of them (``rank.score_text``).  Several words are also tried
+   run together as one term ("keo reaksmey" → ``keoreaksmey``).
 4. Fan out texts to documents (best field per document; a party matched by
    an alias is one hit showing the alias), map spans to the original text.
 
@@ -71,6 +78,7 @@ RANK_CAP: Final = 120
 FANOUT_MIN: Final = 50
 SNIPPET: Final = 70
 LISTING_SCAN: Final = 20_000
+LISTING_COUNT: Final = 5_000  # documents of a kind counted exactly in a listing
 #: With filters, at most this many candidate texts are tested (best first), and
 #: at most OWNER_CHECK documents sharing one text.
 EXAMINE_CAP: Final = 8_000
@@ -831,7 +839,7 @@ class SearchIndex:
                     total += 1
                 if len(docs) < limit:
                     docs.append(d)
-                elif exact_count or not negative:
+                elif exact_count or n >= LISTING_COUNT:
                     break
                 if n & 1023 == 1023 and cancelled():
                     raise Cancelled

@@ -8,7 +8,7 @@ match                  quality  example (term → text word)
 whole word             1.00     ``sokha`` → ``sokha``
 word prefix            0.80–1   ``sok`` → ``sokha`` (longer share, higher)
 two words run together 0.85–1   ``kemsokha`` → ``kem sokha``
-one typo (OSA)         0.72     ``moni`` → ``mony``, ``chhin`` → ``chin``
+one typo / skeleton    0.72     ``moni`` → ``mony``, ``vani`` → ``vanny``
 exact / anchored       1.00     ``'okha``, ``^kem``, ``sokha$``
 =====================  =======  =============================================
 
