@@ -9,7 +9,6 @@ opens at once even on a 100 000-case store.
 
 from __future__ import annotations
 
-import importlib
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Final
@@ -20,14 +19,20 @@ from textual.binding import Binding, BindingType
 
 from casefiles import model
 from casefiles.dossier import case_dossier, render_dossier
+from casefiles.search import Hit, SearchIndex
 from casefiles.store import Store
 from casefiles.textsafe import literal
 from casefiles.tui import facts
+from casefiles.tui.clipboard import citation
+from casefiles.tui.commands import CaseFilesCommands
 from casefiles.tui.config import KEYS, Config, load_config
 from casefiles.tui.facts import Row
+from casefiles.tui.opener import open_external
 from casefiles.tui.screens.help import HelpScreen, TextScreen, dossier_lines
 from casefiles.tui.screens.main import MainScreen
 from casefiles.tui.screens.party import PartyScreen
+from casefiles.tui.screens.reader import ReaderScreen
+from casefiles.tui.screens.search import SearchScreen
 from casefiles.tui.selection import Selection
 
 if TYPE_CHECKING:
@@ -50,20 +55,6 @@ HISTORY_LIMIT: Final = 200
 #: the first search), so that building does not slow down the first moves.
 EAGER_INDEX_CASES: Final = 20_000
 IDLE_BEFORE_INDEX: Final = 1.5
-
-
-def _optional(module: str, name: str) -> Any:
-    """An attribute of a module another part of the project provides, or ``None``
-    while that module does not exist yet."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-
-
-def _commands() -> set[Any]:
-    provider = _optional("casefiles.tui.commands", "CaseFilesCommands")
-    return {provider} if provider is not None else set()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,15 +85,14 @@ class CaseFilesApp(App[int]):
         for spec in KEYS
         if spec.id in _ACTIONS
     ]
-    COMMANDS: ClassVar[set[type[Provider] | Any]] = App.COMMANDS | _commands()
+    COMMANDS: ClassVar[set[type[Provider] | Any]] = App.COMMANDS | {CaseFilesCommands}
 
     def __init__(self, store: Store, config: Config | None = None) -> None:
         super().__init__()
         self.store = store
         self.config = config if config is not None else load_config()
-        self.search_index: Any = None
+        self.search_index: SearchIndex | None = None
         """The ``casefiles.search.SearchIndex``, once built (``None`` until then)."""
-        self.index_error: str | None = None
         self.history: list[Location] = []
         self._indexing = False
         self._last_key = time.monotonic()
@@ -151,11 +141,7 @@ class CaseFilesApp(App[int]):
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def build_index(self) -> None:
         """Build the search index off the UI thread."""
-        build = _optional("casefiles.search", "SearchIndex")
-        if build is None:
-            self.index_error = "search is not available yet"
-            return
-        index = build.build(self.store)
+        index = SearchIndex.build(self.store)
         self.call_from_thread(setattr, self, "search_index", index)
 
     # -- where we are
@@ -227,12 +213,10 @@ class CaseFilesApp(App[int]):
         self.remember()
         self._go(Location("party", party_id))
 
-    def open_hit(self, hit: Any) -> None:
+    def open_hit(self, hit: Hit) -> None:
         """Go where a search hit points: a case, a party, a court's first case, or
         a case that cites a source (with that source selected)."""
-        kind = getattr(hit, "kind", None)
-        hit_id = str(getattr(hit, "id", ""))
-        case_id = getattr(hit, "case_id", None)
+        kind, hit_id, case_id = hit.kind, hit.id, hit.case_id
         if kind == "case":
             self.open_case(hit_id)
         elif kind == "party":
@@ -302,17 +286,13 @@ class CaseFilesApp(App[int]):
 
     def action_search(self) -> None:
         """Search everything; the chosen hit opens."""
-        screen_cls = _optional("casefiles.tui.screens.search", "SearchScreen")
-        if screen_cls is None:
-            self.notify("Search is not available yet.")
-            return
 
-        def chosen(hit: Any) -> None:
+        def chosen(hit: Hit | None) -> None:
             if hit is not None:
                 self.open_hit(hit)
 
         self.ensure_index()
-        self.push_screen(screen_cls(self.search_index), chosen)
+        self.push_screen(SearchScreen(self.search_index), chosen)
 
     def action_read(self) -> None:
         """Read the selected source's article inside the app."""
@@ -320,13 +300,9 @@ class CaseFilesApp(App[int]):
         if source_id is None:
             self.notify("No source to read here.")
             return
-        screen_cls = _optional("casefiles.tui.screens.reader", "ReaderScreen")
-        if screen_cls is None:
-            self.notify("The article reader is not available yet.")
-            return
         quotes = facts.quotes_for(self.store, case_id, source_id)
         names = facts.names_of_case(self.store, case_id)
-        self.push_screen(screen_cls(self.store, source_id, quotes, names))
+        self.push_screen(ReaderScreen(self.store, source_id, quotes, names))
 
     def action_open_outside(self) -> None:
         """Open the selected source in a browser or pager."""
@@ -335,11 +311,7 @@ class CaseFilesApp(App[int]):
         if source is None:
             self.notify("No source to open here.")
             return
-        opener = _optional("casefiles.tui.opener", "open_external")
-        if opener is None:
-            self.notify("Opening outside is not available yet.")
-            return
-        error = opener(self, source)
+        error = open_external(self, source)
         if error:
             self.notify(literal(str(error)), severity="error", markup=False)
 
@@ -349,8 +321,7 @@ class CaseFilesApp(App[int]):
         if selection is None:
             self.notify("Nothing selected to copy.")
             return
-        citation = _optional("casefiles.tui.clipboard", "citation")
-        text = citation(self.store, selection) if citation else f"{selection.kind} {selection.id}"
+        text = citation(self.store, selection)
         self.copy_to_clipboard(text)
         self.notify(literal(text), title="copied", timeout=4, markup=False)
 
