@@ -279,3 +279,39 @@ def test_the_readme_config_example_is_valid(tmp_path: Path) -> None:
     assert config.keys["casefiles.palette"] == "ctrl+k"
     assert config.opener == ["firefox"]
     assert config.theme == "gruvbox"
+
+
+@sync
+async def test_shift_o_opens_outside_with_the_configured_opener(
+    hostile_store: Store, tmp_path: Path
+) -> None:
+    marker = tmp_path / "opened.txt"
+    script = tmp_path / "opener.sh"
+    script.write_text(f'#!/bin/sh\nprintf "%s" "$1" > {marker}\n', encoding="utf-8")
+    script.chmod(0o755)
+    config = load_config(tmp_path / "none.toml")
+    config.opener = [str(script)]
+    app = make_app(hostile_store, config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5", "O")
+        for _ in range(50):
+            if marker.exists():
+                break
+            await pilot.pause(0.05)
+        assert marker.read_text(encoding="utf-8") == "https://example.org/[x]"
+        config.opener = [str(tmp_path / "no-such-program")]
+        await pilot.press("O")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("not found" in m for m in messages), messages
+        assert app.is_running
+
+
+@sync
+async def test_y_in_the_party_view_copies_the_party_in_that_case(hostile_store: Store) -> None:
+    app = make_app(hostile_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "enter", "y")
+        await pilot.pause()
+        assert "[@click=app.quit]Quit Me" in app.clipboard
+        assert app.is_running
