@@ -83,6 +83,7 @@ KEYS: Final[tuple[KeySpec, ...]] = (
         "casefiles.help", "question_mark", "help: keys and config", "app", show=True, short="help"
     ),
     KeySpec("casefiles.quit", "q", "quit", "app", show=True),
+    KeySpec("casefiles.close", "q", "close help or dossier", "view"),
     KeySpec("casefiles.palette", "ctrl+p", "command palette", "app", show=True, short="cmds"),
 )
 KEY_IDS: Final = frozenset(spec.id for spec in KEYS)

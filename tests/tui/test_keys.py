@@ -25,10 +25,12 @@ def test_every_binding_has_an_id_and_is_in_the_key_table() -> None:
 
     ids = {spec.id for spec in KEYS}
     bound = set()
-    for cls in (CaseFilesApp, Main, Lines):
+    for cls in (CaseFilesApp, Main, Lines, TextScreen, HelpScreen):
         for binding in cls.BINDINGS:
             assert not isinstance(binding, tuple)
             assert binding.id, binding  # type: ignore[union-attr]
+            spec = next(k for k in KEYS if k.id == binding.id)  # type: ignore[union-attr]
+            assert binding.key == spec.keys, binding  # type: ignore[union-attr]
             bound.add(binding.id)  # type: ignore[union-attr]
     assert bound == ids
 

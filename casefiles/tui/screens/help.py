@@ -15,7 +15,17 @@ from casefiles.tui.config import KEYS, Config
 from casefiles.tui.text import Line, pad
 from casefiles.tui.widgets import InfoPane
 
-SCOPES = {"list": "in a list", "main": "main screen", "app": "everywhere"}
+SCOPES = {
+    "list": "in a list",
+    "main": "main screen",
+    "app": "everywhere",
+    "view": "help, dossier",
+}
+
+
+def _keys(binding_id: str) -> str:
+    """The default keys of a binding in the key table."""
+    return next(spec.keys for spec in KEYS if spec.id == binding_id)
 
 
 def key_display(keys: str) -> str:
@@ -66,11 +76,14 @@ class TextScreen(ModalScreen[None]):
     arrows and PgUp/PgDn scroll."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "close", id="casefiles.modal_close"),
-        Binding("j,down", "scroll(1)", show=False),
-        Binding("k,up", "scroll(-1)", show=False),
-        Binding("pagedown,space", "scroll(10)", show=False),
-        Binding("pageup", "scroll(-10)", show=False),
+        Binding(_keys("casefiles.back"), "close", "close", id="casefiles.back"),
+        Binding(_keys("casefiles.close"), "close", "close", show=False, id="casefiles.close"),
+        Binding(_keys("casefiles.down"), "scroll(1)", show=False, id="casefiles.down"),
+        Binding(_keys("casefiles.up"), "scroll(-1)", show=False, id="casefiles.up"),
+        Binding(_keys("casefiles.page_down"), "page(1)", show=False, id="casefiles.page_down"),
+        Binding(_keys("casefiles.page_up"), "page(-1)", show=False, id="casefiles.page_up"),
+        Binding(_keys("casefiles.top"), "home", show=False, id="casefiles.top"),
+        Binding(_keys("casefiles.bottom"), "end", show=False, id="casefiles.bottom"),
     ]
 
     def __init__(self, title: str, lines: Sequence[Line], *, id: str | None = None) -> None:
@@ -94,8 +107,21 @@ class TextScreen(ModalScreen[None]):
         return self.query_one(InfoPane).plain
 
     def action_scroll(self, delta: int) -> None:
-        """Scroll the text."""
+        """Scroll the text by lines."""
         self.query_one(InfoPane).scroll_relative(y=delta, animate=False)
+
+    def action_page(self, direction: int) -> None:
+        """Scroll the text by a screenful."""
+        pane = self.query_one(InfoPane)
+        pane.scroll_relative(y=direction * max(1, pane.size.height - 2), animate=False)
+
+    def action_home(self) -> None:
+        """To the top."""
+        self.query_one(InfoPane).scroll_home(animate=False)
+
+    def action_end(self) -> None:
+        """To the end."""
+        self.query_one(InfoPane).scroll_end(animate=False)
 
     def action_close(self) -> None:
         """Back to where the text was opened."""
@@ -106,7 +132,7 @@ class HelpScreen(TextScreen):
     """Keys and config; ``?`` closes it too."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "close", "close", show=False),
+        Binding(_keys("casefiles.help"), "close", "close", show=False, id="casefiles.help"),
     ]
 
     def __init__(self, config: Config) -> None:
