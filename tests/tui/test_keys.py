@@ -317,3 +317,10 @@ async def test_y_in_the_party_view_copies_the_party_in_that_case(hostile_store: 
         await pilot.pause()
         assert "[@click=app.quit]Quit Me" in app.clipboard
         assert app.is_running
+
+
+def test_the_readme_key_table_lists_every_binding() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The browser", 1)[1]
+    for spec in KEYS:
+        assert f"| `{spec.id}` |" in section, spec.id
