@@ -155,8 +155,12 @@ class CaseFilesApp(App[int]):
         raise LookupError("main screen not mounted")
 
     def location(self) -> Location | None:
-        """Where the user is now."""
-        screen = self.screen
+        """Where the user is now (the topmost case or party screen, under any
+        reader, search or help screen)."""
+        screen = next(
+            (s for s in reversed(self.screen_stack) if isinstance(s, MainScreen | PartyScreen)),
+            None,
+        )
         if isinstance(screen, PartyScreen):
             return Location("party", screen.party_id, cursor=screen.cases.cursor)
         if isinstance(screen, MainScreen) and screen.case_id is not None:
@@ -179,6 +183,8 @@ class CaseFilesApp(App[int]):
 
     def _go(self, where: Location) -> None:
         if where.kind == "party":
+            while not isinstance(self.screen, MainScreen | PartyScreen):
+                self.pop_screen()
             screen = self.screen
             if isinstance(screen, PartyScreen):
                 screen.show_party(where.id, where.cursor)

@@ -94,3 +94,23 @@ async def test_sentence_enter_opens_its_party(hostile_store: Store) -> None:
         await pilot.press("4", "enter")
         await pilot.pause()
         assert party_screen(app).party_id == "p1"
+
+
+@sync
+async def test_navigation_from_the_reader_keeps_the_history(hostile_store: Store) -> None:
+    from casefiles.tui.screens.reader import ReaderScreen
+
+    app = make_app(hostile_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5", "o")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        app.open_party("p1")  # as the reader or the palette would
+        await pilot.pause()
+        assert party_screen(app).party_id == "p1"
+        # The reader was closed: main, then party.
+        assert [type(s) for s in app.screen_stack[-2:]] == [MainScreen, PartyScreen]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert app.focused is app.screen.pane("sources")
