@@ -252,9 +252,13 @@ class Facets:
         return result
 
     def _union(self, index: dict[Any, set[str]], keys: Iterable[Any]) -> set[str]:
+        """Union of the sets under ``keys`` (one key: that set itself — never mutate)."""
+        found = [index[k] for k in keys if k in index]
+        if len(found) == 1:
+            return found[0]
         out: set[str] = set()
-        for k in keys:
-            out |= index.get(k, set())
+        for f in found:
+            out |= f
         return out
 
     def _compute(
@@ -269,32 +273,40 @@ class Facets:
         store = self.store
         cases_table = store.table(model.CASES)
         # Case-level conditions that do not depend on which party is meant.
-        base = set(cases_table)
+        # ``None`` stands for "every case" (no copy of a 100k-id set).
+        base: set[str] | None = None
+
+        def narrow(current: set[str] | None, other: set[str]) -> set[str]:
+            if current is None:
+                return other if len(other) < len(cases_table) else set(other)
+            return current & other
+
         for s in filters.statuses:
-            base &= self._union(self.status, s)
+            base = narrow(base, self._union(self.status, s))
         for c in countries:
-            base &= self._union(self.country, c)
+            base = narrow(base, self._union(self.country, c))
         for lo, hi in filters.years:
-            base &= self._union(self.years, (y for y in self.years if lo <= y <= hi))
+            base = narrow(base, self._union(self.years, (y for y in self.years if lo <= y <= hi)))
         for lv in filters.levels:
-            base &= self._union(self.level, lv)
+            base = narrow(base, self._union(self.level, lv))
         for oc in filters.outcomes:
-            base &= self._union(self.outcome, oc)
+            base = narrow(base, self._union(self.outcome, oc))
         for ct in courts:
-            base &= self._union(self.court, ct)
+            base = narrow(base, self._union(self.court, ct))
         for ps in parties:
             with_party: set[str] = set()
             for p in ps:
                 with_party.update(store.cases_of_party(p))
-            base &= with_party
+            base = narrow(base, with_party)
         if cancelled():
             raise Cancelled
-        cases_ok = set(base)
+        cases_ok = base
         for rs in filters.roles:
-            cases_ok &= self._union(self.role, rs)
+            cases_ok = narrow(cases_ok, self._union(self.role, rs))
         for labels, arts in charges:
-            cases_ok &= self._union(self.charge_label, labels) | self._union(
-                self.charge_article, arts
+            cases_ok = narrow(
+                cases_ok,
+                self._union(self.charge_label, labels) | self._union(self.charge_article, arts),
             )
         roles = filters.roles
         # Parties that could pass at all (a role / a charge somewhere): a quick reject.
@@ -306,8 +318,7 @@ class Facets:
             keys = [f"l:{x}" for x in labels] + [f"a:{x}" for x in arts]
             have = self._union(self.charge_party, keys)
             maybe = have if maybe is None else maybe & have
-        everything = len(base) == len(cases_table)
-        exact_maybe = everything and len(roles) + len(charges) == 1
+        exact_maybe = base is None and len(roles) + len(charges) == 1
 
         def party_test(pid: str) -> bool:
             """Some case of the party passes, with the party's own role and charge."""
@@ -317,7 +328,7 @@ class Facets:
                 if exact_maybe:
                     return True
             for cid in store.cases_of_party(pid):
-                if cid not in base:
+                if base is not None and cid not in base:
                     continue
                 case = cases_table[cid]
                 if roles:
@@ -356,7 +367,9 @@ class Facets:
                 year = self.source_year.get(sid)
                 if year is None or not all(lo <= year <= hi for lo, hi in years):
                     return False
-            return not non_year or any(c in cases_ok for c in self.source_cases.get(sid, ()))
+            if not non_year or cases_ok is None:
+                return True
+            return any(c in cases_ok for c in self.source_cases.get(sid, ()))
 
         # Courts: only court-level filters apply to courts.
         kinds = set(filters.kinds)
@@ -371,6 +384,12 @@ class Facets:
         )
         if not court_only:
             kinds.discard("court")
+        # Kinds nothing can pass: dropped, so listings do not test them one by one.
+        if (maybe is not None and not maybe) or (base is not None and not base):
+            kinds.discard("party")
+        if non_year and cases_ok is not None and not cases_ok:
+            kinds.discard("source")
+            kinds.discard("article")
         else:
             courts_ok = set()
             for cid, court in store.table(model.COURTS).items():

@@ -74,11 +74,14 @@ from casefiles.store import Store, StoreError
 
 TERM_CAP_FULL: Final = 15_000
 TERM_CAP_TRUNC: Final = 3_000
+MANY_WORDS: Final = 3_000
+#: A group whose term set was cut is tested on at most this many candidates.
+PREDICATE_CAP: Final = 4_000
 RANK_CAP: Final = 120
 FANOUT_MIN: Final = 50
 SNIPPET: Final = 70
-LISTING_SCAN: Final = 20_000
-LISTING_COUNT: Final = 5_000  # documents of a kind counted exactly in a listing
+LISTING_SCAN: Final = 5_000
+LISTING_COUNT: Final = 1_000  # documents of a kind counted exactly in a listing
 #: With filters, at most this many candidate texts are tested (best first), and
 #: at most OWNER_CHECK documents sharing one text.
 EXAMINE_CAP: Final = 8_000
@@ -428,10 +431,21 @@ class SearchIndex:
     def _bounded_union(self, arrays: list[array[int]], total: int) -> set[int]:
         """The texts of ``arrays`` with the lowest numbers (highest priority): all
         of them below a threshold chosen so that about ``TERM_CAP_TRUNC`` remain."""
+        out: set[int]
+        if len(arrays) > MANY_WORDS:
+            # Very short terms match thousands of words: take whole words in
+            # vocabulary order until enough texts are found (cheaper than a
+            # threshold search over every array; still deterministic).
+            out = set()
+            for arr in arrays:
+                out.update(arr)
+                if len(out) >= TERM_CAP_TRUNC:
+                    break
+            return out
         n = len(self._texts)
         limit = max(1, int(n * min(1.0, 2.0 * TERM_CAP_TRUNC / max(total, 1))))
         while True:
-            out: set[int] = set()
+            out = set()
             for arr in arrays:
                 out.update(arr[: bisect_left(arr, limit)])
             if len(out) >= TERM_CAP_TRUNC or limit >= n:
@@ -593,7 +607,10 @@ class SearchIndex:
                 break
             if complete:
                 cands &= texts
-            elif len(group) == 1:
+                continue
+            if len(cands) > PREDICATE_CAP:
+                cands = set(heapq.nsmallest(PREDICATE_CAP, cands))
+            if len(group) == 1:
                 pred = self._matcher(group[0], infos[group[0]])
                 cands = {x for x in cands if pred(x)}
             else:
