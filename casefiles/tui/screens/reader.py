@@ -288,10 +288,11 @@ class ArticleView(ScrollView, can_focus=True):
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "scroll_down", "down", show=False),
-        Binding("k", "scroll_up", "up", show=False),
-        Binding("g", "scroll_home", "top", show=False),
-        Binding("G", "scroll_end", "bottom", show=False),
+        # The browser's list ids, so a remapped cursor key works here too.
+        Binding("j,down", "scroll_down", "down", show=False, id="casefiles.down"),
+        Binding("k,up", "scroll_up", "up", show=False, id="casefiles.up"),
+        Binding("g,home", "scroll_home", "top", show=False, id="casefiles.top"),
+        Binding("G,end", "scroll_end", "bottom", show=False, id="casefiles.bottom"),
         Binding("space", "page_down", "page down", show=False),
         Binding("b", "page_up", "page up", show=False),
     ]
@@ -391,8 +392,10 @@ class ReaderScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "close"),
-        Binding("n", "next_quote", "next quote"),
-        Binding("N", "previous_quote", "previous quote", key_display="N"),
+        Binding("n", "next_quote", "next quote", id="casefiles.next_quote"),
+        Binding(
+            "N", "previous_quote", "previous quote", key_display="N", id="casefiles.prev_quote"
+        ),
         Binding("O", "open_outside", "open outside", key_display="O"),
     ]
 

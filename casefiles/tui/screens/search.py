@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from time import perf_counter
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 from rich.style import Style
 from rich.text import Text
@@ -418,11 +418,6 @@ class SearchScreen(Screen["Hit | None"]):
 
     def on_unmount(self) -> None:
         self.workers.cancel_group(self, "search")
-
-
-def hit_label(hit: Any) -> str:
-    """``kind title`` of a hit, plain and literal (for notifications)."""
-    return f"{hit.kind} {literal(str(hit.title))}"
 
 
 __all__ = ["HINT", "ResultList", "SearchInput", "SearchScreen", "highlight", "snippet_window"]
