@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from casefiles import model
 from casefiles.model import Doc
-from casefiles.store import dumps, write_atomic
+from casefiles.store import serialise, write_atomic
 
 _LATIN: Final = (
     "so",
@@ -377,5 +377,5 @@ def write_generated(path: Path, n_cases: int, seed: int = 0) -> dict[str, int]:
         target = path.parent / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    write_atomic(path, dumps(data))
+    write_atomic(path, *serialise(data))
     return {t: len(data[t]) for t in model.TABLES}

@@ -29,7 +29,6 @@ import orjson
 from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Document
 
 from casefiles import model, validcache
 from casefiles.model import Doc
@@ -57,9 +56,15 @@ class ConflictError(StoreError):
     """The file changed on disk since it was loaded; writing would lose that change."""
 
 
+def serialise(data: Mapping[str, Any]) -> tuple[bytes, bytes]:
+    """The canonical bytes of a store in two pieces (body, final newline), so that
+    hundreds of MB are not copied just to append one byte."""
+    return orjson.dumps(data, option=JSON_OPTIONS), b"\n"
+
+
 def dumps(data: Mapping[str, Any]) -> bytes:
     """The canonical bytes of a store: UTF-8 JSON, 2-space indent, sorted keys."""
-    return orjson.dumps(data, option=JSON_OPTIONS) + b"\n"
+    return b"".join(serialise(data))
 
 
 def _fingerprint(st: os.stat_result) -> Fingerprint:
@@ -225,13 +230,13 @@ class AtomicJSONStorage(Storage):
         """Write ``data`` atomically, keeping the old file as ``.bak``."""
         with self.locked():
             self.check_unchanged()
-            payload = dumps(data)
-            self.fingerprint = write_atomic(self.path, payload)
+            payload = serialise(data)
+            self.fingerprint = write_atomic(self.path, *payload)
             self.data = data
             # Writes go through edit validation, so what we wrote is valid; hashing
             # hundreds of MB releases the GIL, so it does not hold up the caller.
             threading.Thread(
-                target=lambda: validcache.remember_valid(validcache.digest(payload)),
+                target=lambda: validcache.remember_valid(validcache.digest(*payload)),
                 name="casefiles-remember-valid",
                 daemon=True,
             ).start()
@@ -279,8 +284,8 @@ def _keep_backup(path: Path) -> None:
             os.unlink(tmp)
 
 
-def write_atomic(path: Path, payload: bytes) -> Fingerprint:
-    """Replace ``path`` by ``payload`` so that a crash leaves the old or the new file,
+def write_atomic(path: Path, *payload: bytes) -> Fingerprint:
+    """Replace ``path`` by the ``payload`` pieces so that a crash leaves the old or the new file,
     never a mix.  The caller holds the write lock."""
     _remove_stale_temps(path)
     try:
@@ -293,7 +298,8 @@ def write_atomic(path: Path, payload: bytes) -> Fingerprint:
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
+            for piece in payload:
+                fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
         with contextlib.suppress(OSError):
@@ -424,7 +430,7 @@ class Store:
         data.update({t: {} for t in model.TABLES})
         store = cls(p, data, None)
         with store.storage.locked():
-            store.storage.fingerprint = write_atomic(p, dumps(data))
+            store.storage.fingerprint = write_atomic(p, *serialise(data))
         return store
 
     def _rebuild(self) -> None:
@@ -703,10 +709,10 @@ __all__ = [
     "AtomicJSONStorage",
     "ConflictError",
     "Counts",
-    "Document",
     "Store",
     "StoreError",
     "dumps",
     "read_file",
+    "serialise",
     "write_atomic",
 ]

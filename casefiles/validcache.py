@@ -35,9 +35,12 @@ def enabled() -> bool:
     return not os.environ.get("CASEFILES_NO_CACHE")
 
 
-def digest(raw: bytes) -> str:
-    """The content key of a store file."""
-    return hashlib.sha256(raw).hexdigest()
+def digest(*pieces: bytes) -> str:
+    """The content key of a store file (given whole or in consecutive pieces)."""
+    h = hashlib.sha256()
+    for piece in pieces:
+        h.update(piece)
+    return h.hexdigest()
 
 
 def known_valid(key: str) -> bool:

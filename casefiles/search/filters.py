@@ -276,33 +276,44 @@ class Facets:
         # ``None`` stands for "every case" (no copy of a 100k-id set).
         base: set[str] | None = None
 
-        def narrow(current: set[str] | None, other: set[str]) -> set[str]:
+        n_cases = len(cases_table)
+
+        def narrow(current: set[str] | None, other: set[str] | None) -> set[str] | None:
+            if other is None:
+                return current
             if current is None:
-                return other if len(other) < len(cases_table) else set(other)
+                return other
             return current & other
 
+        def union(index: dict[Any, set[str]], keys: Iterable[Any]) -> set[str] | None:
+            """Cases under any of ``keys``; ``None`` when that is every case."""
+            found = [index[k] for k in keys if k in index]
+            if any(len(f) == n_cases for f in found):
+                return None
+            return self._union(index, keys)
+
         for s in filters.statuses:
-            base = narrow(base, self._union(self.status, s))
+            base = narrow(base, union(self.status, s))
         for c in countries:
-            base = narrow(base, self._union(self.country, c))
+            base = narrow(base, union(self.country, c))
         for lo, hi in filters.years:
-            base = narrow(base, self._union(self.years, (y for y in self.years if lo <= y <= hi)))
+            base = narrow(base, union(self.years, [y for y in self.years if lo <= y <= hi]))
         for lv in filters.levels:
-            base = narrow(base, self._union(self.level, lv))
+            base = narrow(base, union(self.level, lv))
         for oc in filters.outcomes:
-            base = narrow(base, self._union(self.outcome, oc))
+            base = narrow(base, union(self.outcome, oc))
         for ct in courts:
-            base = narrow(base, self._union(self.court, ct))
+            base = narrow(base, union(self.court, ct))
         for ps in parties:
             with_party: set[str] = set()
             for p in ps:
                 with_party.update(store.cases_of_party(p))
-            base = narrow(base, with_party)
+            base = narrow(base, with_party if len(with_party) < n_cases else None)
         if cancelled():
             raise Cancelled
         cases_ok = base
         for rs in filters.roles:
-            cases_ok = narrow(cases_ok, self._union(self.role, rs))
+            cases_ok = narrow(cases_ok, union(self.role, rs))
         for labels, arts in charges:
             cases_ok = narrow(
                 cases_ok,

@@ -204,6 +204,7 @@ class SearchIndex:
         self._doc_entries: list[list[int]] = []
         self._post: dict[str, array[int]] = {}
         self._vocab: list[str] = []
+        self._vocab_words: list[str] = []  # the vocabulary without all-digit words
         self._pvocab: list[str] = []
         self._dels: dict[str, list[str]] = {}
         self._skel: dict[str, list[str]] = {}
@@ -235,10 +236,12 @@ class SearchIndex:
                 for sub, value in enumerate(values):
                     index._add_entry(kind, doc_id, fld, sub, value, new_words)
         index._vocab = sorted(w for w in index._post if _SEP not in w)
+        index._vocab_words = [w for w in index._vocab if not w.isdigit()]
         index._pvocab = sorted(w for w in index._post if _SEP in w)
         index._add_deletions(new_words)
         index._warm_short()
         index._facets.build()
+        index._build_kind_docs()
         # The index (and the store) are long-lived: keep the cyclic garbage
         # collector from walking millions of them during a keystroke.
         gc.collect()
@@ -367,6 +370,8 @@ class SearchIndex:
                         self._add_entry(kind, doc_id, fld, sub, value, new_words)
             for w in new_words:
                 insort(self._vocab, w)
+                if not w.isdigit():
+                    insort(self._vocab_words, w)
             for w in self._pair_new:
                 insort(self._pvocab, w)
             self._add_deletions(new_words)
@@ -528,7 +533,8 @@ class SearchIndex:
         key = (how, piece)
         hit = self._scan_cache.get(key)
         if hit is None:
-            source = self._vocab
+            # An all-digit word can only contain an all-digit piece.
+            source = self._vocab if piece.isdigit() else self._vocab_words
             shorter = [piece[:-1], piece[1:]] if how == "in" else [piece[1:]]
             for sub in shorter:
                 prev = self._scan_cache.get((how, sub)) if sub else None
@@ -670,7 +676,7 @@ class SearchIndex:
                 if old is None or item[0] > old[0]:
                     best[d] = item
         if allowed.roles:
-            self._via_parties(best, allowed, total_docs)
+            self._via_parties(best, allowed, total_docs, limit)
         order = sorted(
             best.items(),
             key=lambda kv: (-kv[1][0], KIND_RANK[self._doc_kind[kv[0]]], self._doc_id[kv[0]]),
@@ -786,24 +792,30 @@ class SearchIndex:
         d = self._ent_doc[e]
         return d >= 0 and allowed.ok(self._doc_kind[d], self._doc_id[d])
 
-    def _kind_docs(self, kind: str) -> list[int]:
-        """Ordinals of the live documents of one kind, sorted by id (cached)."""
-        docs = self._kind_cache.get(kind)
-        if docs is None:
-            docs = [
-                d
-                for d in range(len(self._doc_kind))
-                if self._doc_kind[d] == kind and self._doc_entries[d]
-            ]
+    def _build_kind_docs(self) -> None:
+        """Live document ordinals per kind, sorted by id (for filter-only listings)."""
+        per_kind: dict[str, list[int]] = {k: [] for k in KINDS}
+        kinds = self._doc_kind
+        entries = self._doc_entries
+        for d in range(len(kinds)):
+            if entries[d]:
+                per_kind[kinds[d]].append(d)
+        for docs in per_kind.values():
             docs.sort(key=self._doc_id.__getitem__)
-            self._kind_cache[kind] = docs
-        return docs
+        self._kind_cache = per_kind
+
+    def _kind_docs(self, kind: str) -> list[int]:
+        """Ordinals of the live documents of one kind, sorted by id."""
+        if not self._kind_cache:
+            self._build_kind_docs()
+        return self._kind_cache[kind]
 
     def _via_parties(
         self,
         best: dict[int, tuple[float, int, int, tuple[tuple[int, int], ...]]],
         allowed: Allowed,
         total_docs: set[int],
+        limit: int,
     ) -> None:
         """``role:x words``: cases in which a party matching the words has role x."""
         if "case" not in allowed.kinds or not allowed.roles:
@@ -811,7 +823,7 @@ class SearchIndex:
         party_hits = [(d, item) for d, item in best.items() if self._doc_kind[d] == "party"]
         party_hits.sort(key=lambda kv: -kv[1][0])
         cases = self._store.table(model.CASES)
-        for d, item in party_hits[:200]:
+        for d, item in party_hits[: max(limit, FANOUT_MIN)]:
             pid = self._doc_id[d]
             for cid in self._store.cases_of_party(pid):
                 if allowed.cases is not None and cid not in allowed.cases:

@@ -50,6 +50,7 @@ _ACTIONS: Final = {
     "casefiles.quit": "quit",
 }
 HISTORY_LIMIT: Final = 200
+PARTY_SCREEN: Final = "party"
 #: Up to this many cases the search index is built right after the first paint;
 #: a bigger store builds it once the keyboard has been idle for a moment (or on
 #: the first search), so that building does not slow down the first moves.
@@ -189,9 +190,21 @@ class CaseFilesApp(App[int]):
             if isinstance(screen, PartyScreen):
                 screen.show_party(where.id, where.cursor)
             else:
-                self.push_screen(PartyScreen(self.store, where.id))
+                self._push_party(where.id, where.cursor)
         else:
             self._to_main().select_case(where.id, where.level, where.focus, where.cursor)
+
+    def _push_party(self, party_id: str, cursor: int) -> None:
+        """Show the party screen; it is made once and kept (installed), since
+        building a screen with its footer costs more than refilling it."""
+        if not self.is_screen_installed(PARTY_SCREEN):
+            self.install_screen(PartyScreen(self.store, party_id), PARTY_SCREEN)
+            self.push_screen(PARTY_SCREEN)
+            return
+        screen = self.get_screen(PARTY_SCREEN)
+        assert isinstance(screen, PartyScreen)
+        screen.show_party(party_id, cursor)
+        self.push_screen(screen)
 
     # -- navigation (called by the search, reader and palette too)
 

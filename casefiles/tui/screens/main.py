@@ -24,7 +24,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from casefiles import model
 from casefiles.model import humanise
@@ -34,7 +33,7 @@ from casefiles.tui.config import KEYS
 from casefiles.tui.facts import Row
 from casefiles.tui.selection import Selection
 from casefiles.tui.text import Line
-from casefiles.tui.widgets import InfoPane, LineList
+from casefiles.tui.widgets import InfoPane, KeyBar, LineList
 
 if TYPE_CHECKING:
     from casefiles.tui.app import CaseFilesApp
@@ -133,7 +132,7 @@ class MainScreen(Screen[None]):
                 yield LineList(empty="no sentences recorded", id="sentences", classes="pane")
                 yield LineList(empty="no sources cited", id="sources", classes="pane")
                 yield InfoPane(id="cites", classes="pane info")
-        yield Footer(show_command_palette=False)
+        yield KeyBar(self.cf_app.config)
 
     def pane(self, name: str) -> LineList:
         """One of the five list panes by id."""

@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from casefiles.store import Store
 from casefiles.tui import facts
 from casefiles.tui.facts import Row
 from casefiles.tui.selection import Selection
-from casefiles.tui.widgets import InfoPane, LineList
+from casefiles.tui.widgets import InfoPane, KeyBar, LineList
 
 if TYPE_CHECKING:
     from casefiles.tui.app import CaseFilesApp
@@ -25,7 +24,7 @@ class PartyScreen(Screen[None]):
     """One party and its cases."""
 
     def __init__(self, store: Store, party_id: str) -> None:
-        super().__init__(id="party")
+        super().__init__()
         self.store = store
         self.party_id = party_id
 
@@ -34,13 +33,17 @@ class PartyScreen(Screen[None]):
             yield InfoPane(id="party-header", classes="pane info")
             yield LineList(empty="in no case", id="party-cases", classes="pane")
             yield InfoPane(id="party-cites", classes="pane info")
-        yield Footer(show_command_palette=False)
+        app: CaseFilesApp = self.app  # type: ignore[assignment]
+        yield KeyBar(app.config)
 
     def on_mount(self) -> None:
-        """Fill the panes and focus the cases list."""
+        """Fill the panes."""
         self.query_one("#party-header", InfoPane).border_title = "Party"
         self.query_one("#party-cites", InfoPane).border_title = "Cites"
         self.show_party(self.party_id)
+
+    def on_screen_resume(self) -> None:
+        """Each time the screen is shown, the cases list has the keyboard."""
         self.cases.focus()
 
     @property

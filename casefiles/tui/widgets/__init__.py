@@ -2,6 +2,6 @@
 the read-only text panes (case header, cites strip)."""
 
 from casefiles.tui.widgets.lines import LineList, RowSource
-from casefiles.tui.widgets.panes import InfoPane
+from casefiles.tui.widgets.panes import InfoPane, KeyBar
 
-__all__ = ["InfoPane", "LineList", "RowSource"]
+__all__ = ["InfoPane", "KeyBar", "LineList", "RowSource"]

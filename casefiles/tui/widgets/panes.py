@@ -1,6 +1,8 @@
 """``InfoPane``: a read-only, scrollable pane of text lines (case header, party
-header, cites strip).  Lines come from ``casefiles.tui.facts`` as tagged pieces
-and are turned into ``Text`` without markup parsing, so data shows literally.
+header, cites strip); ``KeyBar``: the one-line key reminder at the bottom.
+
+Lines come from ``casefiles.tui.facts`` as tagged pieces and are turned into
+``Text`` without markup parsing, so data shows literally.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from casefiles.tui.config import KEYS, Config
 from casefiles.tui.text import Line, to_text
 
 
@@ -75,3 +78,58 @@ class InfoPane(VerticalScroll, can_focus=False):
     def plain(self) -> str:
         """The shown text without styles (for tests)."""
         return "\n".join("".join(piece for piece, _ in line) for line in self._lines)
+
+
+_KEY_NAMES = {
+    "enter": "⏎",
+    "escape": "esc",
+    "slash": "/",
+    "question_mark": "?",
+    "backspace": "⌫",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+}
+
+
+def short_key(keys: str) -> str:
+    """The first of a binding's keys as the key bar shows it (``ctrl+p`` -> ``^p``)."""
+    key = keys.split(",")[0].strip()
+    if key.startswith("ctrl+"):
+        return "^" + key.removeprefix("ctrl+")
+    return _KEY_NAMES.get(key, key)
+
+
+class KeyBar(Static):
+    """The main keys and what they do, from the key table and the config's
+    keymap.  A plain line of text: unlike Textual's ``Footer`` it is not rebuilt
+    whenever focus moves, so switching panes stays cheap."""
+
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        width: 1fr;
+        background: $footer-background;
+        color: $footer-foreground;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
+    def __init__(self, config: Config, scopes: tuple[str, ...] = ("list", "app")) -> None:
+        super().__init__("", markup=False)
+        self.config = config
+        self.scopes = scopes
+
+    def on_mount(self) -> None:
+        """Draw the keys in the theme's key colour."""
+        key_style = self.app.current_theme.accent or "bold"
+        text = Text(" ", no_wrap=True, overflow="ellipsis", end="")
+        for spec in KEYS:
+            if not spec.show or spec.scope not in self.scopes:
+                continue
+            if len(text) > 1:
+                text.append("  ")
+            text.append(short_key(self.config.key_for(spec.id)), style=f"bold {key_style}")
+            text.append(f" {spec.label}")
+        self.update(text)
