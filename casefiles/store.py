@@ -20,7 +20,7 @@ import shutil
 import stat
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -551,8 +551,11 @@ class Store:
     def put(self, table: str, doc: Doc) -> None:
         """Insert or replace the document with ``doc['id']`` and write the file.
 
-        The document is validated with the whole store first; on any error the
-        store, in memory and on disk, is left as it was.
+        The document is validated against the store first (its fields, its
+        references and, for a case, the proceedings and sentences that depend
+        on it); on any error the store, in memory and on disk, is left as it was.
+        Documents handed out earlier are never mutated: a replaced document is
+        a new object.
         """
         if table not in model.TABLES:
             raise StoreError(f"unknown table {literal(table)!r}")
@@ -564,20 +567,27 @@ class Store:
             tiny = self.db.table(table)
             key = self.doc_ids[table].get(doc_id)  # type: ignore[arg-type]
             old = self.by_id[table].get(doc_id)  # type: ignore[arg-type]
-            snapshot = copy.deepcopy(old) if old is not None else None
-            try:
-                if key is not None:
-
-                    def replace(stored: MutableMapping[Any, Any]) -> None:
-                        stored.clear()
-                        stored.update(new)
-
-                    tiny.update(replace, doc_ids=[key])
-                else:
+            if key is not None:
+                # Replace in place of TinyDB's Table.update, which rebuilds the
+                # whole table dict twice per call (0.2 s at 100k cases).
+                docs = self.storage.data[table]
+                docs[str(key)] = new
+                try:
+                    self.storage.write(self.storage.data)
+                except BaseException:
+                    docs[str(key)] = old
+                    raise
+                tiny.clear_cache()
+            else:
+                try:
                     key = tiny.insert(new)
-            except BaseException:
-                self._undo(table, key, snapshot)
-                raise
+                except BaseException:
+                    # TinyDB put the document in the tree before the write failed.
+                    docs = self.storage.data[table]
+                    known = set(map(str, self.doc_ids[table].values()))
+                    for k in [k for k in docs if k not in known]:
+                        del docs[k]
+                    raise
             self._after_edit(table, doc_id, key, old)  # type: ignore[arg-type]
 
     def delete(self, table: str, doc_id: str) -> None:
@@ -619,16 +629,6 @@ class Store:
     def _next_key(self, table: str) -> int:
         keys = self.doc_ids[table].values()
         return max(keys, default=0) + 1
-
-    def _undo(self, table: str, key: int | None, snapshot: Doc | None) -> None:
-        docs = self.storage.data.setdefault(table, {})
-        if key is None:
-            return
-        if snapshot is None:
-            docs.pop(str(key), None)
-        else:
-            docs[str(key)] = snapshot
-        self._rebuild()
 
     def _after_edit(self, table: str, doc_id: str, key: int | None, old: Doc | None) -> None:
         docs = self.storage.data[table]

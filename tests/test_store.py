@@ -198,3 +198,34 @@ def test_article_paths_stay_inside_the_folder(minimal_store: Path) -> None:
     assert store.article_path({"id": "s", "file": "articles/link.txt"}) is None
     with pytest.raises(StoreError, match="no article file inside"):
         store.read_article({"id": "s", "file": "articles/link.txt"})
+
+
+def test_failed_write_leaves_store_and_file_unchanged(
+    minimal_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk (simulated at the OS call) refuses the edit cleanly."""
+    import errno
+
+    before = minimal_store.read_bytes()
+    store = Store.load(minimal_store)
+    case = copy.deepcopy(store.get(model.CASES, "vey-case"))
+    assert case is not None
+    case["title"] = "Never written"
+    real_fsync = os.fsync
+
+    def full_disk(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(StoreError, match="write failed: disk full; file unchanged"):
+        store.put(model.CASES, case)
+    with pytest.raises(StoreError, match="disk full"):
+        store.put(model.PARTIES, {"id": "new-one", "kind": "person", "name": "New One"})
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert minimal_store.read_bytes() == before
+    assert store.get(model.CASES, "vey-case")["title"] == "Prosecution of Ana Vey"  # type: ignore[index]
+    assert store.get(model.PARTIES, "new-one") is None
+    assert "new-one" not in str(store.storage.data[model.PARTIES])
+    assert [p.name for p in minimal_store.parent.iterdir() if p.suffix == ".tmp"] == []
+    store.put(model.CASES, case)  # and the store still works afterwards
+    assert Store.load(minimal_store).get(model.CASES, "vey-case")["title"] == "Never written"  # type: ignore[index]
