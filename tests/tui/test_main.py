@@ -3,7 +3,6 @@ show their cites, court levels narrow the sentences, mouse selects, empty store.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from conftest import SIZE, make_app, sync
@@ -270,10 +269,8 @@ async def test_ten_thousand_cases_build_only_visible_rows(tmp_path: Path) -> Non
     main_module.CaseRows.row = counting  # type: ignore[method-assign]
     try:
         app = make_app(store)
-        started = time.perf_counter()
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            assert time.perf_counter() - started < 10
             await pilot.press("G")
             await pilot.pause()
             expect_case(app, store, list(store.table(model.CASES))[-1])
