@@ -25,8 +25,10 @@ TAGS = ("", "dim", "strong", "accent", "warn", "mark", "heading")
 
 
 def clean(value: object, keep_newlines: bool = False) -> str:
-    """``value`` as a display string with control characters escaped."""
-    return literal("" if value is None else str(value), keep_newlines=keep_newlines)
+    """``value`` as a display string: tabs become spaces, other control
+    characters (escape sequences, bidi overrides) visible escapes."""
+    text = "" if value is None else str(value)
+    return literal(text.replace("\t", "    "), keep_newlines=keep_newlines)
 
 
 def safe(value: object, style: str | Style = "", keep_newlines: bool = False) -> Text:

@@ -129,3 +129,15 @@ async def test_no_color_still_shows_the_cursor(hostile_store: Store, monkeypatch
         await pilot.pause()
         assert app.no_color
         assert pane_text(app)["cases"].startswith("▶ ")
+
+
+def test_text_builders_neutralise_control_characters() -> None:
+    from casefiles.tui.text import clean, safe, to_text
+
+    hostile = "a\x1b[2Jb\x07c\u202ed\te[bold]f[/]"
+    assert clean(hostile) == "a\\x1b[2Jb\\x07c\\u202ed    e[bold]f[/]"
+    text = to_text([(hostile, "strong"), ("[@click=app.quit]", "")], {"strong": "bold"})
+    assert text.plain == clean(hostile) + "[@click=app.quit]"
+    assert [str(s.style) for s in text.spans] == ["bold"]  # by tag, not by markup
+    assert safe("x\ny", keep_newlines=True).plain == "x\ny"
+    assert safe("x\ny").plain == "x\\x0ay"
