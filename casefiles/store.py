@@ -436,24 +436,49 @@ class Store:
     def _rebuild(self) -> None:
         data = self.storage.data
         self.by_id: dict[str, dict[str, Doc]] = {}
-        self.doc_ids: dict[str, dict[str, int]] = {}
+        self._doc_ids: dict[str, dict[str, int]] | None = None
         for table in model.TABLES:
             # Keys are sorted as text in the file ("1", "10", "2"); keep insertion order.
             docs = data.get(table, {})
-            order = sorted(docs, key=int)
-            self.by_id[table] = {docs[k]["id"]: docs[k] for k in order}
-            self.doc_ids[table] = {docs[k]["id"]: int(k) for k in order}
-        self._cases_by_party: dict[str, dict[str, None]] = {}
-        self._parties_of_case: dict[str, tuple[str, ...]] = {}
-        self._procs_by_case: dict[str, dict[str, None]] = {}
-        self._sents_by_case: dict[str, dict[str, None]] = {}
-        for case_id in self.by_id[model.CASES]:
-            self._index_case_parties(case_id)
-        for proc in self.by_id[model.PROCEEDINGS].values():
-            self._procs_by_case.setdefault(proc["case"], {})[proc["id"]] = None
-        for sent in self.by_id[model.SENTENCES].values():
-            self._sents_by_case.setdefault(sent["case"], {})[sent["id"]] = None
+            self.by_id[table] = {docs[k]["id"]: docs[k] for k in sorted(docs, key=int)}
+        # Tight loops: at 100k cases these run over a million participants.
+        cases_by_party: dict[str, dict[str, None]] = {}
+        parties_of_case: dict[str, tuple[str, ...]] = {}
+        for case_id, case in self.by_id[model.CASES].items():
+            parties = tuple(dict.fromkeys([p["party"] for p in case.get("participants", ())]))
+            parties_of_case[case_id] = parties
+            for party in parties:
+                found = cases_by_party.get(party)
+                if found is None:
+                    cases_by_party[party] = {case_id: None}
+                else:
+                    found[case_id] = None
+        self._cases_by_party = cases_by_party
+        self._parties_of_case = parties_of_case
+        self._procs_by_case = self._group_by_case(model.PROCEEDINGS)
+        self._sents_by_case = self._group_by_case(model.SENTENCES)
         self._sources_by_case: dict[str, tuple[str, ...]] = {}
+
+    def _group_by_case(self, table: str) -> dict[str, dict[str, None]]:
+        groups: dict[str, dict[str, None]] = {}
+        for doc_id, doc in self.by_id[table].items():
+            case = doc["case"]
+            found = groups.get(case)
+            if found is None:
+                groups[case] = {doc_id: None}
+            else:
+                found[doc_id] = None
+        return groups
+
+    @property
+    def doc_ids(self) -> dict[str, dict[str, int]]:
+        """TinyDB's document number of every id, per table (built on first edit)."""
+        if self._doc_ids is None:
+            data = self.storage.data
+            self._doc_ids = {
+                t: {doc["id"]: int(k) for k, doc in data.get(t, {}).items()} for t in model.TABLES
+            }
+        return self._doc_ids
 
     def _index_case_parties(self, case_id: str) -> None:
         for party in self._parties_of_case.pop(case_id, ()):
