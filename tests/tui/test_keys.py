@@ -324,3 +324,28 @@ def test_the_readme_key_table_lists_every_binding() -> None:
     section = readme.split("## The browser", 1)[1]
     for spec in KEYS:
         assert f"| `{spec.id}` |" in section, spec.id
+
+
+@sync
+async def test_every_key_of_every_list_binding_moves_the_cursor(bundled_store: Store) -> None:
+    app = make_app(bundled_store)
+    async with app.run_test(size=(120, 24)) as pilot:
+        cases = app.screen.query_one("#cases", LineList)
+        last = len(cases) - 1
+        page = cases.page
+        expected = {
+            "casefiles.down": lambda c: min(c + 1, last),
+            "casefiles.up": lambda c: max(c - 1, 0),
+            "casefiles.top": lambda c: 0,
+            "casefiles.bottom": lambda c: last,
+            "casefiles.page_down": lambda c: min(c + page, last),
+            "casefiles.page_up": lambda c: max(c - page, 0),
+        }
+        for spec in KEYS:
+            if spec.id not in expected:
+                continue
+            for key in spec.keys.split(","):
+                for start in (0, 3, last):
+                    cases.move_to(start)
+                    await pilot.press(key)
+                    assert cases.cursor == expected[spec.id](start), (spec.id, key, start)
