@@ -51,7 +51,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import heapq
 import itertools
 import re
 import threading
@@ -455,7 +454,7 @@ class SearchIndex:
                 out.update(arr[: bisect_left(arr, limit)])
             if len(out) >= TERM_CAP_TRUNC or limit >= n:
                 if len(out) > TERM_CAP_TRUNC:
-                    out = set(heapq.nsmallest(TERM_CAP_TRUNC, out))
+                    out = set(sorted(out)[:TERM_CAP_TRUNC])
                 return out
             limit = min(n, limit * 4)
 
@@ -615,7 +614,7 @@ class SearchIndex:
                 cands &= texts
                 continue
             if len(cands) > PREDICATE_CAP:
-                cands = set(heapq.nsmallest(PREDICATE_CAP, cands))
+                cands = set(sorted(cands)[:PREDICATE_CAP])
             if len(group) == 1:
                 pred = self._matcher(group[0], infos[group[0]])
                 cands = {x for x in cands if pred(x)}
@@ -720,9 +719,9 @@ class SearchIndex:
         owners = self._owners
         need = max(RANK_CAP, limit)
         if all_kinds and not filtered:
-            chosen = heapq.nsmallest(need, tier0)
+            chosen = sorted(tier0)[:need]
             if len(chosen) < need:
-                chosen += heapq.nsmallest(need - len(chosen), cands - tier0)
+                chosen += sorted(cands - tier0)[: need - len(chosen)]
             if len(cands) <= need:
                 estimate = sum(map(len, map(owners.__getitem__, cands)))
             else:
