@@ -70,6 +70,8 @@ FILTER_NAMES: Final = (
     "country",
 )
 _FILTER_RE: Final = re.compile(r"^(!?)([A-Za-z]+):(.*)$", re.S)
+MAX_QUERY: Final = 500
+MAX_TERM: Final = 100
 _YEAR_RE: Final = re.compile(r"^(\d{4})?(\.\.)?(\d{4})?$")
 
 
@@ -228,6 +230,8 @@ def _term(token: str) -> Term | None:
             mode = "exact"
         token = _unquote(token)
     text = normalise(token)
+    if len(text) > MAX_TERM:
+        raise QueryError(f"{raw[:20]}…: a search word can have at most {MAX_TERM} characters")
     if not text:
         if raw in {"!", "'", "^", "$", "^$", "!'", "!^", '""'} or mode != "fuzzy" or negate:
             raise QueryError(f"{raw!r} needs a word after the operator")
@@ -237,6 +241,8 @@ def _term(token: str) -> Term | None:
 
 def parse(text: str) -> Query:
     """Parse a query string; raise ``QueryError`` with a clear message when malformed."""
+    if len(text) > MAX_QUERY:
+        raise QueryError(f"the query is too long ({len(text)} characters; at most {MAX_QUERY})")
     tokens = _tokenise(text)
     groups: list[list[Term]] = []
     kinds_in: set[str] = set()

@@ -85,6 +85,8 @@ def test_filters() -> None:
         ("!role:judge x", "filters cannot be negated"),
         ("kind:case !kind:case", "exclude every kind"),
         ("party:!!!", "has no letters or digits"),
+        ("x" * 501, "the query is too long"),
+        ("a" * 101, "at most 100 characters"),
     ],
 )
 def test_malformed_queries(query: str, message: str, bundled_index: SearchIndex) -> None:
