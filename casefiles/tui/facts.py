@@ -298,9 +298,17 @@ def ladder_rows(store: Store, case_id: str) -> list[Row]:
     return align_flags(rows)
 
 
-def sentence_rows(store: Store, case_id: str, level: str | None = None) -> list[Row]:
+def sentence_rows(
+    store: Store,
+    case_id: str,
+    level: str | None = None,
+    *,
+    party: str | None = None,
+    proceeding: str | None = None,
+) -> list[Row]:
     """Sentences per party and court level with their arithmetic; only those of
-    ``level`` when given."""
+    ``level`` when given.  Sentences of ``party`` or imposed by ``proceeding``
+    (the fact selected in another pane) are marked with a bullet."""
     case = store.get(model.CASES, case_id)
     if case is None:
         return []
@@ -322,7 +330,11 @@ def sentence_rows(store: Store, case_id: str, level: str | None = None) -> list[
         if level is not None and proc_level != level:
             continue
         conflict = _conflict(sent, groups)
+        marked = (party is not None and sent["party"] == party) or (
+            proceeding is not None and sent.get("proceeding") == proceeding
+        )
         line: Line = [
+            ("• " if marked else "  ", "mark"),
             (_name(store, model.PARTIES, sent["party"]), "strong"),
             (" · ", "dim"),
             (humanise(proc_level) if proc_level else "level unknown", "accent"),

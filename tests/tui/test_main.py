@@ -283,3 +283,30 @@ async def test_ten_thousand_cases_build_only_visible_rows(tmp_path: Path) -> Non
             assert len(built) < 5_000, len(built)
     finally:
         main_module.CaseRows.row = original  # type: ignore[method-assign]
+
+
+@sync
+async def test_party_and_court_level_cursors_mark_their_sentences(bundled_store: Store) -> None:
+    app = make_app(bundled_store)
+    async with app.run_test(size=SIZE) as pilot:
+        main = main_of(app)
+        case_id = main.case_id
+        assert case_id is not None
+
+        def marked() -> list[str]:
+            return [r.id for r in main.pane("sentences").rows() if plain(r.line).startswith("• ")]
+
+        await pilot.press("2")
+        await pilot.pause()
+        party = main.pane("parties").current
+        assert party is not None
+        want = [s["id"] for s in bundled_store.sentences_of(case_id) if s["party"] == party.party]
+        assert sorted(marked()) == sorted(want)
+        await pilot.press("3", "j")
+        await pilot.pause()
+        proc = main.pane("ladder").current
+        assert proc is not None
+        want = [
+            s["id"] for s in bundled_store.sentences_of(case_id) if s.get("proceeding") == proc.id
+        ]
+        assert sorted(marked()) == sorted(want)

@@ -90,6 +90,15 @@ def empty_help(store: Store) -> list[Line]:
     ]
 
 
+def _to_first_mark(pane: LineList) -> None:
+    """Bring the first bulleted (linked) row of a pane under its cursor."""
+    for i, row in enumerate(pane.rows()):
+        if row.line and row.line[0] == ("• ", "mark"):
+            pane.move_to(i, announce=False)
+            pane.scroll_to(y=i, animate=False, immediate=True)  # the others follow below
+            return
+
+
 class MainScreen(Screen[None]):
     """Cases on the left; header, parties, court levels, sentences, sources and
     cites of the selected case on the right."""
@@ -197,11 +206,17 @@ class MainScreen(Screen[None]):
         self.pane("sources").set_rows(facts.source_rows(store, case_id), announce=False)
         self.update_cites()
 
-    def _show_sentences(self) -> None:
+    def _show_sentences(self, row: Row | None = None, cursor: int = 0) -> None:
+        """Fill the sentences pane (narrowed to ``self.level``), marking those of
+        the party or proceeding in ``row``."""
         assert self.case_id is not None
-        rows = facts.sentence_rows(self.store, self.case_id, self.level)
+        party = row.party if row is not None and row.kind in ("party", "charge", "event") else None
+        proceeding = row.id if row is not None and row.kind == "proceeding" else None
+        rows = facts.sentence_rows(
+            self.store, self.case_id, self.level, party=party, proceeding=proceeding
+        )
         pane = self.pane("sentences")
-        pane.set_rows(rows, announce=False)
+        pane.set_rows(rows, cursor, announce=False)
         if self.level:
             pane.border_title = f"4 Sentences · {humanise(self.level)} only"
             pane.empty = f"no sentences at {humanise(self.level)} level"
@@ -242,6 +257,9 @@ class MainScreen(Screen[None]):
         row = pane.current
         siblings = pane.rows() if pane.id != "cases" else []
         self.query_one("#cites", InfoPane).show(facts.cite_lines(self.store, row, siblings))
+        if pane.id != "sentences":
+            self._show_sentences(row, self.pane("sentences").cursor)
+            _to_first_mark(self.pane("sentences"))
         if pane.id != "sources":
             cited = [str(c.get("source")) for c in (row.cites if row else ())]
             sources = self.pane("sources")
@@ -250,6 +268,7 @@ class MainScreen(Screen[None]):
                 sources.cursor,
                 announce=False,
             )
+            _to_first_mark(sources)
 
     # -- events
 
