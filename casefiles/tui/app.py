@@ -109,7 +109,7 @@ class CaseFilesApp(App[int]):
                 self.theme = self.config.theme
             else:
                 self.config.problems.append(
-                    f"{self.config.path}: unknown theme {literal(self.config.theme)!r}; "
+                    f"{literal(str(self.config.path))}: unknown theme {literal(self.config.theme)!r}; "
                     f"available: {', '.join(sorted(self.available_themes))}"
                 )
         self.push_screen(MainScreen(self.store))
@@ -142,7 +142,12 @@ class CaseFilesApp(App[int]):
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def build_index(self) -> None:
         """Build the search index off the UI thread."""
-        index = SearchIndex.build(self.store)
+        try:
+            index = SearchIndex.build(self.store)
+        except Exception as exc:  # a bug in indexing must not take the browser down
+            message = f"search is unavailable: {type(exc).__name__}: {literal(str(exc))}"
+            self.call_from_thread(self.notify, message, severity="error", markup=False)
+            return
         self.call_from_thread(setattr, self, "search_index", index)
 
     # -- where we are
