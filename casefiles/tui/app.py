@@ -108,8 +108,9 @@ class CaseFilesApp(App[int]):
             if self.config.theme in self.available_themes:
                 self.theme = self.config.theme
             else:
+                where = literal(str(self.config.path))
                 self.config.problems.append(
-                    f"{literal(str(self.config.path))}: unknown theme {literal(self.config.theme)!r}; "
+                    f"{where}: unknown theme {literal(self.config.theme)!r}; "
                     f"available: {', '.join(sorted(self.available_themes))}"
                 )
         self.push_screen(MainScreen(self.store))
