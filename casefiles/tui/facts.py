@@ -146,7 +146,8 @@ def _party_groups(store: Store, case: Mapping[str, Any]) -> dict[str, list[Any]]
 
 
 def party_rows(store: Store, case_id: str) -> list[Row]:
-    """Participants (role, name, latest outcome), then charges, then events by date."""
+    """Participants (role, name, latest outcome), then charges, events by date and
+    related cases."""
     case = store.get(model.CASES, case_id)
     if case is None:
         return []
@@ -244,6 +245,24 @@ def party_rows(store: Store, case_id: str) -> list[Row]:
                     cites=_cites(e),
                     conflict=conflict,
                     detail=(_unflagged(line),),
+                )
+            )
+    related = [r for r in case.get("related", ()) if store.get(model.CASES, r) is not None]
+    if related:
+        rows.append(heading("Related cases"))
+        for other in related:
+            doc = store.get(model.CASES, other) or {}
+            rows.append(
+                Row(
+                    [
+                        (str(doc.get("title", other)), "strong"),
+                        (f" · {doc.get('status', '')}", "dim"),
+                    ],
+                    "case",
+                    other,
+                    other,
+                    cites=_cites(doc),
+                    detail=([("enter opens this case", "dim")],),
                 )
             )
     return align_flags(rows)

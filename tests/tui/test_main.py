@@ -310,3 +310,21 @@ async def test_party_and_court_level_cursors_mark_their_sentences(bundled_store:
             s["id"] for s in bundled_store.sentences_of(case_id) if s.get("proceeding") == proc.id
         ]
         assert sorted(marked()) == sorted(want)
+
+
+@sync
+async def test_related_cases_are_listed_and_open(hostile_store: Store) -> None:
+    app = make_app(hostile_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "G")
+        await pilot.pause()
+        main = main_of(app)
+        assert "Related cases" in texts(main.pane("parties"))
+        current = main.pane("parties").current
+        assert current is not None and current.kind == "case" and current.id == "k2"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert main.case_id == "k2"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert main.case_id == "k1" and app.focused is main.pane("parties")

@@ -295,6 +295,8 @@ class MainScreen(Screen[None]):
         app = self.cf_app
         if pane == "cases":
             self.pane("parties").focus()
+        elif row.kind == "case":
+            app.open_case(row.id)
         elif pane in ("parties", "sentences"):
             if row.party:
                 app.open_party(row.party)
