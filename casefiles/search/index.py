@@ -442,7 +442,7 @@ class SearchIndex:
             # threshold search over every array; still deterministic).
             out = set()
             for arr in arrays:
-                out.update(arr)
+                out.update(arr[:TERM_CAP_TRUNC])
                 if len(out) >= TERM_CAP_TRUNC:
                     break
             return out
@@ -580,8 +580,10 @@ class SearchIndex:
             result = {x for x in cands if texts[x].startswith(t)}
         elif term.mode == "suffix":
             result = {x for x in cands if texts[x].endswith(t)}
-        else:
+        elif " " in t:
             result = {x for x in cands if t in texts[x]}
+        else:
+            result = cands  # every text holding a word that contains t contains t
         return _TermSet(result, set(result), None, TermMatches(), truncated)
 
     def _candidates(
@@ -676,11 +678,9 @@ class SearchIndex:
                     best[d] = item
         if allowed.roles:
             self._via_parties(best, allowed, total_docs, limit)
-        order = sorted(
-            best.items(),
-            key=lambda kv: (-kv[1][0], KIND_RANK[self._doc_kind[kv[0]]], self._doc_id[kv[0]]),
-        )
-        hits = [self._hit(d, item, q) for d, item in order[:limit]]
+        kinds, ids = self._doc_kind, self._doc_id
+        order = sorted([(-item[0], KIND_RANK[kinds[d]], ids[d], d) for d, item in best.items()])
+        hits = [self._hit(d, best[d], q) for _, _, _, d in order[:limit]]
         total = max(len(total_docs), estimate, len(best))
         return SearchResult(query, [h for h in hits if h is not None], None, total)
 
