@@ -209,11 +209,12 @@ class SearchIndex:
         self._skel: dict[str, list[str]] = {}
         self._pair_new: list[str] = []
         self._norm_cache: dict[str, str] = {}
-        self._tcache: OrderedDict[tuple[str, str], _TermSet] = OrderedDict()
+        self._tcache: OrderedDict[tuple[str, str, int], _TermSet] = OrderedDict()
         self._scan_cache: OrderedDict[tuple[str, str], list[str]] = OrderedDict()
         self._facets = Facets(store)
         self._kind_cache: dict[str, list[int]] = {}
         self._short: dict[str, _TermSet] = {}
+        self._kind_start: dict[str, int] = {}  # lowest text number per kind
         self.build_seconds = 0.0
 
     # ------------------------------------------------------------ building
@@ -299,6 +300,9 @@ class SearchIndex:
         else:
             self._owners[tid].append(e)
             self._text_kinds[tid] |= _KIND_BIT[kind]
+        old_start = self._kind_start.get(kind)
+        if old_start is None or tid < old_start:
+            self._kind_start[kind] = tid
         if fld in _PAIR_FIELDS and not self._text_pairs[tid]:
             self._text_pairs[tid] = 1
             words = norm.split(" ")
@@ -383,18 +387,20 @@ class SearchIndex:
 
     # ------------------------------------------------------------ term sets
 
-    def _term_set(self, term: Term, cancelled: Callable[[], bool]) -> _TermSet:
-        if term.mode == "fuzzy" and len(term.text) == 1 and term.text in self._short:
+    def _term_set(self, term: Term, cancelled: Callable[[], bool], start: int = 0) -> _TermSet:
+        """Texts that can match ``term``; when capped, the best ones numbered from ``start``
+        (the first text of the kinds asked for)."""
+        if term.mode == "fuzzy" and len(term.text) == 1 and not start and term.text in self._short:
             return self._short[term.text]
-        key = (term.mode, term.text)
+        key = (term.mode, term.text, start)
         cached = self._tcache.get(key)
         if cached is not None:
             self._tcache.move_to_end(key)
             return cached
         if term.mode == "fuzzy":
-            ts = self._fuzzy_set(term.text, cancelled)
+            ts = self._fuzzy_set(term.text, cancelled, start)
         else:
-            ts = self._exact_set(term, cancelled)
+            ts = self._exact_set(term, cancelled, start)
         self._tcache[key] = ts
         if len(self._tcache) > 64:
             self._tcache.popitem(last=False)
@@ -432,7 +438,7 @@ class SearchIndex:
                     found[w] = min(d, found.get(w, d))
         return found
 
-    def _bounded_union(self, arrays: list[array[int]], total: int) -> set[int]:
+    def _bounded_union(self, arrays: list[array[int]], total: int, start: int = 0) -> set[int]:
         """The texts of ``arrays`` with the lowest numbers (highest priority): all
         of them below a threshold chosen so that about ``TERM_CAP_TRUNC`` remain."""
         out: set[int]
@@ -442,23 +448,26 @@ class SearchIndex:
             # threshold search over every array; still deterministic).
             out = set()
             for arr in arrays:
-                out.update(arr[:TERM_CAP_TRUNC])
+                first = bisect_left(arr, start) if start else 0
+                out.update(arr[first : first + TERM_CAP_TRUNC])
                 if len(out) >= TERM_CAP_TRUNC:
                     break
             return out
         n = len(self._texts)
-        limit = max(1, int(n * min(1.0, 2.0 * TERM_CAP_TRUNC / max(total, 1))))
+        span = max(n - start, 1)
+        limit = start + max(1, int(span * min(1.0, 2.0 * TERM_CAP_TRUNC / max(total, 1))))
         while True:
             out = set()
             for arr in arrays:
-                out.update(arr[: bisect_left(arr, limit)])
+                first = bisect_left(arr, start) if start else 0
+                out.update(arr[first : bisect_left(arr, limit, first)])
             if len(out) >= TERM_CAP_TRUNC or limit >= n:
                 if len(out) > TERM_CAP_TRUNC:
                     out = set(sorted(out)[:TERM_CAP_TRUNC])
                 return out
-            limit = min(n, limit * 4)
+            limit = min(n, start + (limit - start) * 4)
 
-    def _fuzzy_set(self, t: str, cancelled: Callable[[], bool]) -> _TermSet:
+    def _fuzzy_set(self, t: str, cancelled: Callable[[], bool], start: int = 0) -> _TermSet:
         post = self._post
         vocab = self._vocab
         lo = bisect_left(vocab, t)
@@ -482,13 +491,13 @@ class SearchIndex:
         if cancelled():
             raise Cancelled
         if total > TERM_CAP_FULL:
-            texts = self._bounded_union(arrays, total)
+            texts = self._bounded_union(arrays, total, start)
             return _TermSet(texts, exact, None, info, True)
         prefix: set[int] | None = None
         # Refinement: a cached, complete set for a shorter prefix of this term is
         # filtered instead of re-reading the postings (same result, less work).
         for k in range(len(t) - 1, 0, -1):
-            prev = self._tcache.get(("fuzzy", t[:k]))
+            prev = self._tcache.get(("fuzzy", t[:k], start))
             if prev is not None and prev.prefix is not None:
                 # filtering costs ~30x more per text than a set union
                 if len(prev.prefix) * self.refine_ratio < total:
@@ -549,7 +558,7 @@ class SearchIndex:
                 self._scan_cache.popitem(last=False)
         return hit
 
-    def _exact_set(self, term: Term, cancelled: Callable[[], bool]) -> _TermSet:
+    def _exact_set(self, term: Term, cancelled: Callable[[], bool], start: int = 0) -> _TermSet:
         t = term.text
         texts = self._texts
         if term.mode == "whole":
@@ -571,7 +580,7 @@ class SearchIndex:
         total = sum(map(len, arrays))
         truncated = total > TERM_CAP_FULL
         if truncated:
-            cands = self._bounded_union(arrays, total)
+            cands = self._bounded_union(arrays, total, start)
         else:
             cands = set()
             for arr in arrays:
@@ -587,7 +596,7 @@ class SearchIndex:
         return _TermSet(result, set(result), None, TermMatches(), truncated)
 
     def _candidates(
-        self, groups: tuple[tuple[Term, ...], ...], cancelled: Callable[[], bool]
+        self, groups: tuple[tuple[Term, ...], ...], cancelled: Callable[[], bool], start: int = 0
     ) -> tuple[set[int], list[set[int]], dict[Term, TermMatches]]:
         """Texts matching every group.  The smallest group's set seeds the
         candidates; complete sets intersect them, and a group whose set was
@@ -599,7 +608,7 @@ class SearchIndex:
             exact: set[int] = set()
             complete = True
             for term in group:
-                ts = self._term_set(term, cancelled)
+                ts = self._term_set(term, cancelled, start)
                 infos[term] = ts.info
                 complete &= not ts.truncated
                 texts = texts | ts.texts if texts else ts.texts
@@ -693,7 +702,12 @@ class SearchIndex:
         cancelled: Callable[[], bool],
         total_docs: set[int],
     ) -> tuple[dict[int, tuple[float, int, int, tuple[tuple[int, int], ...]]], int]:
-        cands, exact_sets, infos = self._candidates(groups, cancelled)
+        # With a kind: filter, capped term sets start at the first text of those kinds
+        # (article text is numbered last: "kind:article court" must not be cut away).
+        start = 0
+        if allowed.kinds != frozenset(KINDS):
+            start = min((self._kind_start.get(k, 0) for k in allowed.kinds), default=0)
+        cands, exact_sets, infos = self._candidates(groups, cancelled, start)
         texts = self._texts
         for neg in q.negative:
             t = neg.text

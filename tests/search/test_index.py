@@ -6,8 +6,11 @@ import itertools
 import threading
 from pathlib import Path
 
+import pytest
+
 from casefiles import model
 from casefiles.search import Hit, SearchIndex, normalise
+from casefiles.search import index as index_module
 from casefiles.store import Store
 
 
@@ -184,3 +187,17 @@ def test_update_after_put_and_delete(generated_copy: Path) -> None:
     fresh = SearchIndex.build(Store.load(generated_copy))
     for q in ("zyxwerty", "marmoset", "quaffel", "sokhan"):
         assert _keys(fresh.search(q).hits) == _keys(index.search(q).hits), q
+
+
+def test_kind_filter_reaches_low_priority_texts(
+    generated_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Article text is numbered last; a capped term set must still reach it.
+    monkeypatch.setattr(index_module, "TERM_CAP_FULL", 50)
+    monkeypatch.setattr(index_module, "TERM_CAP_TRUNC", 20)
+    index = SearchIndex.build(Store.load(generated_path))
+    assert index.search("court", limit=10).hits
+    hits = index.search("kind:article court", limit=10).hits
+    assert hits and all(h.kind == "article" for h in hits)
+    hits = index.search("kind:article provincial court", limit=10).hits
+    assert hits and all(h.kind == "article" for h in hits)
