@@ -177,9 +177,16 @@ print("RESULT " + json.dumps(out))
 """
 
 
+SOCKET = f"cfbench-{os.getpid()}"
+"""A private tmux server for this run (``tmux -L``), kept alive by one idle session:
+with the shared default server, a session that ends can take the server down
+while the next one starts, and that start then silently fails."""
+
+
 def tmux(*args: str) -> str:
-    """Run tmux; return its standard output."""
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, timeout=60).stdout
+    """Run tmux on the private server; return its standard output."""
+    done = subprocess.run(["tmux", "-L", SOCKET, *args], capture_output=True, text=True, timeout=60)
+    return done.stdout
 
 
 def first_paint(command: list[str], expect: str, env: dict[str, str], timeout: float) -> float:
@@ -191,10 +198,13 @@ def first_paint(command: list[str], expect: str, env: dict[str, str], timeout: f
     tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", shell)
     try:
         while True:
-            if expect in tmux("capture-pane", "-t", name, "-p"):
+            shown = tmux("capture-pane", "-t", name, "-p")
+            if expect in shown:
                 return time.perf_counter() - started
             if time.perf_counter() - started > timeout:
-                raise TimeoutError(f"{expect!r} did not appear within {timeout:.0f} s")
+                raise TimeoutError(
+                    f"{expect!r} did not appear within {timeout:.0f} s; the screen:\n{shown}"
+                )
             time.sleep(0.005)
     finally:
         tmux("kill-session", "-t", name)
@@ -262,6 +272,16 @@ def main() -> int:
         "CASEFILES_CONFIG": str(home / "config.toml"),
         "TERM": "xterm-256color",
     }
+    tmux("new-session", "-d", "-s", "keepalive", "sleep 86400")
+    try:
+        return run(args, home, env)
+    finally:
+        tmux("kill-server")
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, home: Path, env: dict[str, str]) -> int:
+    """All measurements; prints the table."""
     bare = home / "bare.py"
     bare.write_text(BARE_APP, encoding="utf-8")
 
@@ -356,7 +376,6 @@ def main() -> int:
         print(f"{name:<{width}}  {value:>10}  {aim:<12}  {note}")
     print()
     print("Methods: see the module docstring (python bench/tui.py --help).")
-    shutil.rmtree(home, ignore_errors=True)
     return 0
 
 

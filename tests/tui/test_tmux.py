@@ -23,8 +23,13 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+SOCKET = f"cftest-{uuid.uuid4().hex[:8]}"
+"""A private tmux server (``tmux -L``): sessions of other programs on the default
+server cannot take it down while this test starts its own."""
+
+
 def tmux(*args: str) -> str:
-    done = subprocess.run(["tmux", *args], capture_output=True, text=True, timeout=30)
+    done = subprocess.run(["tmux", "-L", SOCKET, *args], capture_output=True, text=True, timeout=30)
     return done.stdout
 
 
@@ -34,7 +39,7 @@ def session(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     shutil.copytree(DATA, folder)
     name = f"cftest-{uuid.uuid4().hex[:8]}"
     yield name, folder / "casefiles.json"
-    subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True, timeout=30)
+    subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True, timeout=30)
 
 
 def screen_of(name: str) -> str:
