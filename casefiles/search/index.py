@@ -28,11 +28,14 @@ A keystroke
 -----------
 1. Parse (``query.parse``); resolve filters to sets of allowed documents
    (``filters.Facets``, cached per resolved value).
-2. Per term, the set of texts that can match (prefix range ∪ typo words ∪
-   exact checks), capped (``TERM_CAP_*``) to the texts of highest priority.  Term sets
-   are cached; a term that extends a cached one ("sok" → "sokh") is computed
-   by *filtering the previous set* (prefix matching is monotone), which is
-   exactly what a fresh computation would give.
+2. Per term, the set of texts that can match (prefix range ∪ name pairs ∪
+   typo words; exact operators verified by substring).  A term whose postings
+   exceed ``TERM_CAP_FULL`` keeps only its highest-priority texts (about
+   ``TERM_CAP_TRUNC``, a canonical cut by text number; with a ``kind:``
+   filter the cut starts at the first text of those kinds).  Term sets are
+   cached; a term extending a cached complete one ("sok" → "sokh") may be
+   computed by *filtering the previous set* (prefix matching is monotone),
+   which gives exactly what a fresh computation gives.
 3. Intersect groups: complete sets first, smallest first; a group whose set
    was cut is tested text by text on the candidates left (same predicate as
    the index).  Drop negated terms, keep texts with an owner that passes the
