@@ -15,15 +15,6 @@ from casefiles.store import Store
 from casefiles.textsafe import literal
 
 
-def _name(store: Store, table: str, doc_id: str | None) -> str:
-    if not doc_id:
-        return ""
-    doc = store.get(table, doc_id)
-    if doc is None:
-        return doc_id
-    return str(doc.get("name") or doc.get("title") or doc_id)
-
-
 def _duration(doc: model.Duration) -> dict[str, Any]:
     return {**doc.to_doc(), "text": doc.human()}
 
@@ -52,12 +43,12 @@ def case_dossier(store: Store, case_id: str) -> dict[str, Any]:
             }
         )
     charges = [
-        {**c, "party_name": _name(store, model.PARTIES, c["party"])}
+        {**c, "party_name": store.name_of(model.PARTIES, c["party"])}
         for c in case.get("charges", ())
     ]
     events = sorted(
         (
-            {**e, "party_name": _name(store, model.PARTIES, e.get("party"))}
+            {**e, "party_name": store.name_of(model.PARTIES, e.get("party"))}
             for e in case.get("events", ())
         ),
         key=lambda e: model.date_key(e.get("date")),
@@ -67,7 +58,7 @@ def case_dossier(store: Store, case_id: str) -> dict[str, Any]:
         ladder.append(
             {
                 **proc,
-                "court_name": _name(store, model.COURTS, proc.get("court")),
+                "court_name": store.name_of(model.COURTS, proc.get("court")),
                 "date_text": human_date(proc.get("date")),
             }
         )
@@ -78,7 +69,7 @@ def case_dossier(store: Store, case_id: str) -> dict[str, Any]:
         sentences.append(
             {
                 **sent,
-                "party_name": _name(store, model.PARTIES, sent["party"]),
+                "party_name": store.name_of(model.PARTIES, sent["party"]),
                 "level": ruling.get("level") if ruling else None,
                 "derived": {
                     "term": _duration(a.term),
@@ -90,7 +81,7 @@ def case_dossier(store: Store, case_id: str) -> dict[str, Any]:
                 },
             }
         )
-    related = [{"id": r, "title": _name(store, model.CASES, r)} for r in case.get("related", ())]
+    related = [{"id": r, "title": store.name_of(model.CASES, r)} for r in case.get("related", ())]
     conflicts = {
         key: [f.get("id") or f.get("date") or f.get("label") for f in facts]
         for key, facts in model.conflict_groups(

@@ -505,6 +505,15 @@ class Store:
         """One document by id, or ``None``."""
         return self.by_id[table].get(doc_id)
 
+    def name_of(self, table: str, doc_id: str | None) -> str:
+        """Display name of a referenced document: its name or title, else its id."""
+        if not doc_id:
+            return ""
+        doc = self.by_id[table].get(doc_id)
+        if doc is None:
+            return doc_id
+        return str(doc.get("name") or doc.get("title") or doc_id)
+
     def cases_of_party(self, party: str) -> list[str]:
         """Ids of the cases the party takes part in, in store order."""
         return list(self._cases_by_party.get(party, ()))

@@ -56,15 +56,6 @@ def heading(title: str) -> Row:
     return Row([(title, "heading")], "heading", title, selectable=False)
 
 
-def _name(store: Store, table: str, doc_id: str | None) -> str:
-    if not doc_id:
-        return ""
-    doc = store.get(table, doc_id)
-    if doc is None:
-        return doc_id
-    return str(doc.get("name") or doc.get("title") or doc_id)
-
-
 def grouped(facts: Sequence[Mapping[str, Any]]) -> list[int]:
     """Indexes of ``facts`` in their order, except that facts sharing a ``conflict``
     key are pulled together at the place of the first one."""
@@ -129,7 +120,7 @@ def case_header(store: Store, case_id: str) -> list[Line]:
         lines.extend([(part, "")] for part in str(summary).splitlines())
     related = case.get("related") or ()
     if related:
-        names = "; ".join(f"{_name(store, model.CASES, r)} ({r})" for r in related)
+        names = "; ".join(f"{store.name_of(model.CASES, r)} ({r})" for r in related)
         lines.append([("related: ", "dim"), (names, "")])
     return lines
 
@@ -161,7 +152,7 @@ def party_rows(store: Store, case_id: str) -> list[Row]:
         conflict = _conflict(p, groups)
         line: Line = [
             (pad(role, ROLE_WIDTH) + " ", "dim"),
-            (_name(store, model.PARTIES, p["party"]), "strong"),
+            (store.name_of(model.PARTIES, p["party"]), "strong"),
         ]
         latest = outcomes.get(p["party"])
         if latest is not None:
@@ -171,7 +162,7 @@ def party_rows(store: Store, case_id: str) -> list[Row]:
             line.append((f" · “{p['role_raw']}”", "dim"))
         if conflict:
             line.insert(0, (WARN, "warn"))
-        who: Line = [(_name(store, model.PARTIES, p["party"]), "strong"), (f" · {role}", "dim")]
+        who: Line = [(store.name_of(model.PARTIES, p["party"]), "strong"), (f" · {role}", "dim")]
         if p.get("role_raw"):
             who.append((f" · “{p['role_raw']}”", ""))
         rows.append(
@@ -197,7 +188,7 @@ def party_rows(store: Store, case_id: str) -> list[Row]:
                 where = f"{where} art. {c['article']}".strip()
             conflict = _conflict(c, groups)
             line = [
-                (_name(store, model.PARTIES, c.get("party")), "strong"),
+                (store.name_of(model.PARTIES, c.get("party")), "strong"),
                 (": ", "dim"),
                 (label, ""),
             ]
@@ -232,7 +223,7 @@ def party_rows(store: Store, case_id: str) -> list[Row]:
                 (str(e.get("label", "")), ""),
             ]
             if e.get("party"):
-                line += [(" — ", "dim"), (_name(store, model.PARTIES, e["party"]), "strong")]
+                line += [(" — ", "dim"), (store.name_of(model.PARTIES, e["party"]), "strong")]
             if conflict:
                 line.insert(0, (WARN, "warn"))
             rows.append(
@@ -285,12 +276,12 @@ def ladder_rows(store: Store, case_id: str) -> list[Row]:
         ]
         if proc.get("in_absentia"):
             line.append(("in absentia ", "warn"))
-        line.append((_name(store, model.COURTS, proc.get("court")), "dim"))
+        line.append((store.name_of(model.COURTS, proc.get("court")), "dim"))
         if conflict:
             line.insert(0, (WARN, "warn"))
         detail: list[Line] = [
             [
-                (_name(store, model.COURTS, proc.get("court")) or "court unknown", "strong"),
+                (store.name_of(model.COURTS, proc.get("court")) or "court unknown", "strong"),
                 (" · ", "dim"),
                 (humanise(str(proc.get("stage") or "stage unknown")), ""),
                 (" · ", "dim"),
@@ -354,7 +345,7 @@ def sentence_rows(
         )
         line: Line = [
             ("• " if marked else "  ", "mark"),
-            (_name(store, model.PARTIES, sent["party"]), "strong"),
+            (store.name_of(model.PARTIES, sent["party"]), "strong"),
             (" · ", "dim"),
             (humanise(proc_level) if proc_level else "level unknown", "accent"),
             (" · ", "dim"),
@@ -617,7 +608,7 @@ def party_header(store: Store, party_id: str) -> list[Line]:
             ("affiliation: ", "dim"),
             (str(aff.get("relation") or "linked to"), "accent"),
             (" ", ""),
-            (_name(store, model.PARTIES, aff.get("party")), ""),
+            (store.name_of(model.PARTIES, aff.get("party")), ""),
         ]
         if span:
             line.append((f" ({span})", "dim"))
