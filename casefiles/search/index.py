@@ -599,7 +599,11 @@ class SearchIndex:
         return _TermSet(result, set(result), None, TermMatches(), truncated)
 
     def _candidates(
-        self, groups: tuple[tuple[Term, ...], ...], cancelled: Callable[[], bool], start: int = 0
+        self,
+        groups: tuple[tuple[Term, ...], ...],
+        cancelled: Callable[[], bool],
+        start: int = 0,
+        mask: int = 0,
     ) -> tuple[set[int], list[set[int]], dict[Term, TermMatches]]:
         """Texts matching every group.  The smallest group's set seeds the
         candidates; complete sets intersect them, and a group whose set was
@@ -628,6 +632,9 @@ class SearchIndex:
                 cands &= texts
                 continue
             if len(cands) > PREDICATE_CAP:
+                if mask:  # keep the kinds asked for before cutting
+                    tk = self._text_kinds
+                    cands = {x for x in cands if tk[x] & mask}
                 cands = set(sorted(cands)[:PREDICATE_CAP])
             if len(group) == 1:
                 pred = self._matcher(group[0], infos[group[0]])
@@ -707,10 +714,12 @@ class SearchIndex:
     ) -> tuple[dict[int, tuple[float, int, int, tuple[tuple[int, int], ...]]], int]:
         # With a kind: filter, capped term sets start at the first text of those kinds
         # (article text is numbered last: "kind:article court" must not be cut away).
-        start = 0
+        start = kind_mask = 0
         if allowed.kinds != frozenset(KINDS):
             start = min((self._kind_start.get(k, 0) for k in allowed.kinds), default=0)
-        cands, exact_sets, infos = self._candidates(groups, cancelled, start)
+            for k in allowed.kinds:
+                kind_mask |= _KIND_BIT[k]
+        cands, exact_sets, infos = self._candidates(groups, cancelled, start, kind_mask)
         texts = self._texts
         for neg in q.negative:
             t = neg.text

@@ -195,9 +195,12 @@ def test_kind_filter_reaches_low_priority_texts(
     # Article text is numbered last; a capped term set must still reach it.
     monkeypatch.setattr(index_module, "TERM_CAP_FULL", 50)
     monkeypatch.setattr(index_module, "TERM_CAP_TRUNC", 20)
+    monkeypatch.setattr(index_module, "PREDICATE_CAP", 20)
     index = SearchIndex.build(Store.load(generated_path))
     assert index.search("court", limit=10).hits
     hits = index.search("kind:article court", limit=10).hits
     assert hits and all(h.kind == "article" for h in hits)
     hits = index.search("kind:article provincial court", limit=10).hits
+    assert hits and all(h.kind == "article" for h in hits)
+    hits = index.search("kind:article court case", limit=10).hits  # two capped words
     assert hits and all(h.kind == "article" for h in hits)
