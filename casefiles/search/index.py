@@ -238,6 +238,7 @@ class SearchIndex:
                     values = _field_values(doc, fld)
                 for sub, value in enumerate(values):
                     index._add_entry(kind, doc_id, fld, sub, value, new_words)
+        index._norm_cache.clear()  # only useful while building (repeated tags, publishers)
         index._vocab = sorted(w for w in index._post if _SEP not in w)
         index._vocab_words = [w for w in index._vocab if not w.isdigit()]
         index._pvocab = sorted(w for w in index._post if _SEP in w)
