@@ -249,12 +249,12 @@ def prepare_article(
         note = "\n".join(source_summary(None, source_id))
         article = Article(note, Marks(missing=list(quotes)), stored=False, problem=problem)
     elif not source.get("file"):
-        lines = [*source_summary(source, source_id), ""]
-        if source.get("note"):
-            lines += [literal(str(source["note"])), ""]
-        lines.append("There is no stored text for this source (it has no article file).")
+        # The header above already shows title, publisher and date.
+        lines = ["There is no stored text for this source (it has no article file)."]
         if source.get("url"):
-            lines.append("Press O to open its URL outside the app.")
+            lines += ["", f"URL: {literal(str(source['url']))}", "Press O to open it outside."]
+        if source.get("note"):
+            lines += ["", literal(str(source["note"]))]
         article = Article(
             "\n".join(lines), Marks(missing=list(quotes)), stored=False, problem="no stored text"
         )
