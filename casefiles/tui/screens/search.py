@@ -328,6 +328,9 @@ class SearchScreen(Screen["Hit | None"]):
     def _check_index(self) -> None:
         index = getattr(self.app, "search_index", None)
         if index is None:
+            failed = getattr(self.app, "index_error", None)
+            if failed:
+                self._set_status(f"search is unavailable: {literal(str(failed))}", error=True)
             return
         self.index = index
         if self._poll is not None:
