@@ -25,6 +25,7 @@ from textual.strip import Strip
 from casefiles.tui.config import KEYS
 from casefiles.tui.facts import Row
 from casefiles.tui.text import to_text
+from casefiles.tui.widgets.panes import set_virtual_size
 
 
 class RowSource(Protocol):
@@ -91,7 +92,9 @@ class LineList(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     LineList {
         overflow-x: hidden;
-        overflow-y: auto;
+        /* An always-present scrollbar never appears or disappears, which
+           would re-lay out the whole screen on a cursor move. */
+        overflow-y: scroll;
         scrollbar-size-vertical: 1;
         & > .line-list--cursor {
             background: $block-cursor-background;
@@ -163,9 +166,7 @@ class LineList(ScrollView, can_focus=True):
     def set_source(self, source: RowSource, cursor: int = 0, *, announce: bool = True) -> None:
         """Show other rows; the cursor goes to ``cursor`` (or the nearest selectable row)."""
         self.source = source
-        size = Size(self.scrollable_content_region.width, len(source))
-        if size != self.virtual_size:
-            self.virtual_size = size
+        set_virtual_size(self, Size(self.scrollable_content_region.width, len(source)))
         self.cursor = self._selectable_from(max(0, min(cursor, len(source) - 1)), 1)
         self.scroll_to(y=0, animate=False, immediate=True)
         self._follow()

@@ -12,16 +12,21 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual import events
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Static
 
 from casefiles.tui.config import KEYS, Config
 from casefiles.tui.text import Line, to_text
 
 
-class InfoPane(VerticalScroll, can_focus=False):
-    """Wrapped lines of text that scroll with the mouse wheel."""
+class InfoPane(ScrollView, can_focus=False):
+    """Wrapped lines of text that scroll with the mouse wheel, drawn with the line
+    API: new text re-wraps and repaints the pane alone, without a screen layout
+    (panes keep their size as the cursor moves; see ``set_virtual_size``)."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "info-pane--dim",
@@ -34,6 +39,10 @@ class InfoPane(VerticalScroll, can_focus=False):
 
     DEFAULT_CSS = """
     InfoPane {
+        overflow-x: hidden;
+        /* An always-present scrollbar never appears or disappears, which
+           would re-lay out the whole screen on a cursor move. */
+        overflow-y: scroll;
         scrollbar-size-vertical: 1;
         & > .info-pane--dim { color: $text-muted; }
         & > .info-pane--strong { text-style: bold; }
@@ -41,17 +50,14 @@ class InfoPane(VerticalScroll, can_focus=False):
         & > .info-pane--warn { color: $text-warning; text-style: bold; }
         & > .info-pane--mark { color: $text-success; text-style: bold; }
         & > .info-pane--heading { color: $text-secondary; text-style: bold; }
-        & > Static { width: 1fr; }
     }
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._lines: list[Line] = []
-        self.body = Static("", markup=False)
-
-    def compose(self) -> ComposeResult:
-        yield self.body
+        self._wrapped: list[Strip] = []
+        self._wrapped_width = -1
 
     def _styles(self) -> dict[str, Style]:
         get = self.get_component_rich_style
@@ -60,24 +66,84 @@ class InfoPane(VerticalScroll, can_focus=False):
             for tag in ("dim", "strong", "accent", "warn", "mark", "heading")
         }
 
+    def _wrap(self, width: int) -> None:
+        """Wrap the lines to ``width`` cells once; drawing then only picks strips."""
+        width = max(1, width)
+        console = self.app.console
+        styles = self._styles()
+        strips: list[Strip] = []
+        for line in self._lines:
+            text = to_text(line, styles)
+            text.no_wrap = False
+            for part in text.wrap(console, width):
+                part.end = ""
+                strips.append(Strip(list(part.render(console))))
+        self._wrapped = strips
+        self._wrapped_width = width
+        set_virtual_size(self, Size(width, len(strips)))
+
     def show(self, lines: Sequence[Line]) -> None:
         """Replace the text; scroll back to the top."""
         self._lines = list(lines)
-        styles = self._styles() if self.is_mounted else {}
-        text = Text("\n", end="").join(to_text(line, styles) for line in self._lines)
-        text.no_wrap = False
-        self.body.update(text)
-        self.scroll_home(animate=False)
+        self._wrapped_width = -1
+        if self.is_mounted:
+            self._wrap(self.scrollable_content_region.width)
+            self.scroll_to(y=0, animate=False, immediate=True)
+            self.refresh()
 
-    def on_mount(self) -> None:
-        """Draw with theme styles once they are known."""
-        if self._lines:
-            self.show(self._lines)
+    def on_resize(self, event: events.Resize) -> None:
+        """Re-wrap for the new width."""
+        self._wrap(self.scrollable_content_region.width)
+
+    def notify_style_update(self) -> None:
+        """Theme changed: wrap again with the new colours."""
+        self._wrapped_width = -1
+        super().notify_style_update()
+
+    def render_line(self, y: int) -> Strip:
+        """Line ``y`` of the pane, from the wrapped strips."""
+        width = self.scrollable_content_region.width
+        if self._wrapped_width != width and self.is_mounted:
+            self._wrap(width)
+        base = self.rich_style
+        index = y + round(self.scroll_y)
+        if 0 <= index < len(self._wrapped):
+            return self._wrapped[index].apply_style(base).crop_extend(0, width, base)
+        return Strip.blank(width, base)
+
+    @property
+    def drawn(self) -> str:
+        """Every wrapped line as the pane draws it (scrolled-away lines too)."""
+        if self._wrapped_width != self.scrollable_content_region.width and self.is_mounted:
+            self._wrap(self.scrollable_content_region.width)
+        return "\n".join(strip.text for strip in self._wrapped)
 
     @property
     def plain(self) -> str:
         """The shown text without styles (for tests)."""
         return "\n".join("".join(piece for piece, _ in line) for line in self._lines)
+
+
+def set_virtual_size(view: Widget, size: Size) -> None:
+    """Give a scroll view a new virtual size without a full screen layout.
+
+    Textual declares ``virtual_size`` as a layout-triggering reactive, and a
+    screen layout repaints every pane (about 20 ms per cursor move).  A scroll
+    view whose outer size is fixed only needs its scrollbars updated and itself
+    repainted, unless an ``overflow-y: auto`` scrollbar appears or disappears
+    (that changes its content width, so then the layout runs as usual).
+    """
+    old = view.virtual_size
+    if size == old:
+        return
+    visible = view.scrollable_content_region.height
+    toggles = (old.height > visible) != (size.height > visible)
+    if not view.is_mounted or (toggles and view.styles.overflow_y == "auto"):
+        view.virtual_size = size
+        return
+    view.set_reactive(Widget.virtual_size, size)
+    view._scroll_update(size)  # scrollbar thumb and range (Textual's own update path)
+    view.refresh()
 
 
 _KEY_NAMES = {
