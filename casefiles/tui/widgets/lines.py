@@ -320,6 +320,7 @@ class LineList(ScrollView, can_focus=True):
             cls = "line-list--cursor" if self.has_focus else "line-list--cursor-blurred"
             styles["cursor"] = get(cls)
             styles["empty"] = get("line-list--empty")
+            styles["base"] = self.rich_style  # costly to compute for every line
             self._style_cache = (key, styles)
         return self._style_cache[1]
 
@@ -331,10 +332,10 @@ class LineList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         """Line ``y`` of the widget: row ``scroll_y + y``, built now, cropped to width."""
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        styles = self._styles()
+        base = styles["base"]
         index = y + round(self.scroll_y)
         n = len(self.source)
-        styles = self._styles()
         if n == 0:
             if y == 0:
                 text = Text(self.empty, style=styles["empty"])

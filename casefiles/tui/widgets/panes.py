@@ -58,6 +58,7 @@ class InfoPane(ScrollView, can_focus=False):
         self._lines: list[Line] = []
         self._wrapped: list[Strip] = []
         self._wrapped_width = -1
+        self._base: Style | None = None
 
     def _styles(self) -> dict[str, Style]:
         get = self.get_component_rich_style
@@ -98,6 +99,7 @@ class InfoPane(ScrollView, can_focus=False):
     def notify_style_update(self) -> None:
         """Theme changed: wrap again with the new colours."""
         self._wrapped_width = -1
+        self._base = None
         super().notify_style_update()
 
     def render_line(self, y: int) -> Strip:
@@ -105,7 +107,9 @@ class InfoPane(ScrollView, can_focus=False):
         width = self.scrollable_content_region.width
         if self._wrapped_width != width and self.is_mounted:
             self._wrap(width)
-        base = self.rich_style
+        if self._base is None:
+            self._base = self.rich_style  # costly to compute for every line
+        base = self._base
         index = y + round(self.scroll_y)
         if 0 <= index < len(self._wrapped):
             return self._wrapped[index].apply_style(base).crop_extend(0, width, base)
