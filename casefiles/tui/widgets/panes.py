@@ -59,13 +59,17 @@ class InfoPane(ScrollView, can_focus=False):
         self._wrapped: list[Strip] = []
         self._wrapped_width = -1
         self._base: Style | None = None
+        self._tag_styles: dict[str, Style] | None = None
 
     def _styles(self) -> dict[str, Style]:
-        get = self.get_component_rich_style
-        return {
-            tag: get(f"info-pane--{tag}", partial=True)
-            for tag in ("dim", "strong", "accent", "warn", "mark", "heading")
-        }
+        """Tag styles from the theme, looked up once per theme."""
+        if self._tag_styles is None:
+            get = self.get_component_rich_style
+            self._tag_styles = {
+                tag: get(f"info-pane--{tag}", partial=True)
+                for tag in ("dim", "strong", "accent", "warn", "mark", "heading")
+            }
+        return self._tag_styles
 
     def _wrap(self, width: int) -> None:
         """Wrap the lines to ``width`` cells once; drawing then only picks strips."""
@@ -100,6 +104,7 @@ class InfoPane(ScrollView, can_focus=False):
         """Theme changed: wrap again with the new colours."""
         self._wrapped_width = -1
         self._base = None
+        self._tag_styles = None
         super().notify_style_update()
 
     def render_line(self, y: int) -> Strip:
