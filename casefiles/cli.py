@@ -19,7 +19,6 @@ from typing import NoReturn, TextIO
 import orjson
 
 from casefiles import __version__, model, paths
-from casefiles.dossier import case_dossier, render_dossier
 from casefiles.store import Store, StoreError
 from casefiles.textsafe import literal
 
@@ -97,6 +96,8 @@ def cmd_show(args: argparse.Namespace) -> int:
             sys.stderr,
         )
         return EXIT_DATA
+    from casefiles.dossier import case_dossier, render_dossier
+
     dossier = case_dossier(store, args.case_id)
     if args.json:
         sys.stdout.buffer.write(orjson.dumps(dossier, option=orjson.OPT_INDENT_2) + b"\n")

@@ -23,14 +23,16 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import orjson
-from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from casefiles import model, validcache
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 from casefiles.model import Doc
 from casefiles.textsafe import literal
 from casefiles.validate import Problem, link_problems, validate, validate_document
@@ -189,7 +191,16 @@ class AtomicJSONStorage(Storage):
         self.path = Path(path)
         self.data = data
         self.fingerprint = fingerprint
-        self.lock = FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT)
+        self._lock: FileLock | None = None
+
+    @property
+    def lock(self) -> FileLock:
+        """The inter-process write lock, made on first use (only writers need it)."""
+        if self._lock is None:
+            from filelock import FileLock
+
+            self._lock = FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT)
+        return self._lock
 
     def read(self) -> dict[str, Any]:
         """The document tree as loaded and edited; never touches the disk."""
@@ -208,6 +219,8 @@ class AtomicJSONStorage(Storage):
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the inter-process write lock (re-entrant within this process)."""
+        from filelock import Timeout
+
         try:
             with self.lock:
                 yield

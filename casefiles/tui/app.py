@@ -18,25 +18,29 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from casefiles import model
-from casefiles.dossier import case_dossier, render_dossier
-from casefiles.search import Hit, SearchIndex
 from casefiles.store import Store
 from casefiles.textsafe import literal
 from casefiles.tui import facts
-from casefiles.tui.clipboard import citation
-from casefiles.tui.commands import CaseFilesCommands
 from casefiles.tui.config import KEYS, Config, load_config
 from casefiles.tui.facts import Row
-from casefiles.tui.opener import open_external
-from casefiles.tui.screens.help import HelpScreen, TextScreen, dossier_lines
 from casefiles.tui.screens.main import MainScreen
 from casefiles.tui.screens.party import PartyScreen
-from casefiles.tui.screens.reader import ReaderScreen
-from casefiles.tui.screens.search import SearchScreen
 from casefiles.tui.selection import Selection
 
+# What the first screen does not need is imported when first used (search,
+# reader, help, dossier, opener, clipboard, palette): start-up stays short.
 if TYPE_CHECKING:
     from textual.command import Provider
+
+    from casefiles.search import Hit, SearchIndex
+
+
+def _palette_provider() -> type[Provider]:
+    """The command-palette provider, imported when the palette first opens."""
+    from casefiles.tui.commands import CaseFilesCommands
+
+    return CaseFilesCommands
+
 
 _ACTIONS: Final = {
     "casefiles.dossier": "dossier",
@@ -86,7 +90,7 @@ class CaseFilesApp(App[int]):
         for spec in KEYS
         if spec.id in _ACTIONS
     ]
-    COMMANDS: ClassVar[set[type[Provider] | Any]] = App.COMMANDS | {CaseFilesCommands}
+    COMMANDS: ClassVar[set[type[Provider] | Any]] = App.COMMANDS | {_palette_provider}
 
     def __init__(self, store: Store, config: Config | None = None) -> None:
         super().__init__()
@@ -143,6 +147,8 @@ class CaseFilesApp(App[int]):
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def build_index(self) -> None:
         """Build the search index off the UI thread."""
+        from casefiles.search import SearchIndex
+
         try:
             index = SearchIndex.build(self.store)
         except Exception as exc:  # a bug in indexing must not take the browser down
@@ -311,6 +317,7 @@ class CaseFilesApp(App[int]):
 
     def action_search(self) -> None:
         """Search everything; the chosen hit opens."""
+        from casefiles.tui.screens.search import SearchScreen
 
         def chosen(hit: Hit | None) -> None:
             if hit is not None:
@@ -325,6 +332,8 @@ class CaseFilesApp(App[int]):
         if source_id is None:
             self.notify("No source to read here.")
             return
+        from casefiles.tui.screens.reader import ReaderScreen
+
         quotes = facts.quotes_for(self.store, case_id, source_id)
         names = facts.names_of_case(self.store, case_id)
         self.push_screen(ReaderScreen(self.store, source_id, quotes, names))
@@ -336,6 +345,8 @@ class CaseFilesApp(App[int]):
         if source is None:
             self.notify("No source to open here.")
             return
+        from casefiles.tui.opener import open_external
+
         error = open_external(self, source)
         if error:
             self.notify(literal(str(error)), severity="error", markup=False)
@@ -346,6 +357,8 @@ class CaseFilesApp(App[int]):
         if selection is None:
             self.notify("Nothing selected to copy.")
             return
+        from casefiles.tui.clipboard import citation
+
         text = citation(self.store, selection)
         self.copy_to_clipboard(text)
         self.notify(literal(text), title="copied", timeout=4, markup=False)
@@ -356,6 +369,9 @@ class CaseFilesApp(App[int]):
         if case_id is None or self.store.get(model.CASES, case_id) is None:
             self.notify("No case selected.")
             return
+        from casefiles.dossier import case_dossier, render_dossier
+        from casefiles.tui.screens.help import TextScreen, dossier_lines
+
         lines = render_dossier(case_dossier(self.store, case_id))
         self.push_screen(TextScreen("Dossier", dossier_lines(lines), id="dossier"))
 
@@ -366,6 +382,8 @@ class CaseFilesApp(App[int]):
 
     def action_help(self) -> None:
         """Keys and config."""
+        from casefiles.tui.screens.help import HelpScreen, TextScreen
+
         if not isinstance(self.screen, TextScreen):
             self.push_screen(HelpScreen(self.config))
 
