@@ -85,6 +85,32 @@ KEYS: Final[tuple[KeySpec, ...]] = (
     KeySpec("casefiles.quit", "q", "quit", "app", show=True),
     KeySpec("casefiles.close", "q", "close help or dossier", "view"),
     KeySpec("casefiles.palette", "ctrl+p", "command palette", "app", show=True, short="cmds"),
+    KeySpec(
+        "casefiles.next_quote", "n", "next cited quote", "reader", show=True, short="next quote"
+    ),
+    KeySpec(
+        "casefiles.prev_quote", "N", "previous cited quote", "reader", show=True, short="prev quote"
+    ),
+    KeySpec("casefiles.reader_page_down", "space", "page down", "reader"),
+    KeySpec("casefiles.reader_page_up", "b", "page up", "reader"),
+    KeySpec(
+        "casefiles.reader_close", "escape,q", "close the reader", "reader", show=True, short="close"
+    ),
+    KeySpec(
+        "casefiles.search_next", "down,ctrl+n", "next result", "search", show=True, short="next"
+    ),
+    KeySpec(
+        "casefiles.search_prev",
+        "up,ctrl+p",
+        "previous result",
+        "search",
+        show=True,
+        short="previous",
+    ),
+    KeySpec("casefiles.search_page_down", "pagedown", "page of results down", "search"),
+    KeySpec("casefiles.search_page_up", "pageup", "page of results up", "search"),
+    KeySpec("casefiles.search_open", "enter", "open the result", "search", show=True, short="open"),
+    KeySpec("casefiles.search_close", "escape", "close search", "search", show=True, short="close"),
 )
 KEY_IDS: Final = frozenset(spec.id for spec in KEYS)
 _KEY_RE: Final = re.compile(r"^[A-Za-z0-9_+,\-]+$|^[^\s,]$")

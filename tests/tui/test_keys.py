@@ -21,11 +21,14 @@ def focused_id(app: CaseFilesApp) -> str | None:
 
 def test_every_binding_has_an_id_and_is_in_the_key_table() -> None:
     from casefiles.tui.screens.main import MainScreen as Main
+    from casefiles.tui.screens.reader import ArticleView, ReaderScreen
+    from casefiles.tui.screens.search import SearchInput, SearchScreen
     from casefiles.tui.widgets.lines import LineList as Lines
 
     ids = {spec.id for spec in KEYS}
     bound = set()
-    for cls in (CaseFilesApp, Main, Lines, TextScreen, HelpScreen):
+    screens = (CaseFilesApp, Main, Lines, TextScreen, HelpScreen, ReaderScreen, ArticleView)
+    for cls in (*screens, SearchScreen, SearchInput):
         for binding in cls.BINDINGS:
             assert not isinstance(binding, tuple)
             assert binding.id, binding  # type: ignore[union-attr]

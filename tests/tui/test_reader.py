@@ -222,3 +222,21 @@ def test_wrap_rows_breaks_at_spaces_and_newlines() -> None:
     assert "".join(wide[a:b] for a, b in zip(s2, e2, strict=True)).replace(" ", "") == (
         wide.replace(" ", "")
     )
+
+
+@sync
+async def test_reader_keys_follow_the_config_keymap(store: Store) -> None:
+    """Reader keys carry ids from the key table, so the config file remaps them."""
+    screen = ReaderScreen(store, "long", ["guilty as charged", "again"], [])
+    host = Host(screen)
+    async with host.run_test(size=(80, 24)) as pilot:
+        host.set_keymap({"casefiles.next_quote": "x", "casefiles.reader_close": "z"})
+        await wait_loaded(pilot, screen)
+        view = screen.query_one(ArticleView)
+        start = view.current
+        await pilot.press("n")  # no longer bound
+        assert view.current == start
+        await pilot.press("x")
+        assert view.current != start
+        await pilot.press("z")
+        assert not isinstance(pilot.app.screen, ReaderScreen)

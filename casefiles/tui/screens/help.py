@@ -20,6 +20,8 @@ SCOPES = {
     "main": "main screen",
     "app": "everywhere",
     "view": "help, dossier",
+    "reader": "reader",
+    "search": "search",
 }
 
 

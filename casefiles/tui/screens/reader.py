@@ -29,7 +29,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
@@ -41,6 +41,7 @@ from textual.worker import get_current_worker
 from casefiles import model
 from casefiles.store import Store, StoreError
 from casefiles.textsafe import literal
+from casefiles.tui.bindings import bind
 
 TAB_SIZE: Final = 4
 QUOTE: Final = "quote"
@@ -289,12 +290,12 @@ class ArticleView(ScrollView, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # The browser's list ids, so a remapped cursor key works here too.
-        Binding("j,down", "scroll_down", "down", show=False, id="casefiles.down"),
-        Binding("k,up", "scroll_up", "up", show=False, id="casefiles.up"),
-        Binding("g,home", "scroll_home", "top", show=False, id="casefiles.top"),
-        Binding("G,end", "scroll_end", "bottom", show=False, id="casefiles.bottom"),
-        Binding("space", "page_down", "page down", show=False),
-        Binding("b", "page_up", "page up", show=False),
+        bind("casefiles.down", "scroll_down", show=False),
+        bind("casefiles.up", "scroll_up", show=False),
+        bind("casefiles.top", "scroll_home", show=False),
+        bind("casefiles.bottom", "scroll_end", show=False),
+        bind("casefiles.reader_page_down", "page_down", show=False),
+        bind("casefiles.reader_page_up", "page_up", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -391,12 +392,10 @@ class ReaderScreen(Screen[None]):
     """A source's stored article with quotes and names highlighted."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "close"),
-        Binding("n", "next_quote", "next quote", id="casefiles.next_quote"),
-        Binding(
-            "N", "previous_quote", "previous quote", key_display="N", id="casefiles.prev_quote"
-        ),
-        Binding("O", "open_outside", "open outside", key_display="O"),
+        bind("casefiles.reader_close", "close"),
+        bind("casefiles.next_quote", "next_quote"),
+        bind("casefiles.prev_quote", "previous_quote"),
+        bind("casefiles.open", "open_outside", key_display="O"),
     ]
 
     DEFAULT_CSS = """

@@ -22,7 +22,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -34,6 +34,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from casefiles.textsafe import clip, literal
+from casefiles.tui.bindings import bind
 
 if TYPE_CHECKING:
     from casefiles.search import Hit, SearchIndex, SearchResult
@@ -258,11 +259,11 @@ class SearchInput(Input):
     key does not fire while searching, and moves the result cursor with them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "screen.choose", "open", show=True),
-        Binding("down,ctrl+n", "screen.move(1)", "next", key_display="↓ ^n"),
-        Binding("up,ctrl+p", "screen.move(-1)", "previous", key_display="↑ ^p"),
-        Binding("pagedown", "screen.page(1)", "page down", show=False),
-        Binding("pageup", "screen.page(-1)", "page up", show=False),
+        bind("casefiles.search_open", "screen.choose"),
+        bind("casefiles.search_next", "screen.move(1)"),
+        bind("casefiles.search_prev", "screen.move(-1)"),
+        bind("casefiles.search_page_down", "screen.page(1)"),
+        bind("casefiles.search_page_up", "screen.page(-1)"),
     ]
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
@@ -273,10 +274,10 @@ class SearchScreen(Screen["Hit | None"]):
     """Search everything; dismiss with the chosen hit (or ``None``)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "close"),
-        Binding("enter", "choose", "open", show=False),
-        Binding("down,ctrl+n", "move(1)", "next", show=False),
-        Binding("up,ctrl+p", "move(-1)", "previous", show=False),
+        bind("casefiles.search_close", "close"),
+        bind("casefiles.search_open", "choose", show=False),
+        bind("casefiles.search_next", "move(1)", show=False),
+        bind("casefiles.search_prev", "move(-1)", show=False),
     ]
 
     DEFAULT_CSS = """
