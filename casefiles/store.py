@@ -638,7 +638,10 @@ class Store:
             self._after_edit(table, doc_id, key, old)  # type: ignore[arg-type]
 
     def delete(self, table: str, doc_id: str) -> None:
-        """Remove a document that nothing refers to, and write the file."""
+        """Remove a document that nothing refers to, and write the file.
+
+        The check re-validates the whole store (seconds at 100k cases); deletes
+        are rare and no screen offers them yet."""
         key = self.doc_ids[table].get(doc_id)
         if key is None:
             raise StoreError(f"{table}: no document with id {literal(doc_id)!r}")
@@ -672,10 +675,6 @@ class Store:
                 problems += link_problems(model.SENTENCES, sent, lookup, name)
         if problems:
             raise StoreError(f"edit of {table} refused", problems)
-
-    def _next_key(self, table: str) -> int:
-        keys = self.doc_ids[table].values()
-        return max(keys, default=0) + 1
 
     def _after_edit(self, table: str, doc_id: str, key: int | None, old: Doc | None) -> None:
         docs = self.storage.data[table]
