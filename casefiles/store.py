@@ -518,9 +518,10 @@ class Store:
         """One document by id, or ``None``."""
         return self.by_id[table].get(doc_id)
 
-    def name_of(self, table: str, doc_id: str | None) -> str:
-        """Display name of a referenced document: its name or title, else its id."""
-        if not doc_id:
+    def name_of(self, table: str, doc_id: object) -> str:
+        """Display name of a referenced document: its name or title, else its id
+        (empty for a missing or non-string reference)."""
+        if not isinstance(doc_id, str) or not doc_id:
             return ""
         doc = self.by_id[table].get(doc_id)
         if doc is None:

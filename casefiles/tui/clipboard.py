@@ -47,15 +47,6 @@ def clean(text: object) -> str:
     return _SPACE.sub(" ", _CONTROL.sub("", str(text))).strip()
 
 
-def _name(store: Store, table: str, doc_id: object) -> str:
-    if not isinstance(doc_id, str) or not doc_id:
-        return ""
-    doc = store.get(table, doc_id)
-    if doc is None:
-        return doc_id
-    return str(doc.get("name") or doc.get("title") or doc_id)
-
-
 def source_text(source: Mapping[str, Any]) -> str:
     """``Publisher, 3 Mar 2023, URL`` (title when there is no publisher; id as a last resort)."""
     parts = [str(source.get("publisher") or source.get("title") or source.get("id", ""))]
@@ -101,13 +92,13 @@ def _court_date(store: Store, proc: Mapping[str, Any] | None) -> str:
     """``Phnom Penh Municipal Court, 2023-03-03`` for a proceeding."""
     if proc is None:
         return ""
-    court = _name(store, model.COURTS, proc.get("court")) or humanise(str(proc.get("level", "")))
+    court = store.name_of(model.COURTS, proc.get("court")) or humanise(str(proc.get("level", "")))
     date = str(proc.get("date") or "date unknown")
     return f"{court}, {date}"
 
 
 def _case_title(store: Store, case_id: object) -> str:
-    return _name(store, model.CASES, case_id)
+    return store.name_of(model.CASES, case_id)
 
 
 def _indexed(items: object, key: str) -> Mapping[str, Any] | None:
@@ -188,7 +179,7 @@ def _sentence_citation(store: Store, sent_id: str) -> str:
     sent = store.get(model.SENTENCES, sent_id)
     if sent is None:
         return f"sentence {sent_id} (not in the store)"
-    who = _name(store, model.PARTIES, sent.get("party"))
+    who = store.name_of(model.PARTIES, sent.get("party"))
     proc = store.get(model.PROCEEDINGS, sent["proceeding"]) if sent.get("proceeding") else None
     where = _court_date(store, proc)
     outcome = str((proc or {}).get("outcome") or sent.get("status") or "")
@@ -213,7 +204,7 @@ def _charge_citation(store: Store, key: str, case_id: str | None) -> str:
     charge = _indexed(case.get("charges"), key) if case else None
     if case is None or charge is None:
         return f"charge {key} (not in the store)"
-    who = _name(store, model.PARTIES, charge.get("party"))
+    who = store.name_of(model.PARTIES, charge.get("party"))
     law = " ".join(str(charge[k]) for k in ("law",) if charge.get(k))
     article = f" art. {charge['article']}" if charge.get("article") else ""
     ref = f" ({law}{article})".replace("( ", "(") if (law or article) else ""
@@ -230,7 +221,7 @@ def _event_citation(store: Store, key: str, case_id: str | None) -> str:
     event = _indexed(case.get("events"), key) if case else None
     if case is None or event is None:
         return f"event {key} (not in the store)"
-    who = _name(store, model.PARTIES, event.get("party"))
+    who = store.name_of(model.PARTIES, event.get("party"))
     head = f"{who} — " if who else ""
     return (
         f"{head}{event.get('label', '')}, {event.get('date', 'date unknown')}; "
@@ -247,7 +238,7 @@ def _court_citation(store: Store, court_id: str) -> str:
         facts.append(str(court["country"]))
     text = f"{court.get('name', court_id)} ({', '.join(facts)})"
     if court.get("appeals_to"):
-        text += f"; appeals to {_name(store, model.COURTS, court['appeals_to'])}"
+        text += f"; appeals to {store.name_of(model.COURTS, court['appeals_to'])}"
     return text
 
 

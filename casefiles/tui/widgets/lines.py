@@ -16,12 +16,13 @@ from typing import ClassVar, Protocol
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from casefiles.tui.bindings import bind
 from casefiles.tui.config import KEYS
 from casefiles.tui.facts import Row
 from casefiles.tui.text import to_text
@@ -65,11 +66,7 @@ _ACTIONS = {
 
 def list_bindings() -> list[BindingType]:
     """The list keys from the key table (ids let the config file remap them)."""
-    return [
-        Binding(spec.keys, _ACTIONS[spec.id], spec.label, show=spec.show, id=spec.id)
-        for spec in KEYS
-        if spec.id in _ACTIONS
-    ]
+    return [bind(spec.id, _ACTIONS[spec.id]) for spec in KEYS if spec.id in _ACTIONS]
 
 
 class LineList(ScrollView, can_focus=True):
