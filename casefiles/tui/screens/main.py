@@ -202,8 +202,15 @@ class MainScreen(Screen[None]):
         ladder = facts.ladder_rows(store, case_id)
         at = next((i for i, r in enumerate(ladder) if level and r.level == level), 0)
         self.pane("ladder").set_rows(ladder, at, announce=False)
-        self._show_sentences()
-        self.pane("sources").set_rows(facts.source_rows(store, case_id), announce=False)
+        # update_cites fills the sentences and sources panes (with the marks of
+        # the focused row) unless one of them has focus: build only that one here.
+        focus = self.focused_pane().id
+        self.pane("sentences").cursor = 0
+        self.pane("sources").cursor = 0
+        if focus == "sentences":
+            self._show_sentences()
+        elif focus == "sources":
+            self.pane("sources").set_rows(facts.source_rows(store, case_id), announce=False)
         self.update_cites()
 
     def _show_sentences(self, row: Row | None = None, cursor: int = 0) -> None:
