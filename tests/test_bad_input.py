@@ -56,7 +56,7 @@ def test_validate_cli_reports_bad_store(name: str, tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == listing, "nothing written beside it"
 
 
-@pytest.mark.parametrize("command", [["show", "vey-case"], ["stats"], []])
+@pytest.mark.parametrize("command", [["show", "vey-case"], ["stats"], ["search", "vey"], []])
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_every_command_refuses_bad_store(
     name: str, command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
