@@ -17,14 +17,9 @@ from typing import Any
 import pytest
 from textual.app import App
 
+from casefiles.article import display_text, find_marks, wrap_rows
 from casefiles.store import Store
-from casefiles.tui.screens.reader import (
-    ArticleView,
-    ReaderScreen,
-    display_text,
-    find_marks,
-    wrap_rows,
-)
+from casefiles.tui.screens.reader import ArticleView, ReaderScreen
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 SEED = "s01"
