@@ -1,5 +1,22 @@
-"""Making untrusted text safe to print: control characters and escape
-sequences from data are shown as visible escapes, never sent to the terminal.
+"""Every rule about unsafe characters, in one place.
+
+One set of characters is *unsafe*: C0 controls, DEL, C1 controls, and the bidi
+overrides and isolates that can reorder what a reader sees (``UNSAFE``).  Each
+use below is that set with a stated exception, never a set of its own:
+
+* ``refused_in_line`` / ``refused_in_text``: what validation refuses in a
+  one-line value (names, titles, URLs) and in a multi-line value (summaries,
+  notes, quotes, where tab, newline and carriage return are allowed);
+* ``literal``: text for the terminal (CLI output, notifications), every unsafe
+  character shown as a visible ``\\xNN``/``\\uNNNN`` escape;
+* ``one_line``: text for one pasteable line (the clipboard's citations):
+  whitespace runs, newlines included, become one space, every other unsafe
+  character is escaped as ``literal`` does (never silently dropped);
+* ``json_safe``: JSON text for the terminal, every unsafe character written as
+  a ``\\uNNNN`` escape (still valid JSON that decodes to the exact data).
+
+Nothing is ever interpreted (markup, escape sequences): the functions only
+replace characters.
 """
 
 from __future__ import annotations
@@ -7,21 +24,86 @@ from __future__ import annotations
 import re
 from typing import Final
 
-# C0 controls (tab and newline handled by the caller's choice), DEL, C1 controls,
-# and bidi overrides/isolates that can reorder what the reader sees.
-_UNSAFE: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_UNSAFE_KEEP_NL: Final = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: Code point ranges (inclusive) of the unsafe characters: C0 controls, DEL and
+#: C1 controls, the bidi embeddings/overrides (U+202A–U+202E) and isolates
+#: (U+2066–U+2069).
+UNSAFE_RANGES: Final[tuple[tuple[int, int], ...]] = (
+    (0x00, 0x1F),
+    (0x7F, 0x9F),
+    (0x202A, 0x202E),
+    (0x2066, 0x2069),
+)
+#: Every unsafe character.
+UNSAFE: Final[frozenset[str]] = frozenset(
+    chr(code) for low, high in UNSAFE_RANGES for code in range(low, high + 1)
+)
+#: What a multi-line value (summary, note, quote) may hold of ``UNSAFE``.
+TEXT_ALLOWED: Final = frozenset("\t\n\r")
 
 
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
+def _class(allowed: frozenset[str] = frozenset()) -> re.Pattern[str]:
+    """A one-character pattern for ``UNSAFE`` minus ``allowed``."""
+    chars = sorted(UNSAFE - allowed)
+    return re.compile("[" + "".join(f"\\u{ord(ch):04x}" for ch in chars) + "]")
+
+
+_UNSAFE: Final = _class()
+_UNSAFE_TEXT: Final = _class(TEXT_ALLOWED)
+_UNSAFE_KEEP_NL: Final = _class(frozenset("\n"))
+_SPACE: Final = re.compile(r"\s+")
+
+
+def refused_in_line(value: str) -> int | None:
+    """Where the first character validation refuses in a one-line value is, or ``None``."""
+    bad = _UNSAFE.search(value)
+    return bad.start() if bad else None
+
+
+def refused_in_text(value: str) -> int | None:
+    """Where the first character validation refuses in a multi-line value is
+    (tab, newline and carriage return are allowed), or ``None``."""
+    bad = _UNSAFE_TEXT.search(value)
+    return bad.start() if bad else None
+
+
+def is_safe_line(value: str) -> bool:
+    """Whether a one-line value holds no unsafe character (the fast check)."""
+    return _UNSAFE.search(value) is None
+
+
+def escape_char(ch: str) -> str:
+    """One character as a visible escape: ``\\x1b``, ``\\u202e``."""
+    code = ord(ch)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def _escape(match: re.Match[str]) -> str:
+    return escape_char(match.group())
+
+
 def literal(text: str, keep_newlines: bool = False) -> str:
-    """``text`` with every control character replaced by a visible ``\\xNN`` escape."""
+    """``text`` for the terminal: every unsafe character replaced by a visible
+    ``\\xNN``/``\\uNNNN`` escape (newlines kept when ``keep_newlines``)."""
     pattern = _UNSAFE_KEEP_NL if keep_newlines else _UNSAFE
     return pattern.sub(_escape, text)
+
+
+def one_line(text: object) -> str:
+    """``text`` as one pasteable line: whitespace runs (newlines, tabs included)
+    collapsed to one space and stripped, every other unsafe character escaped
+    as ``literal`` does."""
+    return literal(_SPACE.sub(" ", str(text)).strip())
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_safe(json_text: str) -> str:
+    """JSON text safe for a terminal: every unsafe character written as a
+    ``\\uNNNN`` escape.  Raw newlines are kept: in valid JSON (``orjson``'s
+    output) they are only the layout between values, never inside a string."""
+    return _UNSAFE_KEEP_NL.sub(_json_escape, json_text)
 
 
 def clip(text: str, width: int) -> str:
@@ -29,3 +111,18 @@ def clip(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     return text[: max(width - 1, 0)] + "…"
+
+
+__all__ = [
+    "TEXT_ALLOWED",
+    "UNSAFE",
+    "UNSAFE_RANGES",
+    "clip",
+    "escape_char",
+    "is_safe_line",
+    "json_safe",
+    "literal",
+    "one_line",
+    "refused_in_line",
+    "refused_in_text",
+]

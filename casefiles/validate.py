@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 from typing import Any, Final
 
 from casefiles import model
-from casefiles.textsafe import clip, literal
+from casefiles.textsafe import clip, is_safe_line, literal, refused_in_line, refused_in_text
 
 MAX_LINE: Final = 2_000
 """Longest single-line value (names, titles, labels) in characters."""
@@ -24,12 +24,6 @@ MAX_TEXT: Final = 100_000
 _SLUG_RE: Final = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 _DOC_ID_RE: Final = re.compile(r"^[1-9][0-9]{0,17}$")
 _CURRENCY_RE: Final = re.compile(r"^[A-Z]{3}$")
-# C0 controls except tab/newline/carriage return, DEL, C1 controls, and the
-# bidi overrides that can disguise text.
-_CONTROL_LINE: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_CONTROL_TEXT: Final = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
-)
 
 
 _SINGULAR: Final = {
@@ -163,6 +157,7 @@ SCHEMA: Final[dict[str, Mapping[str, F]]] = {
             item={
                 "date": F("date", required=True),
                 "label": F("line", required=True),
+                "kind": F("vocab", vocab=model.EVENT_KINDS),
                 "party": F("ref", ref=model.PARTIES),
                 "cites": CITES,
                 "conflict": F("line"),
@@ -175,12 +170,14 @@ SCHEMA: Final[dict[str, Mapping[str, F]]] = {
         "id": F("id", required=True),
         "case": F("ref", required=True, ref=model.CASES),
         "level": F("vocab", required=True, vocab=model.COURT_LEVELS),
+        "kind": F("vocab", required=True, vocab=model.PROCEEDING_KINDS),
         "court": F("ref", ref=model.COURTS),
         "stage": F("vocab", vocab=model.STAGES),
         "date": F("date"),
-        "outcome": F("vocab", vocab=model.OUTCOMES),
-        "in_absentia": F("bool"),
+        # any outcome here; link_problems checks it against the proceeding's kind
+        "outcome": F("vocab", vocab=model.VOCABULARIES[(model.PROCEEDINGS, "outcome")]),
         "parties": F("refs", ref=model.PARTIES),
+        "absent": F("refs", ref=model.PARTIES),
         "summary": F("text"),
         "cites": CITES,
         "conflict": F("line"),
@@ -255,13 +252,13 @@ class _Checker:
         if not value.strip():
             self.add(table, doc_id, path, "expected a non-empty string")
             return False
-        bad = (_CONTROL_TEXT if text else _CONTROL_LINE).search(value)
-        if bad:
+        bad = refused_in_text(value) if text else refused_in_line(value)
+        if bad is not None:
             self.add(
                 table,
                 doc_id,
                 path,
-                f"contains control character U+{ord(bad.group()):04X} at position {bad.start()}"
+                f"contains control character U+{ord(value[bad]):04X} at position {bad}"
                 " (escape sequences and control codes are not allowed"
                 + ("" if text else "; newlines only in summaries and notes")
                 + ")",
@@ -421,7 +418,7 @@ class _Checker:
                 if (
                     type(value) is str
                     and 0 < len(value) <= MAX_LINE
-                    and not _CONTROL_LINE.search(value)
+                    and is_safe_line(value)
                     and not value.isspace()
                 ):
                     if kind == "ref":
@@ -624,6 +621,21 @@ def link_problems(
             add("level", f"{doc['level']!r} but court {court['id']!r} is {court['level']!r}")
         for i, party in enumerate(doc.get("parties", ())):
             need_member(f"parties[{i}]", doc["case"], party)
+        named = doc.get("parties")
+        for i, party in enumerate(doc.get("absent", ())):
+            need_member(f"absent[{i}]", doc["case"], party)
+            if named and party not in named:
+                add(f"absent[{i}]", f"party {_preview(party)} is not among this proceeding's parties")
+        allowed = model.OUTCOMES_BY_KIND.get(doc["kind"], ())
+        if "outcome" in doc and doc["outcome"] not in allowed:
+            what = {"ruling": "a ruling", "hearing": "a hearing"}.get(
+                doc["kind"], f"a {doc['kind']} hearing"
+            )
+            add(
+                "outcome",
+                f"{_preview(doc['outcome'])} is not an outcome of {what}; "
+                f"expected one of: {', '.join(allowed)}",
+            )
     elif table == model.SENTENCES:
         need_member("party", doc["case"], doc["party"])
         proc = lookup(model.PROCEEDINGS, doc["proceeding"]) if "proceeding" in doc else None

@@ -10,17 +10,15 @@ query (the message says what is wrong).
 
 from __future__ import annotations
 
-import re
 import sys
 
 import orjson
 
 from casefiles.search.index import Hit, SearchIndex
 from casefiles.store import Store
-from casefiles.textsafe import clip, literal
+from casefiles.textsafe import clip, json_safe, literal
 
 _TEXT_WIDTH = 70
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def hit_json(hit: Hit) -> dict[str, object]:
@@ -67,7 +65,7 @@ def search_command(store: Store, query: str, *, limit: int, as_json: bool) -> in
         text = orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode()
         # orjson escapes C0 controls; escape DEL, C1 controls and bidi overrides too
         # (valid JSON escapes, and nothing a terminal would act on).
-        text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+        text = json_safe(text)
         sys.stdout.buffer.write(text.encode() + b"\n")
         sys.stdout.flush()
         return 0
