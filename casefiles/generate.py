@@ -2,8 +2,11 @@
 
 ``generate(n_cases, seed)`` builds a valid store shaped like real monitoring
 data: 3–15 participants per case drawn from a shared pool of people (so people
-recur across cases), 1–3 court levels, sentences with suspended parts and
-pre-trial credit, conflicting facts, and sources, some with article text.
+recur across cases), rulings at 1–3 court levels with detention, bail and
+adjournment hearings before the verdict, defendants tried in absentia, sentences
+with suspended parts, pre-trial credit and compensation, arrests, bail,
+releases and pardons as typed events, conflicting facts, and sources, some
+with article text (schema v2).
 Names are clearly fictional, built from syllables in Latin script with
 diacritics and in Khmer script, with alternate spellings as aliases.
 """
@@ -282,6 +285,7 @@ def generate(n_cases: int, seed: int = 0) -> tuple[dict[str, Any], dict[str, str
             {
                 "date": f"{year}-{rng.randint(1, 6):02d}-{rng.randint(1, 28):02d}",
                 "label": "arrested",
+                "kind": "arrest",
                 "party": defendants[0],
                 "cites": _cite(rng, case_sources),
             }
@@ -290,6 +294,38 @@ def generate(n_cases: int, seed: int = 0) -> tuple[dict[str, Any], dict[str, str
             events[0]["conflict"] = f"{cid}-arrest"
             events.append({**events[0], "date": f"{year}-07-01", "cites": _cite(rng, case_sources)})
         first = rng.choice(first_ids)
+        # Hearings before the verdict: detention, bail, an adjournment of the trial.
+        hearings: list[tuple[str, str, str, str]] = []
+        if rng.random() < 0.5:
+            hearings.append(("detention", "investigation", "detained", f"{year}-08"))
+        if rng.random() < 0.3:
+            bail = rng.choice(("bail_granted", "bail_denied"))
+            hearings.append(("bail", "investigation", bail, f"{year}-10"))
+        if rng.random() < 0.2:
+            hearings.append(("adjournment", "trial", "adjourned", f"{year}-12"))
+        for h_i, (kind, stage, outcome, month) in enumerate(hearings):
+            hearing: Doc = {
+                "id": f"{cid}-h{h_i + 1}",
+                "case": cid,
+                "court": first,
+                "level": "first_instance",
+                "kind": kind,
+                "stage": stage,
+                "date": f"{month}-{rng.randint(1, 28):02d}",
+                "outcome": outcome,
+                "cites": _cite(rng, case_sources),
+            }
+            tables[model.PROCEEDINGS].append(hearing)
+            if outcome == "bail_granted":
+                events.append(
+                    {
+                        "date": hearing["date"],
+                        "label": "released on bail",
+                        "kind": "bail",
+                        "party": defendants[0],
+                        "cites": hearing["cites"],
+                    }
+                )
         chain = [("first_instance", first, "trial")]
         appeal = appeal_ids[_PROVINCES.index(first.split("-")[0].capitalize()) % 3]
         n_levels = rng.randint(1, 3)
@@ -307,13 +343,14 @@ def generate(n_cases: int, seed: int = 0) -> tuple[dict[str, Any], dict[str, str
                 "case": cid,
                 "court": court,
                 "level": level,
+                "kind": "ruling",
                 "stage": stage,
                 "date": f"{year + lvl + 1}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
                 "outcome": outcome,
                 "cites": _cite(rng, case_sources),
             }
-            if rng.random() < 0.1:
-                proc["in_absentia"] = True
+            if rng.random() < 0.1:  # the last defendant tried in absentia
+                proc["absent"] = [defendants[-1]]
             tables[model.PROCEEDINGS].append(proc)
             if 0 < lvl < len(chain) - 1:
                 continue  # sentences at the first and the last level only
@@ -333,6 +370,41 @@ def generate(n_cases: int, seed: int = 0) -> tuple[dict[str, Any], dict[str, str
                 if rng.random() < 0.5:
                     sent["pretrial"] = {"months": rng.randint(1, 14)}
                 tables[model.SENTENCES].append(sent)
+                if lvl == 0 and rng.random() < 0.15:  # compensation keeps its amount in fine
+                    tables[model.SENTENCES].append(
+                        {
+                            "id": f"{pid_}-s{d_i + 1}-compensation",
+                            "case": cid,
+                            "proceeding": pid_,
+                            "party": d,
+                            "penalty": "compensation",
+                            "fine": {"amount": rng.randint(1, 400) * 1_000_000, "currency": "KHR"},
+                            "status": "imposed",
+                            "cites": _cite(rng, case_sources),
+                        }
+                    )
+        last_date = tables[model.PROCEEDINGS][-1]["date"]
+        ending = rng.random()
+        if ending < 0.1:
+            events.append(
+                {
+                    "date": f"{int(last_date[:4]) + 1}-02-01",
+                    "label": "royal pardon",
+                    "kind": "pardon",
+                    "party": defendants[0],
+                    "cites": _cite(rng, case_sources),
+                }
+            )
+        elif ending < 0.3:
+            events.append(
+                {
+                    "date": f"{int(last_date[:4]) + 2}-06-15",
+                    "label": "released from prison",
+                    "kind": "release",
+                    "party": defendants[0],
+                    "cites": _cite(rng, case_sources),
+                }
+            )
         head = names[defendants[0]]
         title = f"Prosecution of {head}" + (f" and {n_def - 1} others" if n_def > 1 else "")
         case: Doc = {

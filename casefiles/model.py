@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, NotRequired, TypedDict
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 
 # ----------------------------------------------------------------- tables
 
@@ -63,7 +63,13 @@ CHARGE_STATUSES: Final = (
     "unknown",
 )
 STAGES: Final = ("investigation", "trial", "appeal", "cassation", "retrial")
-OUTCOMES: Final = (
+#: Stages at which a proceeding rules on the merits (used to migrate v1 stores).
+MERITS_STAGES: Final = frozenset({"trial", "appeal", "cassation", "retrial"})
+#: A proceeding is a ruling on the merits or a hearing (on detention, bail, an
+#: adjournment, or another hearing that decides nothing on the merits).
+PROCEEDING_KINDS: Final = ("ruling", "detention", "bail", "adjournment", "hearing")
+HEARING_KINDS: Final = ("detention", "bail", "adjournment", "hearing")
+RULING_OUTCOMES: Final = (
     "convicted",
     "acquitted",
     "upheld",
@@ -74,6 +80,38 @@ OUTCOMES: Final = (
     "dropped",
     "pending",
 )
+#: Former name of ``RULING_OUTCOMES`` (schema v1 had rulings only).
+OUTCOMES: Final = RULING_OUTCOMES
+HEARING_OUTCOMES: Final = (
+    "detained",
+    "extended",
+    "released",
+    "bail_granted",
+    "bail_denied",
+    "rejected",
+    "granted",
+    "adjourned",
+    "pending",
+)
+#: The outcomes a proceeding of each kind may have.
+OUTCOMES_BY_KIND: Final[dict[str, tuple[str, ...]]] = {
+    kind: RULING_OUTCOMES if kind == "ruling" else HEARING_OUTCOMES for kind in PROCEEDING_KINDS
+}
+#: Kinds of dated events.  ``arrest``/``detention`` start the custody of the
+#: event's party, ``release``/``bail``/``pardon`` end it, ``pardon`` also ends
+#: the sentence.  An event without a kind is ``other``.
+EVENT_KINDS: Final = (
+    "arrest",
+    "detention",
+    "release",
+    "bail",
+    "pardon",
+    "hearing",
+    "statement",
+    "other",
+)
+CUSTODY_STARTS: Final = frozenset({"arrest", "detention"})
+CUSTODY_ENDS: Final = frozenset({"release", "bail", "pardon"})
 PENALTIES: Final = (
     "imprisonment",
     "suspended",
@@ -108,7 +146,10 @@ VOCABULARIES: Final[dict[tuple[str, str], tuple[str, ...]]] = {
     (CASES, "status"): CASE_STATUSES,
     (PROCEEDINGS, "level"): COURT_LEVELS,
     (PROCEEDINGS, "stage"): STAGES,
-    (PROCEEDINGS, "outcome"): OUTCOMES,
+    (PROCEEDINGS, "kind"): PROCEEDING_KINDS,
+    (PROCEEDINGS, "outcome"): RULING_OUTCOMES
+    + tuple(o for o in HEARING_OUTCOMES if o not in RULING_OUTCOMES),
+    (CASES, "events.kind"): EVENT_KINDS,
     (SENTENCES, "penalty"): PENALTIES,
     (SENTENCES, "status"): SENTENCE_STATUSES,
     (SOURCES, "kind"): SOURCE_KINDS,

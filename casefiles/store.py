@@ -29,7 +29,7 @@ import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from casefiles import model, validcache
+from casefiles import migrations, model, validcache
 
 if TYPE_CHECKING:
     from filelock import FileLock
@@ -420,7 +420,7 @@ class Store:
         ``trusted`` skips validation: only for bytes that passed it before."""
         name = literal(str(path))
         if isinstance(data, dict):
-            data = migrate(data)
+            data = migrations.migrate(data)
         problems = [] if trusted else validate(data, name)
         if not problems and check_files:
             assert isinstance(data, dict)

@@ -625,7 +625,10 @@ def link_problems(
         for i, party in enumerate(doc.get("absent", ())):
             need_member(f"absent[{i}]", doc["case"], party)
             if named and party not in named:
-                add(f"absent[{i}]", f"party {_preview(party)} is not among this proceeding's parties")
+                add(
+                    f"absent[{i}]",
+                    f"party {_preview(party)} is not among this proceeding's parties",
+                )
         allowed = model.OUTCOMES_BY_KIND.get(doc["kind"], ())
         if "outcome" in doc and doc["outcome"] not in allowed:
             what = {"ruling": "a ruling", "hearing": "a hearing"}.get(

@@ -84,6 +84,7 @@ def test_insert_new_documents_and_indexes_follow(minimal_store: Path) -> None:
             "id": "vey-cassation",
             "case": "vey-case",
             "level": "supreme",
+            "kind": "ruling",
             "date": "2023",
             "outcome": "upheld",
             "parties": ["chan-dara"],
