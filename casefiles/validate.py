@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 from typing import Any, Final
 
 from casefiles import model
+from casefiles.links import url_problem
 from casefiles.textsafe import clip, is_safe_line, literal, refused_in_line, refused_in_text
 
 MAX_LINE: Final = 2_000
@@ -323,8 +324,10 @@ class _Checker:
         elif kind == "url":
             if self.line(table, doc_id, path, value, False):
                 assert isinstance(value, str)
-                if not value.startswith(("http://", "https://")):
-                    self.add(table, doc_id, path, f"expected an http(s) URL, got {_preview(value)}")
+                problem = url_problem(value)
+                if problem is not None:
+                    got = f"expected an http(s) URL, got {_preview(value)}: {problem}"
+                    self.add(table, doc_id, path, got)
         elif kind == "path":
             if self.line(table, doc_id, path, value, False):
                 assert isinstance(value, str)

@@ -3,20 +3,24 @@ stored article file in a pager.
 
 Nothing here goes through a shell.  ``plan_open`` is the pure decision — what
 to open, with which argument vector, whether the program needs the terminal,
-or why it is refused — and is tested directly.  ``open_external`` carries the
-plan out for the running app, suspending it while a terminal program (a pager,
-a text browser) owns the screen.
+or why it is refused — and is tested directly.  ``run_plan`` carries a plan
+out and returns an ``OpenResult`` (opened, refused, failed or timed out, with a
+one-line message); ``open_source`` does both for the running app, suspending it
+while a terminal program (a pager, a text browser) owns the screen.
 
 Rules:
 
-* only ``http``/``https`` URLs are opened (no ``javascript:``, ``file:``,
-  ``data:``, no URL with spaces or control characters);
-* only files inside the store's folder are opened, after resolving ``..`` and
-  symbolic links;
+* only URLs that pass ``casefiles.links.url_problem`` are opened — the rule
+  validation applies to the store (lower-case ``http://``/``https://``, no
+  spaces, control or invisible characters);
+* only regular files inside the store's folder are opened, after resolving
+  ``..`` and symbolic links;
 * the program is the configured opener (``config.opener``, an argv list) when
   there is one, else ``$BROWSER`` (URLs) or ``$PAGER`` (files), else
-  ``xdg-open``/``open`` (URLs) or ``less`` (files).  ``%s`` in an argv item is
-  replaced by the target; otherwise the target is appended as the last argument.
+  ``xdg-open``/``open`` (URLs) or ``less`` (files);
+* the URL or path is always one whole argument: an argv item that is exactly
+  ``%s`` is replaced by it, otherwise it is appended as the last argument; an
+  item with ``%s`` inside a larger string (``sh -c "echo %s"``) is refused.
 """
 
 from __future__ import annotations
@@ -25,13 +29,15 @@ import os
 import shlex
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
-from urllib.parse import urlsplit
+from typing import Any, Final, Literal
 
-from casefiles.textsafe import literal
+from casefiles.links import url_problem
+from casefiles.textsafe import clip, literal, one_line
 
 #: Programs that take over the terminal: the app is suspended while they run.
 TERMINAL_PROGRAMS: Final = frozenset(
@@ -57,7 +63,10 @@ TERMINAL_PROGRAMS: Final = frozenset(
         "carbonyl",
     }
 )
-_ALLOWED_SCHEMES: Final = frozenset({"http", "https"})
+#: The argv item replaced by the URL or path (only when it is the whole item).
+TARGET: Final = "%s"
+#: Seconds ``run_plan`` waits for a program that does not take the terminal.
+OPEN_TIMEOUT: Final = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,23 +85,43 @@ class OpenPlan:
         return self.refusal is None and bool(self.argv)
 
 
+OpenStatus = Literal["opened", "refused", "failed", "timeout"]
+
+
+@dataclass(frozen=True, slots=True)
+class OpenResult:
+    """How opening went: ``status`` is ``opened`` (the program ran and exited 0,
+    or a terminal program was closed), ``refused`` (nothing was run), ``failed``
+    (program missing, not startable, or a non-zero exit) or ``timeout`` (still
+    running after the wait; left running).  ``message`` is one line, safe to
+    show as plain text."""
+
+    status: OpenStatus
+    message: str
+
+    @property
+    def ok(self) -> bool:
+        """Whether the program ran and reported success."""
+        return self.status == "opened"
+
+
 def check_url(url: object) -> str | None:
-    """Why ``url`` must not be opened, or ``None`` when it is a plain http(s) URL."""
-    if not isinstance(url, str) or not url:
-        return "the source has no URL"
-    if any(ch.isspace() or ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in url):
-        return "the URL contains spaces or control characters"
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "the URL is malformed"
-    scheme = parts.scheme.lower()
-    if scheme not in _ALLOWED_SCHEMES:
-        if not scheme:
-            return "the URL has no http(s) scheme"
-        return f"only http(s) URLs are opened, not {scheme}:"
-    if not parts.hostname:
-        return "the URL has no host"
+    """Why ``url`` must not be opened, or ``None`` (the rule validation uses)."""
+    return url_problem(url)
+
+
+def argv_problem(argv: Sequence[str]) -> str | None:
+    """Why an opener command is refused, or ``None``: the URL or path may only
+    be a whole argument (``"%s"``), never put inside a larger string such as a
+    shell command."""
+    if not argv:
+        return "the opener command is empty"
+    for part in argv:
+        if TARGET in part and part != TARGET:
+            return (
+                f"{literal(part)!r} puts %s inside a larger string; the URL or path may "
+                'only be an argument of its own ("%s"), or leave %s out to append it'
+            )
     return None
 
 
@@ -109,8 +138,10 @@ def resolve_file(rel: object, folder: Path) -> tuple[Path | None, str | None]:
         return None, "the file path cannot be resolved"
     if not target.is_relative_to(root):
         return None, "the file lies outside the store's folder"
-    if not target.is_file():
+    if not target.exists():
         return None, "the stored file does not exist"
+    if not target.is_file():
+        return None, "the stored path is not a regular file"
     return target, None
 
 
@@ -128,8 +159,9 @@ def _command(spec: str | Sequence[str] | None) -> list[str]:
 
 
 def _with_target(argv: Sequence[str], target: str) -> tuple[str, ...]:
-    if any("%s" in part for part in argv):
-        return tuple(part.replace("%s", target) for part in argv)
+    """``argv`` with ``target`` as every item that is exactly ``%s``, else appended."""
+    if TARGET in argv:
+        return tuple(target if part == TARGET else part for part in argv)
     return (*argv, target)
 
 
@@ -146,6 +178,13 @@ def default_url_opener(platform: str) -> list[str]:
     return ["xdg-open"]
 
 
+def _plan(argv: Sequence[str], target: str, sid: str) -> OpenPlan:
+    problem = argv_problem(argv)
+    if problem is not None:
+        return OpenPlan(refusal=f"not opening source {sid}: {problem}")
+    return OpenPlan(_with_target(argv, target), _is_terminal(argv), target)
+
+
 def plan_open(
     source: Mapping[str, Any],
     folder: Path,
@@ -155,80 +194,145 @@ def plan_open(
 ) -> OpenPlan:
     """Decide how to open ``source`` outside the app (pure apart from resolving paths).
 
-    The URL wins when it is a valid http(s) URL; otherwise the stored file is
-    opened when it is inside ``folder``; otherwise the plan is a refusal whose
-    message names the source and the reason.
+    The URL wins when it passes ``casefiles.links.url_problem``; otherwise the
+    stored file is opened when it is inside ``folder``; otherwise the plan is a
+    refusal whose message names the source and the reason.  The target is
+    always one whole argument: an opener that puts ``%s`` inside a larger
+    string is refused.
     """
     env = os.environ if env is None else env
     sid = literal(str(source.get("id", "?")))
     url = source.get("url")
-    url_problem = check_url(url)
+    url_issue = check_url(url)
     configured = _command(opener) if opener else []
-    if url_problem is None:
+    if url_issue is None:
         assert isinstance(url, str)
         argv = configured or _command(env.get("BROWSER")) or default_url_opener(platform)
-        return OpenPlan(_with_target(argv, url), _is_terminal(argv), url)
+        return _plan(argv, url, sid)
     path, file_problem = resolve_file(source.get("file"), folder)
     if path is not None:
         argv = configured or _command(env.get("PAGER")) or ["less"]
-        return OpenPlan(_with_target(argv, str(path)), _is_terminal(argv), str(path))
+        return _plan(argv, str(path), sid)
     reasons: list[str] = []
-    if url is not None and url_problem:
-        reasons.append(url_problem)
+    if url is not None and url_issue:
+        reasons.append(url_issue)
     if source.get("file") is not None and file_problem:
         reasons.append(file_problem)
     reason = "; ".join(reasons) or "it has no URL and no stored file"
     return OpenPlan(refusal=f"not opening source {sid}: {reason}")
 
 
-def run_plan(plan: OpenPlan, app: Any = None) -> str | None:
-    """Run a plan without a shell; return an error message, or ``None`` when it started.
+def _last_line(data: bytes) -> str:
+    """The last non-empty line a program wrote to stderr, short and printable."""
+    lines = [line.strip() for line in data.decode("utf-8", "replace").splitlines()]
+    last = next((line for line in reversed(lines) if line), "")
+    return clip(one_line(last), 160)
 
-    A terminal program runs in the foreground inside ``app.suspend()``; any
-    other program is started detached, its output discarded.
+
+def run_plan(
+    plan: OpenPlan,
+    *,
+    suspend: Callable[[], AbstractContextManager[Any]] | None = None,
+    timeout: float = OPEN_TIMEOUT,
+) -> OpenResult:
+    """Run a plan without a shell and say how it went (never raises for the
+    program's failures).
+
+    A terminal program (a pager, a text browser) runs in the foreground inside
+    ``suspend()`` (the app's ``App.suspend``) when given, and its exit status is
+    reported.  Any other program runs in its own session with its output
+    discarded; ``run_plan`` waits up to ``timeout`` seconds for it to exit and
+    reports a non-zero exit with the last line it wrote to stderr, or a
+    ``timeout`` when it is still running (it is left running).  Waiting blocks:
+    call it from a worker thread for anything but a terminal program.
     """
     if not plan.ok:
-        return plan.refusal or "nothing to open"
-    name = literal(plan.argv[0])
+        return OpenResult("refused", plan.refusal or "nothing to open")
+    name = literal(Path(plan.argv[0]).name or plan.argv[0])
+    what = literal(plan.target)
     try:
-        if plan.terminal and app is not None:
+        if plan.terminal and suspend is not None:
             try:
-                with app.suspend():
+                with suspend():
                     code = subprocess.call(list(plan.argv))
             except Exception as exc:  # SuspendNotSupported and friends
                 if type(exc).__name__ != "SuspendNotSupported":
                     raise
-                return "this terminal cannot hand the screen to another program"
-            return None if code == 0 else f"{name} exited with status {code}"
-        subprocess.Popen(
-            list(plan.argv),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+                return OpenResult(
+                    "failed", "this terminal cannot hand the screen to another program"
+                )
+            if code != 0:
+                return OpenResult("failed", f"{name} exited with status {code}")
+            return OpenResult("opened", f"opened {what} with {name}")
+        with tempfile.TemporaryFile() as errors:
+            process = subprocess.Popen(
+                list(plan.argv),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+                start_new_session=True,
+            )
+            try:
+                code = process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                return OpenResult(
+                    "timeout",
+                    f"{name} is still running after {timeout:g} s (left running); "
+                    "if nothing opened, check the opener in the config file",
+                )
+            if code != 0:
+                errors.seek(max(errors.seek(0, os.SEEK_END) - 4096, 0))
+                said = _last_line(errors.read())
+                status = f"status {code}" if code > 0 else f"signal {-code}"
+                return OpenResult(
+                    "failed", f"{name} exited with {status}" + (f": {said}" if said else "")
+                )
     except FileNotFoundError:
-        return f"cannot open: program {name!r} not found (set the opener in the config file)"
+        return OpenResult(
+            "failed",
+            f"cannot open: program {name!r} not found (set the opener in the config file)",
+        )
     except OSError as exc:
-        return f"cannot open with {name!r}: {exc.strerror or exc}"
-    return None
+        return OpenResult(
+            "failed", f"cannot open with {name!r}: {literal(str(exc.strerror or exc))}"
+        )
+    return OpenResult("opened", f"opened {what} with {name}")
 
 
-def open_external(app: Any, source_doc: Mapping[str, Any]) -> str | None:
-    """Open a source outside the app; return a message for the user when it was
-    refused or failed, ``None`` when the program ran."""
+def open_source(
+    app: Any, source_doc: Mapping[str, Any], *, timeout: float = OPEN_TIMEOUT
+) -> OpenResult:
+    """Open a source outside the app with the app's config and store folder.
+
+    A terminal program suspends ``app``; call this on the app's thread for a
+    terminal plan (``plan.terminal``) and from a worker thread otherwise, or use
+    ``plan_open`` and ``run_plan`` separately.
+    """
     config = getattr(app, "config", None)
     opener = getattr(config, "opener", None)
     store = getattr(app, "store", None)
     folder = Path(getattr(store, "folder", "."))
-    return run_plan(plan_open(source_doc, folder, opener), app)
+    plan = plan_open(source_doc, folder, opener)
+    return run_plan(plan, suspend=getattr(app, "suspend", None), timeout=timeout)
+
+
+def open_external(app: Any, source_doc: Mapping[str, Any]) -> str | None:
+    """The old interface of ``open_source``: a message when opening was refused
+    or failed (or timed out), ``None`` when the program reported success."""
+    result = open_source(app, source_doc)
+    return None if result.ok else result.message
 
 
 __all__ = [
+    "OPEN_TIMEOUT",
+    "TARGET",
     "TERMINAL_PROGRAMS",
     "OpenPlan",
+    "OpenResult",
+    "argv_problem",
     "check_url",
     "open_external",
+    "open_source",
     "plan_open",
     "resolve_file",
     "run_plan",

@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import orjson
 import pytest
 
-from casefiles.tui.opener import check_url, plan_open, run_plan
+from casefiles.tui.opener import OpenResult, argv_problem, check_url, plan_open, run_plan
 
 ENV: dict[str, str] = {}
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 @pytest.fixture()
@@ -111,11 +113,162 @@ def test_refusal_message_is_literal(folder: Path) -> None:
 
 def test_run_plan_reports_refusal_and_missing_program(folder: Path) -> None:
     refused = plan_open({"id": "s1", "url": "javascript:x"}, folder, env={})
-    assert run_plan(refused) == refused.refusal
+    result = run_plan(refused)
+    assert result.status == "refused" and result.message == refused.refusal
     plan = plan_open(
         {"id": "s1", "url": "https://example.org/"},
         folder,
         opener=["/nonexistent/casefiles-no-such-opener"],
     )
-    message = run_plan(plan)
-    assert message is not None and "not found" in message
+    result = run_plan(plan)
+    assert result.status == "failed" and not result.ok
+    assert "not found" in result.message and "\n" not in result.message
+
+
+# -- the target is only ever a whole argument (issue 8)
+
+
+def _script(folder: Path, name: str, body: str) -> str:
+    path = folder / name
+    path.write_text("#!/bin/sh\n" + body, encoding="utf-8")
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_a_url_never_runs_inside_a_shell_string(folder: Path, tmp_path: Path) -> None:
+    """``sh -c "echo %s"`` with a URL holding ``$(…)``: nothing runs (before the fix
+    the URL was substituted into the shell string and the command ran)."""
+    marker = tmp_path / "pwned"
+    url = f"http://x/$(touch$IFS{marker})"
+    assert check_url(url) is None  # a legal URL: the opener must make it harmless
+    plan = plan_open({"id": "s1", "url": url}, folder, opener=["sh", "-c", "echo %s"], env={})
+    assert not plan.ok and "argument of its own" in (plan.refusal or "")
+    result = run_plan(plan)
+    assert result.status == "refused"
+    assert not marker.exists()
+
+
+def test_a_whole_argument_target_reaches_the_program_verbatim(folder: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    out = tmp_path / "got.txt"
+    url = f"http://x/$(touch$IFS{marker})"
+    opener = ["sh", "-c", f'printf "%s\\n" "$1" > {out}', "sh", "%s"]
+    assert argv_problem(opener) is not None  # printf's own %s is inside a string
+    opener = ["sh", "-c", f'echo "$1" > {out}', "sh", "%s"]
+    plan = plan_open({"id": "s1", "url": url}, folder, opener=opener, env={})
+    assert plan.ok and plan.argv[-1] == url
+    result = run_plan(plan)
+    assert result == OpenResult("opened", f"opened {url} with sh")
+    assert out.read_text(encoding="utf-8") == url + "\n"
+    assert not marker.exists()
+
+
+def test_an_appended_target_is_not_evaluated_either(folder: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    url = f"http://x/$(touch$IFS{marker})"
+    plan = plan_open({"id": "s1", "url": url}, folder, opener=["sh", "-c", "echo"], env={})
+    assert plan.ok and plan.argv == ("sh", "-c", "echo", url)
+    assert run_plan(plan).ok
+    assert not marker.exists()
+
+
+def test_browser_variable_with_a_shell_string_is_refused(folder: Path) -> None:
+    env = {"BROWSER": "sh -c 'firefox %s'"}
+    plan = plan_open({"id": "s1", "url": "https://example.org/"}, folder, env=env)
+    assert not plan.ok and "argument of its own" in (plan.refusal or "")
+    env = {"BROWSER": "firefox %s"}
+    plan = plan_open({"id": "s1", "url": "https://example.org/"}, folder, env=env)
+    assert plan.argv == ("firefox", "https://example.org/")
+
+
+# -- one URL rule for validation and the opener (issue 8)
+
+URLS = [
+    "https://example.org/a?b=1",
+    "http://example.org/",
+    "https://km.example.org/ព័ត៌មាន",
+    "HTTP://example.org/",
+    "Https://example.org/",
+    "https://example.org/\u202egpj.exe",
+    "https://example.org/a\u2066b",
+    "https://example.org/a b",
+    "https://example.org/a\n",
+    "https://example.org/\u00a0",
+    "https://example.org/\u200b",
+    "https://example.org/{x}",
+    "https://example.org/a`b`",
+    "javascript:alert(1)",
+    "https:///no-host",
+    "http://[::1/",
+    "http://example.org:port/",
+]
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_validation_and_the_opener_agree_on_every_url(folder: Path, url: str) -> None:
+    from casefiles.validate import validate
+
+    data = orjson.loads((DATA / "minimal.json").read_bytes())
+    source = next(iter(data["sources"].values()))
+    source["url"] = url
+    source_id = source["id"]
+    refused_by_validation = any(
+        p.field == "url" and p.doc_id == source_id for p in validate(data, "minimal.json")
+    )
+    plan = plan_open({"id": source_id, "url": url}, folder, opener=["true"], env={})
+    assert refused_by_validation == (not plan.ok), (url, plan.refusal)
+    expected_ok = url in URLS[:3]
+    assert plan.ok == expected_ok, (url, plan.refusal)
+
+
+# -- failures are reported, never silent (issue 8)
+
+
+def test_non_zero_exit_is_reported_with_the_programs_last_words(
+    folder: Path, tmp_path: Path
+) -> None:
+    opener = _script(
+        tmp_path, "opener", 'echo "first line" >&2\necho "no \\033[31mbrowser" >&2\nexit 3\n'
+    )
+    plan = plan_open({"id": "s1", "url": "https://example.org/"}, folder, opener=[opener], env={})
+    result = run_plan(plan)
+    assert result.status == "failed" and not result.ok
+    assert result.message == "opener exited with status 3: no \\x1b[31mbrowser"
+
+
+def test_exit_zero_is_opened_and_a_hang_is_a_timeout(folder: Path, tmp_path: Path) -> None:
+    quick = _script(tmp_path, "quick", "exit 0\n")
+    plan = plan_open({"id": "s1", "url": "https://example.org/"}, folder, opener=[quick], env={})
+    assert run_plan(plan) == OpenResult("opened", "opened https://example.org/ with quick")
+    slow = _script(tmp_path, "slow", "exec sleep 3\n")
+    plan = plan_open({"id": "s1", "url": "https://example.org/"}, folder, opener=[slow], env={})
+    result = run_plan(plan, timeout=0.2)
+    assert result.status == "timeout" and "still running after 0.2 s" in result.message
+
+
+def test_a_terminal_program_runs_inside_suspend_and_reports_its_status(
+    folder: Path, tmp_path: Path
+) -> None:
+    from collections.abc import Iterator
+    from contextlib import contextmanager
+
+    calls: list[str] = []
+
+    @contextmanager
+    def suspend() -> Iterator[None]:
+        calls.append("suspended")
+        yield
+        calls.append("resumed")
+
+    pager = _script(tmp_path, "less", "exit 2\n")  # named like a terminal program
+    plan = plan_open({"id": "s1", "file": "articles/a.txt"}, folder, opener=[pager], env={})
+    assert plan.terminal
+    result = run_plan(plan, suspend=suspend)
+    assert calls == ["suspended", "resumed"]
+    assert result == OpenResult("failed", "less exited with status 2")
+
+
+def test_a_fifo_is_not_opened(folder: Path) -> None:
+    os.mkfifo(folder / "articles" / "pipe.txt")
+    plan = plan_open({"id": "s1", "file": "articles/pipe.txt"}, folder, env={})
+    assert not plan.ok and "not a regular file" in (plan.refusal or "")
