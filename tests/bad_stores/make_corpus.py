@@ -104,6 +104,22 @@ bad("many_problems", "problems found", lambda d: [d["parties"][k].__setitem__("k
 bad("null_values", "expected a string, got null", lambda d: d["cases"]["1"].__setitem__("title", None))
 bad("bool_as_date", "expected a partial date string", lambda d: d["proceedings"]["1"].__setitem__("date", True))
 bad("nan_number", "invalid JSON", raw=good.replace(b'"years": 5', b'"years": NaN'))
+
+# Schema v2 (tests/data/minimal.json stays v1: it is the migration fixture).
+base2 = copy.deepcopy(base)
+base2["meta"]["1"]["schema_version"] = 2
+for _p in base2["proceedings"].values(): _p["kind"] = "ruling"
+for _e in base2["cases"]["1"]["events"]: _e["kind"] = "arrest"
+def bad2(name, fragment, mutate):
+    d = copy.deepcopy(base2); mutate(d); bad(name, fragment, raw=dump(d))
+bad2("unknown_proceeding_kind", "proceedings[vey-trial].kind: unknown value 'verdict'; expected one of: ruling, detention, bail, adjournment, hearing", lambda d: d["proceedings"]["1"].__setitem__("kind", "verdict"))
+bad2("missing_proceeding_kind", "proceedings[vey-appeal].kind: missing (required)", lambda d: d["proceedings"]["2"].pop("kind"))
+bad2("hearing_outcome_on_ruling", "proceedings[vey-trial].outcome: 'bail_denied' is not an outcome of a ruling; expected one of: convicted, acquitted", lambda d: d["proceedings"]["1"].__setitem__("outcome", "bail_denied"))
+bad2("ruling_outcome_on_hearing", "proceedings[vey-appeal].outcome: 'upheld' is not an outcome of a bail hearing; expected one of: detained, extended", lambda d: d["proceedings"]["2"].__setitem__("kind", "bail"))
+bad2("absent_not_in_case", "proceedings[vey-trial].absent[0]: party 'rights-group' is not a participant of case 'vey-case'", lambda d: d["proceedings"]["1"].__setitem__("absent", ["rights-group"]))
+bad2("absent_not_among_parties", "proceedings[vey-trial].absent[0]: party 'bo-lin' is not among this proceeding's parties", lambda d: d["proceedings"]["1"].update(parties=["ana-vey"], absent=["bo-lin"]))
+bad2("in_absentia_in_v2", "proceedings[vey-trial].in_absentia: unknown field", lambda d: d["proceedings"]["1"].__setitem__("in_absentia", True))
+bad2("unknown_event_kind", "cases[vey-case].events[0].kind: unknown value 'raid'; expected one of: arrest, detention, release", lambda d: d["cases"]["1"]["events"][0].__setitem__("kind", "raid"))
 import tomllib
 lines = ["# bad store file -> fragment its error message must contain", "[expected]"]
 lines += [f'{k} = {json.dumps(v, ensure_ascii=False)}' for k, v in sorted(cases.items())]
