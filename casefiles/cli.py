@@ -1,5 +1,5 @@
 """The ``casefiles`` command: the browser (no sub-command) and sub-commands
-``validate``, ``show``, ``stats``, ``search`` and ``generate``.
+``validate``, ``show``, ``stats``, ``search``, ``generate``, ``import`` and ``archive``.
 
 Exit codes: 0 success, 1 bad data or not found, 2 bad usage, 130 interrupted.
 Every message names what is wrong and where; no traceback reaches the user
@@ -12,15 +12,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 import orjson
 
 from casefiles import __version__, model, paths
 from casefiles.store import Store, StoreError
-from casefiles.textsafe import literal
+from casefiles.textsafe import clip, json_safe, literal
+
+if TYPE_CHECKING:
+    from casefiles.sources.fetch import Limits
 
 EXIT_OK = 0
 EXIT_DATA = 1
@@ -54,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("validate", "check a store; exit 0 when valid, 1 with one line per problem")
     p.add_argument("--no-files", action="store_true", help="do not check article files")
+    p.add_argument(
+        "--quotes", action="store_true", help="also check every cited quote against its source"
+    )
     p = add("show", "one case as a readable dossier")
     p.add_argument("case_id", metavar="ID")
     p.add_argument("--json", action="store_true", help="print the dossier as JSON")
@@ -67,7 +73,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="PATH")
     p.add_argument("--seed", type=int, default=0, metavar="S")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    _add_source_commands(add)
     return parser
+
+
+def _add_source_commands(add: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    """``import`` and ``archive`` (casefiles.sources)."""
+    from casefiles.sources.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
+
+    def limits(p: argparse.ArgumentParser) -> None:
+        mb = DEFAULT_MAX_BYTES // 2**20
+        p.add_argument(
+            "--max-size", type=float, default=mb, metavar="MB", help=f"size cap in MB ({mb})"
+        )
+        p.add_argument(
+            "--timeout",
+            type=float,
+            default=DEFAULT_TIMEOUT,
+            metavar="S",
+            help=f"give up on a silent server after S seconds ({DEFAULT_TIMEOUT:g})",
+        )
+
+    p = add("import", "capture a web page or local file (HTML, text, PDF) as a new source")
+    p.add_argument("target", metavar="URL|PATH")
+    p.add_argument("--case", metavar="ID", help="cite the source on this case")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    limits(p)
+    p = add("archive", "capture the sources that have a URL but no stored copy")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument(
+        "--missing", action="store_true", help="every source with a URL and no copy (default)"
+    )
+    which.add_argument("--source", nargs="+", metavar="ID", help="these sources (again)")
+    p.add_argument("--jobs", type=int, default=4, metavar="N", help="downloads at a time (4)")
+    limits(p)
 
 
 def _out(text: str, stream: TextIO | None = None) -> None:
@@ -84,6 +123,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
     c = store.counts()
     parts = ", ".join(f"{n} {t}" for t, n in c.tables.items())
     _out(f"{literal(str(store.path))}: valid ({parts})")
+    if getattr(args, "quotes", False):
+        from casefiles.sources import quotes
+
+        lines, ok = quotes.report(quotes.check_quotes(store))
+        _out("\n".join(lines), None if ok else sys.stderr)
+        return EXIT_OK if ok else EXIT_DATA
     return EXIT_OK
 
 
@@ -96,13 +141,14 @@ def cmd_show(args: argparse.Namespace) -> int:
             sys.stderr,
         )
         return EXIT_DATA
-    from casefiles.dossier import case_dossier, render_dossier
+    from casefiles.dossier import case_dossier, dossier_text
 
-    dossier = case_dossier(store, args.case_id)
     if args.json:
-        sys.stdout.buffer.write(orjson.dumps(dossier, option=orjson.OPT_INDENT_2) + b"\n")
+        dossier = case_dossier(store, args.case_id)
+        text = orjson.dumps(dossier, option=orjson.OPT_INDENT_2).decode()
+        sys.stdout.buffer.write(json_safe(text).encode() + b"\n")
     else:
-        _out("\n".join(render_dossier(dossier)))
+        _out("\n".join(dossier_text(store, args.case_id)))
     return EXIT_OK
 
 
@@ -110,7 +156,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     store = _load(args)
     c = store.counts()
     _out(f"{literal(str(store.path))}")
-    width = max(len(t) for t in c.tables)
+    width = max(len(name) for name in (*c.tables, *map(model.humanise, c.levels)))
     for table, n in c.tables.items():
         _out(f"  {table:<{width}}  {n:>9,}")
     _out("proceedings per court level")
@@ -144,6 +190,95 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _limits(args: argparse.Namespace, command: str) -> Limits:
+    from casefiles.sources.fetch import Limits
+
+    if not 0 < args.max_size <= 4096:
+        raise UsageError(f"casefiles {command}: --max-size must be between 0 and 4096 (MB)")
+    if not 0 < args.timeout <= 3600:
+        raise UsageError(f"casefiles {command}: --timeout must be between 0 and 3600 (seconds)")
+    return Limits(max_bytes=int(args.max_size * 2**20), timeout=args.timeout)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Capture one URL or local file as a new source (casefiles.sources.importer)."""
+    from casefiles.sources.fetch import CaptureError
+    from casefiles.sources.importer import import_source
+
+    limits = _limits(args, "import")
+    store = _load(args)
+    try:
+        result = import_source(store, args.target, case=args.case, limits=limits)
+    except CaptureError as exc:
+        _out(f"casefiles import: {exc}", sys.stderr)
+        return EXIT_DATA
+    if args.json:
+        data = result.as_json()
+        data["case"] = args.case if result.case_linked or result.duplicate is None else None
+        text = json_safe(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8"))
+        _out(text)
+        return EXIT_OK
+    src = result.source
+    title = literal(clip(str(src.get("title", "")), 80))
+    if result.duplicate is not None:
+        how = "same URL" if result.duplicate == "url" else "identical content (SHA-256)"
+        line = f"already in the store as source {literal(result.id)} ({how}): {title}"
+        if result.case_linked:
+            line += f"; now cited on case {literal(args.case)}"
+        _out(line)
+        return EXIT_OK
+    date = src.get("published") or "no date"
+    sha = str(src.get("sha256", ""))[:12]
+    line = (
+        f"imported {literal(result.id)}: {title} ({date}), {result.text_chars:,} chars, "
+        f"sha256 {sha}…, text {literal(str(src.get('file')))}"
+    )
+    if result.case_linked:
+        line += f", cited on case {literal(args.case)}"
+    _out(line)
+    for text in result.suggestions_lines():
+        _out(f"  {literal(text)}")
+    return EXIT_OK
+
+
+def cmd_archive(args: argparse.Namespace) -> int:
+    """Capture sources that have a URL but no stored copy (casefiles.sources.archive)."""
+    from casefiles.sources import archive
+
+    limits = _limits(args, "archive")
+    if not 1 <= args.jobs <= 16:
+        raise UsageError("casefiles archive: --jobs must be between 1 and 16")
+    store = _load(args)
+    docs = archive.chosen(store, args.source) if args.source else archive.missing(store)
+    tty = sys.stderr.isatty()
+
+    def progress(done: int, total: int, row: archive.Row) -> None:
+        text = f"archive: {done}/{total} {literal(clip(row.id, 40))}: {row.outcome}"
+        if tty:
+            bar = "#" * (20 * done // max(total, 1))
+            sys.stderr.write(f"\r\x1b[K[{bar:<20}] {text}")
+            if done == total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+        else:
+            _out(text, sys.stderr)
+
+    try:
+        rows = archive.archive(store, docs, limits, jobs=args.jobs, progress=progress)
+    except archive.ArchiveInterrupted as exc:
+        if tty:
+            sys.stderr.write("\n")
+        _out("\n".join(archive.table(exc.rows)))
+        _out(
+            f"casefiles archive: interrupted after {len(exc.rows)} of {len(docs)}; what finished "
+            "is stored; run 'casefiles archive --missing' again to go on",
+            sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    _out("\n".join(archive.table(rows)))
+    return EXIT_OK if all(r.ok for r in rows) else EXIT_DATA
+
+
 def cmd_browse(args: argparse.Namespace) -> int:
     """Open the browser, or print the case list when there is no terminal UI yet."""
     store = _load(args)
@@ -163,6 +298,8 @@ COMMANDS = {
     "stats": cmd_stats,
     "search": cmd_search,
     "generate": cmd_generate,
+    "import": cmd_import,
+    "archive": cmd_archive,
     None: cmd_browse,
 }
 

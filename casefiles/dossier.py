@@ -1,188 +1,264 @@
-"""A case as one readable dossier: parties and roles, charges, events, the court
-ladder with outcomes, sentences with their derived arithmetic, and sources.
+"""A case as one readable dossier: parties and roles, charges, events and
+hearings, the court ladder with outcomes, sentences with their derived
+arithmetic, sources and the facts sources disagree on.
 
-``case_dossier`` gives it as plain data (what ``casefiles show --json``
-prints); ``render_dossier`` as text lines for a terminal.
+Both forms format the case's ``CaseView``: ``case_dossier`` as JSON-ready data
+(what ``casefiles show --json`` prints) and ``dossier_text`` as text lines for
+a terminal (``casefiles show`` and the browser's ``d``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from casefiles import model
-from casefiles.model import Doc, human_date, humanise
+from casefiles.caseview import (
+    CaseView,
+    CiteView,
+    Fact,
+    SentenceView,
+    source_ids,
+    view_of,
+)
+from casefiles.citation import fact_text
+from casefiles.model import Duration, humanise
 from casefiles.store import Store
 from casefiles.textsafe import literal
 
 
-def _duration(doc: model.Duration) -> dict[str, Any]:
-    return {**doc.to_doc(), "text": doc.human()}
+def _duration(value: Duration) -> dict[str, Any]:
+    return {**value.to_doc(), "text": value.human()}
+
+
+def _cites(cites: tuple[CiteView, ...]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for c in cites:
+        item: dict[str, Any] = {"source": c.source_id}
+        if c.quote:
+            item["quote"] = c.quote
+        if c.note:
+            item["note"] = c.note
+        out.append(item)
+    return out
+
+
+def _derived(s: SentenceView) -> dict[str, Any]:
+    ended = s.ended
+    custody = s.custody
+    return {
+        "term": _duration(s.term),
+        "suspended": _duration(s.suspended),
+        "custodial": _duration(s.custodial),
+        "pretrial": _duration(s.pretrial),
+        "pretrial_from_events": s.pretrial_derived,
+        "served": _duration(s.served) if s.served is not None else None,
+        "remaining": _duration(s.remaining),
+        "ended": {"how": ended[0], "date": ended[1]} if ended else None,
+        "custody": (
+            {
+                "spans": [{"from": sp.start, "to": sp.end} for sp in custody.spans],
+                "ongoing": custody.ongoing,
+                "approximate": custody.approximate,
+                "as_of": custody.as_of,
+                "sources": source_ids(custody.cites),
+            }
+            if custody is not None
+            else None
+        ),
+        "text": s.summary(),
+    }
 
 
 def case_dossier(store: Store, case_id: str) -> dict[str, Any]:
-    """Everything known about one case, resolved and derived, as JSON-ready data."""
-    case = store.get(model.CASES, case_id)
-    if case is None:
+    """Everything known about one case, resolved and derived, as JSON-ready data;
+    ``KeyError`` when there is no such case."""
+    view = view_of(store, case_id)
+    if view is None:
         raise KeyError(case_id)
-    outcomes = store.latest_outcomes(case_id)
-    parties = []
-    for p in case.get("participants", ()):
-        party = store.get(model.PARTIES, p["party"]) or {}
-        latest = outcomes.get(p["party"])
-        parties.append(
-            {
-                "id": p["party"],
-                "name": party.get("name", p["party"]),
-                "kind": party.get("kind"),
-                "aliases": party.get("aliases", []),
-                "role": p["role"],
-                "role_raw": p.get("role_raw"),
-                "latest_outcome": latest.outcome if latest else None,
-                "conflict": p.get("conflict"),
-                "cites": p.get("cites", []),
-            }
-        )
-    charges = [
-        {**c, "party_name": store.name_of(model.PARTIES, c["party"])}
-        for c in case.get("charges", ())
-    ]
-    events = sorted(
-        (
-            {**e, "party_name": store.name_of(model.PARTIES, e.get("party"))}
-            for e in case.get("events", ())
-        ),
-        key=lambda e: model.date_key(e.get("date")),
-    )
-    ladder = []
-    for proc in store.proceedings_of(case_id):
-        ladder.append(
-            {
-                **proc,
-                "court_name": store.name_of(model.COURTS, proc.get("court")),
-                "date_text": human_date(proc.get("date")),
-            }
-        )
-    sentences = []
-    for sent in store.sentences_of(case_id):
-        a = model.sentence_arithmetic(sent)
-        ruling = store.get(model.PROCEEDINGS, sent.get("proceeding", ""))
-        sentences.append(
-            {
-                **sent,
-                "party_name": store.name_of(model.PARTIES, sent["party"]),
-                "level": ruling.get("level") if ruling else None,
-                "derived": {
-                    "term": _duration(a.term),
-                    "suspended": _duration(a.suspended),
-                    "custodial": _duration(a.custodial),
-                    "pretrial": _duration(a.pretrial),
-                    "remaining": _duration(a.remaining),
-                    "text": model.sentence_summary(sent),
-                },
-            }
-        )
-    related = [{"id": r, "title": store.name_of(model.CASES, r)} for r in case.get("related", ())]
-    conflicts = {
-        key: [f.get("id") or f.get("date") or f.get("label") for f in facts]
-        for key, facts in model.conflict_groups(
-            [
-                *case.get("participants", ()),
-                *case.get("charges", ()),
-                *case.get("events", ()),
-                *store.proceedings_of(case_id),
-                *store.sentences_of(case_id),
-            ]
-        ).items()
-    }
     return {
-        "id": case["id"],
-        "title": case["title"],
-        "status": case["status"],
-        "country": case.get("country"),
-        "tags": case.get("tags", []),
-        "summary": case.get("summary"),
-        "cites": case.get("cites", []),
-        "parties": parties,
-        "charges": charges,
-        "events": events,
-        "ladder": ladder,
-        "sentences": sentences,
-        "sources": store.sources_of(case_id),
-        "related": related,
-        "conflicts": conflicts,
+        "id": view.id,
+        "title": view.title,
+        "status": view.status,
+        "country": view.country,
+        "tags": list(view.tags),
+        "summary": view.summary,
+        "cites": _cites(view.cites),
+        "parties": [
+            {
+                "id": p.party_id,
+                "name": p.name,
+                "kind": p.party_kind,
+                "aliases": list(p.aliases),
+                "role": p.role,
+                "role_raw": p.role_raw,
+                "latest_outcome": p.latest.outcome if p.latest else None,
+                "conflict": p.conflict,
+                "cites": _cites(p.cites),
+            }
+            for p in view.parties
+        ],
+        "charges": [
+            {
+                "party": c.party_id,
+                "party_name": c.party_name,
+                "label": c.label,
+                "law": c.law,
+                "article": c.article,
+                "status": c.status,
+                "conflict": c.conflict,
+                "cites": _cites(c.cites),
+            }
+            for c in view.charges
+        ],
+        "events": [
+            {
+                "date": e.date,
+                "kind": e.event_kind,
+                "label": e.label,
+                "party": e.party_id,
+                "party_name": e.party_name or None,
+                "proceeding": e.key if e.kind == "proceeding" else None,
+                "outcome": e.outcome,
+                "conflict": e.conflict,
+                "cites": _cites(e.cites),
+            }
+            for e in view.events
+        ],
+        "ladder": [
+            {
+                "id": r.id,
+                "level": r.level,
+                "court": r.court_id,
+                "court_name": r.court_name,
+                "stage": r.stage,
+                "date": r.date,
+                "date_text": r.date_text,
+                "outcome": r.outcome,
+                "absent": list(r.absent),
+                "summary": r.summary,
+                "conflict": r.conflict,
+                "cites": _cites(r.cites),
+            }
+            for r in view.ladder
+        ],
+        "sentences": [
+            {
+                "id": s.id,
+                "party": s.party_id,
+                "party_name": s.party_name,
+                "proceeding": s.proceeding,
+                "level": s.level,
+                "penalty": s.penalty,
+                "status": s.status,
+                "amount": (
+                    {"label": s.amount_label, "amount": s.amount, "currency": s.currency}
+                    if s.amount is not None
+                    else None
+                ),
+                "conflict": s.conflict,
+                "cites": _cites(s.cites),
+                "derived": _derived(s),
+            }
+            for s in view.sentences
+        ],
+        "sources": [
+            {
+                "id": src.id,
+                "title": src.title,
+                "publisher": src.publisher,
+                "published": src.published,
+                "url": src.url,
+                "kind": src.kind,
+                "language": src.language,
+                "file": src.file,
+            }
+            for src in view.sources
+        ],
+        "related": [{"id": r.id, "title": r.title, "status": r.status} for r in view.related],
+        "conflicts": {
+            key: [
+                {
+                    "kind": f.kind,
+                    "key": f.key,
+                    "text": fact_text(view, f),
+                    "sources": source_ids(f.cites),
+                }
+                for f in group.facts
+            ]
+            for key, group in view.conflicts.items()
+        },
     }
 
 
-def _cites(cites: list[Doc]) -> str:
-    return ", ".join(c["source"] for c in cites) if cites else "uncited"
+def _refs(fact: Fact) -> str:
+    ids = source_ids(fact.cites)
+    mark = " ⚠" if fact.conflict else ""
+    return f"{mark}  [{', '.join(ids) if ids else 'uncited'}]"
 
 
-def render_dossier(d: dict[str, Any]) -> list[str]:
+def render_dossier(view: CaseView) -> list[str]:
     """The dossier as plain text lines; every string from data is made literal."""
     s = literal
-    out = [s(d["title"]), f"  id {s(d['id'])} · {d['status']} · {s(d.get('country') or '—')}"]
-    if d["tags"]:
-        out.append("  tags: " + ", ".join(s(t) for t in d["tags"]))
-    if d.get("summary"):
+    out = [s(view.title), f"  id {s(view.id)} · {view.status} · {s(view.country or '—')}"]
+    if view.tags:
+        out.append("  tags: " + ", ".join(s(t) for t in view.tags))
+    if view.summary:
         out.append("")
-        out.extend("  " + s(line) for line in d["summary"].splitlines())
+        out.extend("  " + s(line) for line in view.summary.splitlines())
     out += ["", "Parties"]
-    for p in d["parties"]:
-        role = humanise(p["role"]) + (f" ({s(p['role_raw'])})" if p.get("role_raw") else "")
-        latest = f" — latest: {p['latest_outcome']}" if p.get("latest_outcome") else ""
-        aka = f"  aka {', '.join(s(a) for a in p['aliases'])}" if p["aliases"] else ""
-        out.append(f"  {role:<24} {s(p['name'])}{latest}{aka}")
-    if d["charges"]:
+    for p in view.parties:
+        role = p.role_text + (f" ({s(p.role_raw)})" if p.role_raw else "")
+        latest = f" — latest: {p.latest.outcome}" if p.latest else ""
+        aka = f"  aka {', '.join(s(a) for a in p.aliases)}" if p.aliases else ""
+        out.append(f"  {role:<24} {s(p.name)}{latest}{aka}")
+    if view.charges:
         out += ["", "Charges"]
-        for c in d["charges"]:
-            art = (
-                f" ({s(c['law']) + ' ' if c.get('law') else ''}art. {s(c['article'])})"
-                if c.get("article")
-                else ""
-            )
-            mark = " ⚠ conflict" if c.get("conflict") else ""
-            out.append(
-                f"  {s(c['party_name'])}: {s(c['label'])}{art} [{c.get('status', '—')}]"
-                f"{mark}  [{s(_cites(c.get('cites', [])))}]"
-            )
-    if d["events"]:
-        out += ["", "Events"]
-        for e in d["events"]:
-            who = f" — {s(e['party_name'])}" if e.get("party_name") else ""
-            mark = " ⚠ conflict" if e.get("conflict") else ""
-            out.append(
-                f"  {human_date(e['date']):<12} {s(e['label'])}{who}{mark}"
-                f"  [{s(_cites(e.get('cites', [])))}]"
-            )
-    out += ["", "Court ladder"]
-    if not d["ladder"]:
-        out.append("  (no proceedings recorded)")
-    for p in d["ladder"]:
-        absent = " in absentia" if p.get("in_absentia") else ""
-        mark = " ⚠ conflict" if p.get("conflict") else ""
+        for c in view.charges:
+            where = f" ({s(c.where)})" if c.where else ""
+            out.append(f"  {s(c.party_name)}: {s(c.label)}{where} [{c.status or '—'}]{s(_refs(c))}")
+    if view.events:
+        out += ["", "Events and hearings"]
+        for e in view.events:
+            who = f" — {s(e.party_name)}" if e.party_name else ""
+            outcome = f": {humanise(e.outcome)}" if e.outcome else ""
+            out.append(f"  {e.date_text:<12} {s(e.label)}{outcome}{who}{s(_refs(e))}")
+    out += ["", "Court ladder (rulings on the merits)"]
+    if not view.ladder:
+        out.append("  (no rulings recorded)")
+    for r in view.ladder:
+        absent = f" in absentia: {', '.join(s(n) for n in r.absent_names)}" if r.absent else ""
         out.append(
-            f"  {humanise(p['level']):<15} {p['date_text']:<12} {p.get('outcome', '—'):<10}"
-            f" {s(p['court_name'])}{absent}{mark}  [{s(_cites(p.get('cites', [])))}]"
+            f"  {r.step} {r.level_text:<15} {r.date_text:<12} {r.outcome or '—':<10}"
+            f" {s(r.court_name)}{absent}{s(_refs(r))}"
         )
     out += ["", "Sentences"]
-    if not d["sentences"]:
+    if not view.sentences:
         out.append("  (no sentences recorded)")
-    for x in d["sentences"]:
-        level = humanise(x["level"]) if x.get("level") else "—"
-        mark = " ⚠ conflict" if x.get("conflict") else ""
+    for x in view.sentences:
         out.append(
-            f"  {s(x['party_name'])} · {level} · {s(x['derived']['text'])}"
-            f" · {x.get('status', '—')}{mark}  [{s(_cites(x.get('cites', [])))}]"
+            f"  {s(x.party_name)} · {x.level_text} · {s(x.summary())}"
+            f" · {x.status or '—'}{s(_refs(x))}"
         )
+    if view.conflicts:
+        out += ["", "Sources disagree"]
+        for key, group in view.conflicts.items():
+            out.append(f"  {s(key)}: {len(group.facts)} versions")
+            for f in group.facts:
+                ids = ", ".join(source_ids(f.cites)) or "uncited"
+                out.append(f"    - {s(fact_text(view, f))}  [{s(ids)}]")
     out += ["", "Sources"]
-    for src in d["sources"]:
-        date = human_date(src.get("published"), "undated")
-        out.append(
-            f"  {s(src['id']):<6} {s(src.get('publisher', '—'))} · {date} · {s(src['title'])}"
-        )
-        if src.get("url"):
-            out.append(f"         {s(src['url'])}")
-    if d["related"]:
+    for src in view.sources:
+        out.append(f"  {s(src.id):<6} {s(src.publisher or '—')} · {src.date_text} · {s(src.title)}")
+        if src.url:
+            out.append(f"         {s(src.url)}")
+    if view.related:
         out += ["", "Related cases"]
-        out.extend(f"  {s(r['id'])}: {s(r['title'])}" for r in d["related"])
+        out.extend(f"  {s(r.id)}: {s(r.title)}" for r in view.related)
     return out
+
+
+def dossier_text(store: Store, case_id: str) -> list[str]:
+    """``render_dossier`` of a case; ``KeyError`` when there is no such case."""
+    view = view_of(store, case_id)
+    if view is None:
+        raise KeyError(case_id)
+    return render_dossier(view)

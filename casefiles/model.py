@@ -307,7 +307,17 @@ class Sentence(TypedDict):
 
 
 class Source(TypedDict):
-    """An article, statement or record that facts cite."""
+    """An article, statement or record that facts cite.
+
+    A captured source (``casefiles import`` / ``archive``) also carries its chain
+    of custody: ``sha256`` of the original document bytes, ``captured`` (UTC,
+    ``2026-11-30T17:42:39Z``), ``final_url`` after redirects, ``http_status``,
+    ``content_type``, ``tool`` (capturing program and library versions) and
+    ``warc`` (the original as a WARC file, relative to the store's folder, like
+    ``file``, the extracted text).  Later captures of the same source are kept
+    in ``recaptures`` (the same fields plus their own ``file``), never over
+    the first.
+    """
 
     id: str
     title: str
@@ -318,13 +328,22 @@ class Source(TypedDict):
     language: NotRequired[str]
     file: NotRequired[str]
     note: NotRequired[str]
+    author: NotRequired[str]
+    warc: NotRequired[str]
+    sha256: NotRequired[str]
+    captured: NotRequired[str]
+    final_url: NotRequired[str]
+    http_status: NotRequired[int]
+    content_type: NotRequired[str]
+    tool: NotRequired[str]
+    recaptures: NotRequired[list[dict[str, Any]]]
 
 
 Doc = dict[str, Any]
 
 # ----------------------------------------------------------- partial dates
 
-_DATE_RE: Final = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE_RE: Final = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z", re.ASCII)
 _MONTHS: Final = (
     "Jan",
     "Feb",
@@ -454,6 +473,11 @@ class Duration:
 
     def __add__(self, other: Duration) -> Duration:
         return Duration(self.months + other.months, self.days + other.days)
+
+    def normalised(self) -> Duration:
+        """Whole 30-day runs of days carried into months (for sums of calendar spans)."""
+        months, days = divmod(self.days, 30)
+        return Duration(self.months + months, days)
 
     def to_doc(self) -> DurationDoc:
         """Stored form, omitting zero parts."""

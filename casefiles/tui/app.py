@@ -357,7 +357,7 @@ class CaseFilesApp(App[int]):
         if selection is None:
             self.notify("Nothing selected to copy.")
             return
-        from casefiles.tui.clipboard import citation
+        from casefiles.citation import citation
 
         text = citation(self.store, selection)
         self.copy_to_clipboard(text)
@@ -369,10 +369,10 @@ class CaseFilesApp(App[int]):
         if case_id is None or self.store.get(model.CASES, case_id) is None:
             self.notify("No case selected.")
             return
-        from casefiles.dossier import case_dossier, render_dossier
+        from casefiles.dossier import dossier_text
         from casefiles.tui.screens.help import TextScreen, dossier_lines
 
-        lines = render_dossier(case_dossier(self.store, case_id))
+        lines = dossier_text(self.store, case_id)
         self.push_screen(TextScreen("Dossier", dossier_lines(lines), id="dossier"))
 
     def action_command_palette(self) -> None:

@@ -1,23 +1,37 @@
-"""What the browser's panes show, as plain data: the rows of a case (parties,
-charges, events, court ladder, sentences, sources), the cites of a fact,
-conflict groups, the header of a case or party.
+"""What the browser's panes show: the rows of a case (parties, charges, events,
+court ladder, sentences, sources), the cites of a fact, the header of a case
+or party, as lines of ``(text, tag)`` pieces.
 
-Pure functions over a loaded ``Store``; no textual.  Each row carries the line
-to draw (``casefiles.tui.text.Line``) and what selecting it means (kind, id,
-party, level, cites, conflict key).  Building a case's rows costs O(size of the
-case); nothing here walks a whole table.
+Every case function formats the case's ``CaseView`` (``casefiles.caseview``),
+resolved once per case and cached while the case's documents are unchanged:
+nothing here walks the raw documents.  Each row carries the line to draw and
+the fact it stands for (kind, key, party, level, cites, conflict key).  No
+textual import.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from casefiles import model
-from casefiles.model import Doc, human_date, humanise
+from casefiles.caseview import (
+    CaseView,
+    ChargeView,
+    CiteView,
+    EventView,
+    Fact,
+    PartyView,
+    RulingView,
+    SentenceView,
+    SourceView,
+    case_cites_of,
+    source_ids,
+    view_of,
+)
+from casefiles.model import human_date, humanise
 from casefiles.store import Store
-from casefiles.tui.selection import Selection, fact_id
+from casefiles.tui.selection import Selection
 from casefiles.tui.text import Line, pad, plain
 
 WARN = "⚠ "
@@ -30,7 +44,7 @@ OUTCOME_WIDTH = 10
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One line of a pane and what it stands for."""
+    """One line of a pane and the fact it stands for."""
 
     line: Line
     kind: str
@@ -38,7 +52,7 @@ class Row:
     case_id: str | None = None
     party: str | None = None
     level: str | None = None
-    cites: tuple[Mapping[str, Any], ...] = ()
+    cites: tuple[CiteView, ...] = ()
     conflict: str | None = None
     selectable: bool = True
     detail: tuple[Line, ...] = ()
@@ -50,261 +64,174 @@ class Row:
             return None
         return Selection(self.kind, self.id, self.case_id)
 
+    @property
+    def source_ids(self) -> list[str]:
+        """The sources the row's fact cites, each once."""
+        return source_ids(self.cites)
+
 
 def heading(title: str) -> Row:
     """A section heading inside a pane (the cursor skips it)."""
     return Row([(title, "heading")], "heading", title, selectable=False)
 
 
-def grouped(facts: Sequence[Mapping[str, Any]]) -> list[int]:
-    """Indexes of ``facts`` in their order, except that facts sharing a ``conflict``
-    key are pulled together at the place of the first one."""
-    groups: dict[str, list[int]] = {}
-    for i, fact in enumerate(facts):
-        key = fact.get("conflict")
-        if key:
-            groups.setdefault(str(key), []).append(i)
-    order: list[int] = []
-    done: set[str] = set()
-    for i, fact in enumerate(facts):
-        key = fact.get("conflict")
-        if not key:
-            order.append(i)
-        elif key not in done:
-            done.add(str(key))
-            order.extend(groups[str(key)])
-    return order
+def _flagged(line: Line, fact: Fact) -> Line:
+    return [(WARN, "warn"), *line] if fact.conflict else line
 
 
-def grouped_participants(case: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """A case's participants in the order the parties pane lists them."""
-    participants = list(case.get("participants", ()))
-    return [participants[i] for i in grouped(participants)]
-
-
-def _cites(fact: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
-    return tuple(fact.get("cites", ()))
-
-
-def _conflict(fact: Mapping[str, Any], groups: Mapping[str, list[Any]]) -> str | None:
-    """The fact's conflict key when another fact shares it (a lone key is no conflict)."""
-    key = fact.get("conflict")
-    if key and len(groups.get(str(key), ())) > 1:
-        return str(key)
-    return None
+def _row(line: Line, fact: Fact, case_id: str, **extra: object) -> Row:
+    return Row(
+        _flagged(line, fact),
+        fact.kind,
+        fact.key,
+        case_id,
+        cites=fact.cites,
+        conflict=fact.conflict,
+        **extra,  # type: ignore[arg-type]
+    )
 
 
 # ------------------------------------------------------------------ cases
 
 
-def case_line(case: Mapping[str, Any]) -> Line:
+def case_line(case: Mapping[str, object]) -> Line:
     """The cases list line: title and status."""
     return [(str(case.get("title", "")), ""), (f" · {case.get('status', '')}", "dim")]
 
 
+def case_row(store: Store, case_id: str) -> Row:
+    """The cases list row of one case (its cites resolved without building the view)."""
+    case = store.get(model.CASES, case_id) or {}
+    return Row(case_line(case), "case", case_id, case_id, cites=case_cites_of(store, case))
+
+
 def case_header(store: Store, case_id: str) -> list[Line]:
-    """Title; status · country · tags; summary; charges count and related cases."""
-    case = store.get(model.CASES, case_id)
-    if case is None:
+    """Title; status · country · tags; summary; related cases."""
+    view = view_of(store, case_id)
+    if view is None:
         return [[("No case selected", "dim")]]
-    lines: list[Line] = [[(str(case["title"]), "strong")]]
-    meta: Line = [(humanise(str(case.get("status", ""))), "accent")]
-    if case.get("country"):
-        meta += [(" · ", "dim"), (str(case["country"]), "")]
-    if case.get("tags"):
-        meta += [(" · ", "dim"), ("tags: ", "dim"), (", ".join(map(str, case["tags"])), "")]
+    lines: list[Line] = [[(view.title, "strong")]]
+    meta: Line = [(humanise(view.status), "accent")]
+    if view.country:
+        meta += [(" · ", "dim"), (view.country, "")]
+    if view.tags:
+        meta += [(" · ", "dim"), ("tags: ", "dim"), (", ".join(view.tags), "")]
     meta += [(" · ", "dim"), (case_id, "dim")]
     lines.append(meta)
-    summary = case.get("summary")
-    if summary:
-        lines.extend([(part, "")] for part in str(summary).splitlines())
-    related = case.get("related") or ()
-    if related:
-        names = "; ".join(f"{store.name_of(model.CASES, r)} ({r})" for r in related)
+    if view.summary:
+        lines.extend([(part, "")] for part in view.summary.splitlines())
+    if view.related:
+        names = "; ".join(f"{r.title} ({r.id})" for r in view.related)
         lines.append([("related: ", "dim"), (names, "")])
     return lines
 
 
-def _party_groups(store: Store, case: Mapping[str, Any]) -> dict[str, list[Any]]:
-    facts = [
-        *case.get("participants", ()),
-        *case.get("charges", ()),
-        *case.get("events", ()),
-        *store.proceedings_of(case["id"]),
-        *store.sentences_of(case["id"]),
-    ]
-    return model.conflict_groups(facts)
+def _party_line(p: PartyView) -> Line:
+    line: Line = [(pad(p.role_text, ROLE_WIDTH) + " ", "dim"), (p.name, "strong")]
+    if p.latest is not None:
+        line.append((f"  {p.latest.outcome}", "accent"))
+        line.append((f" ({humanise(p.latest.level)})", "dim"))
+    if p.role_raw:
+        line.append((f" · “{p.role_raw}”", "dim"))
+    return line
+
+
+def _charge_line(c: ChargeView) -> Line:
+    line: Line = [(c.party_name, "strong"), (": ", "dim"), (c.label, "")]
+    if c.where:
+        line.append((f" ({c.where})", "dim"))
+    if c.status:
+        line.append((f" · {c.status}", "accent"))
+    return line
+
+
+def _event_line(e: EventView) -> Line:
+    line: Line = [(pad(e.date_text, DATE_WIDTH) + " ", "dim"), (e.label, "")]
+    if e.outcome:
+        line.append((f": {humanise(e.outcome)}", "accent"))
+    if e.party_name:
+        line += [(" — ", "dim"), (e.party_name, "strong")]
+    return line
 
 
 def party_rows(store: Store, case_id: str) -> list[Row]:
-    """Participants (role, name, latest outcome), then charges, events by date and
-    related cases."""
-    case = store.get(model.CASES, case_id)
-    if case is None:
+    """Participants (role, name, latest outcome), then charges, events and
+    hearings by date, and related cases."""
+    view = view_of(store, case_id)
+    if view is None:
         return []
-    groups = _party_groups(store, case)
-    outcomes = store.latest_outcomes(case_id)
     rows: list[Row] = []
-    participants = list(case.get("participants", ()))
-    for i in grouped(participants):
-        p = participants[i]
-        role = humanise(str(p.get("role", "")))
-        conflict = _conflict(p, groups)
-        line: Line = [
-            (pad(role, ROLE_WIDTH) + " ", "dim"),
-            (store.name_of(model.PARTIES, p["party"]), "strong"),
-        ]
-        latest = outcomes.get(p["party"])
-        if latest is not None:
-            line.append((f"  {latest.outcome}", "accent"))
-            line.append((f" ({humanise(latest.level)})", "dim"))
-        if p.get("role_raw"):
-            line.append((f" · “{p['role_raw']}”", "dim"))
-        if conflict:
-            line.insert(0, (WARN, "warn"))
-        who: Line = [(store.name_of(model.PARTIES, p["party"]), "strong"), (f" · {role}", "dim")]
-        if p.get("role_raw"):
-            who.append((f" · “{p['role_raw']}”", ""))
-        rows.append(
-            Row(
-                line,
-                "party",
-                p["party"],
-                case_id,
-                party=p["party"],
-                cites=_cites(p),
-                conflict=conflict,
-                detail=(who,),
-            )
-        )
-    charges = list(case.get("charges", ()))
-    if charges:
+    for p in view.parties:
+        who: Line = [(p.name, "strong"), (f" · {p.role_text}", "dim")]
+        if p.role_raw:
+            who.append((f" · “{p.role_raw}”", ""))
+        rows.append(_row(_party_line(p), p, case_id, party=p.party_id, detail=(who,)))
+    if view.charges:
         rows.append(heading("Charges"))
-        for i in grouped(charges):
-            c = charges[i]
-            label = str(c.get("label", ""))
-            where = " ".join(str(c[k]) for k in ("law",) if c.get(k))
-            if c.get("article"):
-                where = f"{where} art. {c['article']}".strip()
-            conflict = _conflict(c, groups)
-            line = [
-                (store.name_of(model.PARTIES, c.get("party")), "strong"),
-                (": ", "dim"),
-                (label, ""),
-            ]
-            if where:
-                line.append((f" ({where})", "dim"))
-            if c.get("status"):
-                line.append((f" · {c['status']}", "accent"))
-            if conflict:
-                line.insert(0, (WARN, "warn"))
-            rows.append(
-                Row(
-                    line,
-                    "charge",
-                    fact_id(case_id, i),
-                    case_id,
-                    party=c.get("party"),
-                    cites=_cites(c),
-                    conflict=conflict,
-                    detail=(_unflagged(line),),
-                )
-            )
-    events = list(case.get("events", ()))
-    if events:
+        for c in view.charges:
+            line = _charge_line(c)
+            rows.append(_row(line, c, case_id, party=c.party_id, detail=(line,)))
+    if view.events:
         rows.append(heading("Events"))
-        by_date = sorted(range(len(events)), key=lambda i: model.date_key(events[i].get("date")))
-        ordered = [events[i] for i in by_date]
-        for j in grouped(ordered):
-            e = ordered[j]
-            conflict = _conflict(e, groups)
-            line = [
-                (pad(human_date(e.get("date")), DATE_WIDTH) + " ", "dim"),
-                (str(e.get("label", "")), ""),
-            ]
-            if e.get("party"):
-                line += [(" — ", "dim"), (store.name_of(model.PARTIES, e["party"]), "strong")]
-            if conflict:
-                line.insert(0, (WARN, "warn"))
-            rows.append(
-                Row(
-                    line,
-                    "event",
-                    fact_id(case_id, by_date[j]),
-                    case_id,
-                    party=e.get("party"),
-                    cites=_cites(e),
-                    conflict=conflict,
-                    detail=(_unflagged(line),),
-                )
-            )
-    related = [r for r in case.get("related", ()) if store.get(model.CASES, r) is not None]
-    if related:
+        for e in view.events:
+            line = _event_line(e)
+            detail: list[Line] = [line]
+            if e.court_name:
+                detail.append([("court ", "dim"), (e.court_name, "")])
+            rows.append(_row(line, e, case_id, party=e.party_id, detail=tuple(detail)))
+    if view.related:
         rows.append(heading("Related cases"))
-        for other in related:
-            doc = store.get(model.CASES, other) or {}
+        for r in view.related:
             rows.append(
                 Row(
-                    [
-                        (str(doc.get("title", other)), "strong"),
-                        (f" · {doc.get('status', '')}", "dim"),
-                    ],
+                    [(r.title, "strong"), (f" · {r.status}", "dim")],
                     "case",
-                    other,
-                    other,
-                    cites=_cites(doc),
+                    r.id,
+                    r.id,
                     detail=([("enter opens this case", "dim")],),
                 )
             )
     return align_flags(rows)
 
 
+def ruling_detail(r: RulingView) -> list[Line]:
+    """Court, stage, date, outcome, who was absent, and the ruling's summary."""
+    lines: list[Line] = [
+        [
+            (r.court_name or "court unknown", "strong"),
+            (" · ", "dim"),
+            (humanise(r.stage or "stage unknown"), ""),
+            (" · ", "dim"),
+            (r.date_text, ""),
+            (" · ", "dim"),
+            (r.outcome or "no outcome recorded", "accent"),
+        ]
+    ]
+    if r.absent_names:
+        lines.append([("in absentia: ", "warn"), (", ".join(r.absent_names), "")])
+    if r.summary:
+        lines.extend([(part, "")] for part in r.summary.splitlines())
+    return lines
+
+
 def ladder_rows(store: Store, case_id: str) -> list[Row]:
-    """The court ladder: one row per proceeding, by level then date."""
-    case = store.get(model.CASES, case_id)
-    if case is None:
+    """The court ladder: one row per ruling on the merits, by level then date,
+    numbered by level (1 first instance, 2 appeal, 3 supreme …)."""
+    view = view_of(store, case_id)
+    if view is None:
         return []
-    groups = _party_groups(store, case)
     rows: list[Row] = []
-    for n, proc in enumerate(store.proceedings_of(case_id), 1):
-        conflict = _conflict(proc, groups)
+    for r in view.ladder:
         line: Line = [
-            (f"{n} ", "dim"),
-            (pad(humanise(str(proc.get("level", ""))), LEVEL_WIDTH) + " ", "strong"),
-            (pad(str(proc.get("outcome", "—")), OUTCOME_WIDTH) + " ", "accent"),
-            (pad(human_date(proc.get("date")), DATE_WIDTH) + " ", ""),
+            (f"{r.step} ", "dim"),
+            (pad(r.level_text, LEVEL_WIDTH) + " ", "strong"),
+            (pad(r.outcome or "—", OUTCOME_WIDTH) + " ", "accent"),
+            (pad(r.date_text, DATE_WIDTH) + " ", ""),
         ]
-        if proc.get("in_absentia"):
+        if r.absent:
             line.append(("in absentia ", "warn"))
-        line.append((store.name_of(model.COURTS, proc.get("court")), "dim"))
-        if conflict:
-            line.insert(0, (WARN, "warn"))
-        detail: list[Line] = [
-            [
-                (store.name_of(model.COURTS, proc.get("court")) or "court unknown", "strong"),
-                (" · ", "dim"),
-                (humanise(str(proc.get("stage") or "stage unknown")), ""),
-                (" · ", "dim"),
-                (human_date(proc.get("date")), ""),
-                (" · ", "dim"),
-                (str(proc.get("outcome") or "no outcome recorded"), "accent"),
-                (" · in absentia" if proc.get("in_absentia") else "", "warn"),
-            ]
-        ]
-        if proc.get("summary"):
-            detail.extend([(part, "")] for part in str(proc["summary"]).splitlines())
-        rows.append(
-            Row(
-                line,
-                "proceeding",
-                str(proc["id"]),
-                case_id,
-                level=str(proc.get("level", "")),
-                cites=_cites(proc),
-                conflict=conflict,
-                detail=tuple(detail),
-            )
-        )
+        line.append((r.court_name, "dim"))
+        rows.append(_row(line, r, case_id, level=r.level, detail=tuple(ruling_detail(r))))
     return align_flags(rows)
 
 
@@ -319,53 +246,34 @@ def sentence_rows(
     """Sentences per party and court level with their arithmetic; only those of
     ``level`` when given.  Sentences of ``party`` or imposed by ``proceeding``
     (the fact selected in another pane) are marked with a bullet."""
-    case = store.get(model.CASES, case_id)
-    if case is None:
+    view = view_of(store, case_id)
+    if view is None:
         return []
-    groups = _party_groups(store, case)
-    order = {p["party"]: i for i, p in enumerate(reversed(case.get("participants", ())))}
-    count = len(order)
-
-    def proc_of(sent: Mapping[str, Any]) -> Mapping[str, Any]:
-        pid = sent.get("proceeding")
-        return (store.get(model.PROCEEDINGS, pid) if pid else None) or {}
-
-    def key(sent: Mapping[str, Any]) -> tuple[int, tuple[int, tuple[int, int, int], str]]:
-        return (count - order.get(sent["party"], count), model.ladder_key(proc_of(sent)))
-
-    sents = sorted(store.sentences_of(case_id), key=key)
     rows: list[Row] = []
-    for sent in sents:
-        proc_level = str(proc_of(sent).get("level", "")) or None
-        if level is not None and proc_level != level:
+    for s in view.sentences:
+        if level is not None and s.level != level:
             continue
-        conflict = _conflict(sent, groups)
-        marked = (party is not None and sent["party"] == party) or (
-            proceeding is not None and sent.get("proceeding") == proceeding
+        marked = (party is not None and s.party_id == party) or (
+            proceeding is not None and s.proceeding == proceeding
         )
         line: Line = [
             ("• " if marked else "  ", "mark"),
-            (store.name_of(model.PARTIES, sent["party"]), "strong"),
+            (s.party_name, "strong"),
             (" · ", "dim"),
-            (humanise(proc_level) if proc_level else "level unknown", "accent"),
+            (s.level_text, "accent"),
             (" · ", "dim"),
-            (model.sentence_summary(sent), ""),
+            (s.summary(), ""),
         ]
-        if sent.get("status"):
-            line += [(" · ", "dim"), (str(sent["status"]), "dim")]
-        if conflict:
-            line.insert(0, (WARN, "warn"))
+        if s.status:
+            line += [(" · ", "dim"), (s.status, "dim")]
         rows.append(
-            Row(
+            _row(
                 line,
-                "sentence",
-                str(sent["id"]),
+                s,
                 case_id,
-                party=str(sent["party"]),
-                level=proc_level,
-                cites=_cites(sent),
-                conflict=conflict,
-                detail=(_unflagged(line), *sentence_detail(sent)),
+                party=s.party_id,
+                level=s.level,
+                detail=(line[1:], *sentence_detail(s)),
             )
         )
     return align_flags(rows)
@@ -394,102 +302,116 @@ def align_flags(rows: list[Row]) -> list[Row]:
     return out
 
 
-def _unflagged(line: Line) -> Line:
-    """A row's line without its leading conflict flag."""
-    return [piece for piece in line if piece != (WARN, "warn")]
-
-
-def sentence_detail(sent: Mapping[str, Any]) -> list[Line]:
-    """The arithmetic of a sentence, every part named (``none`` when absent)."""
-    a = model.sentence_arithmetic(sent)
-    out: Line = []
-    for label, value in (
-        ("term", a.term),
-        ("suspended", a.suspended),
-        ("custodial", a.custodial),
-        ("pre-trial credit", a.pretrial),
-        ("remaining", a.remaining),
-    ):
-        if out:
-            out.append((" · ", "dim"))
-        out += [(f"{label} ", "dim"), (value.human(), "accent" if label == "remaining" else "")]
-    lines = [out] if a.term else []
-    fine = sent.get("fine")
-    if isinstance(fine, Mapping) and "amount" in fine:
-        lines.append([("fine ", "dim"), (f"{fine['amount']:,} {fine.get('currency', '')}", "")])
+def sentence_detail(s: SentenceView) -> list[Line]:
+    """The arithmetic of a sentence, every part named (``none`` when absent), and
+    the custody events it rests on."""
+    lines: list[Line] = []
+    if s.term:
+        out: Line = []
+        parts: list[tuple[str, str]] = [
+            ("term", s.term.human()),
+            ("suspended", s.suspended.human()),
+            ("custodial", s.custodial.human()),
+            (
+                "pre-trial credit",
+                s.pretrial.human() + (" (from recorded custody)" if s.pretrial_derived else ""),
+            ),
+        ]
+        if s.served is not None:
+            parts.append(("served", s.served.human()))
+        parts.append(("remaining", s.remaining_text()))
+        for label, value in parts:
+            if out:
+                out.append((" · ", "dim"))
+            out += [(f"{label} ", "dim"), (value, "accent" if label == "remaining" else "")]
+        lines.append(out)
+    if s.amount_text:
+        lines.append([(s.amount_label + " ", "dim"), (s.amount_text.split(" ", 1)[1], "")])
+    if s.custody is not None:
+        spans = "; ".join(
+            f"{human_date(sp.start)} – {human_date(sp.end) if sp.end else 'now'}"
+            for sp in s.custody.spans
+        )
+        about = " (dates approximate)" if s.custody.approximate else ""
+        lines.append([("in custody ", "dim"), (spans + about, "")])
+        if s.custody.cites:
+            ids = ", ".join(source_ids(s.custody.cites))
+            lines.append([("custody from recorded events, cited: ", "dim"), (ids, "")])
     return lines
 
 
-def source_line(source: Mapping[str, Any], marked: bool = False) -> Line:
+def source_line(source: SourceView, marked: bool = False) -> Line:
     """``• publisher · date · title`` (the bullet marks sources the selected fact cites)."""
     return [
         ("• " if marked else "  ", "mark"),
-        (str(source.get("publisher") or "—"), "dim"),
+        (source.publisher or "—", "dim"),
         (" · ", "dim"),
-        (human_date(source.get("published"), "undated"), ""),
+        (source.date_text, ""),
         (" · ", "dim"),
-        (str(source.get("title", "")), ""),
+        (source.title, ""),
     ]
 
 
 def source_rows(store: Store, case_id: str, marked: Iterable[str] = ()) -> list[Row]:
     """Every source the case cites; those in ``marked`` get a bullet."""
+    view = view_of(store, case_id)
+    if view is None:
+        return []
     marks = set(marked)
     return [
         Row(
-            source_line(src, src["id"] in marks),
+            source_line(src, src.id in marks),
             "source",
-            str(src["id"]),
+            src.id,
             case_id,
-            cites=({"source": src["id"]},),
+            cites=(CiteView(src.id, src),),
         )
-        for src in store.sources_of(case_id)
+        for src in view.sources
     ]
 
 
 # ------------------------------------------------------------------ cites
 
 
-def cite_line(store: Store, cite: Mapping[str, Any]) -> Line:
+def cite_line(cite: CiteView) -> Line:
     """``source-id · publisher · “quote” — note``."""
-    sid = str(cite.get("source", ""))
-    src = store.get(model.SOURCES, sid) or {}
-    line: Line = [(sid, "accent")]
-    if src.get("publisher"):
-        line += [(" · ", "dim"), (str(src["publisher"]), "dim")]
-    if cite.get("quote"):
-        line += [(" “", "dim"), (str(cite["quote"]), ""), ("”", "dim")]
-    if cite.get("note"):
-        line += [(" — ", "dim"), (str(cite["note"]), "dim")]
+    line: Line = [(cite.source_id, "accent")]
+    if cite.source is None:
+        line.append((" (not in the store)", "warn"))
+    elif cite.source.publisher:
+        line += [(" · ", "dim"), (cite.source.publisher, "dim")]
+    if cite.quote:
+        line += [(" “", "dim"), (cite.quote, ""), ("”", "dim")]
+    if cite.note:
+        line += [(" — ", "dim"), (cite.note, "dim")]
     return line
 
 
 def source_detail(store: Store, source_id: str) -> list[Line]:
     """What is known about a source: title, publisher, date, kind, language, url, file."""
-    src = store.get(model.SOURCES, source_id)
-    if src is None:
+    doc = store.get(model.SOURCES, source_id)
+    if doc is None:
         return [[(f"unknown source {source_id}", "warn")]]
-    lines: list[Line] = [
-        [(source_id, "accent"), (" · ", "dim"), (str(src.get("title", "")), "strong")]
-    ]
-    meta: Line = [
-        (str(src.get("publisher") or "no publisher"), ""),
-        (" · ", "dim"),
-        (human_date(src.get("published"), "undated"), ""),
-    ]
-    for key in ("kind", "language"):
-        if src.get(key):
-            meta += [(" · ", "dim"), (humanise(str(src[key])), "dim")]
+    src = SourceView.of(doc)
+    lines: list[Line] = [[(src.id, "accent"), (" · ", "dim"), (src.title, "strong")]]
+    meta: Line = [(src.publisher or "no publisher", ""), (" · ", "dim"), (src.date_text, "")]
+    for value in (src.kind, src.language):
+        if value:
+            meta += [(" · ", "dim"), (humanise(value), "dim")]
     lines.append(meta)
-    if src.get("url"):
-        lines.append([("url ", "dim"), (str(src["url"]), "")])
-    if src.get("file"):
-        lines.append(
-            [("file ", "dim"), (str(src["file"]), ""), ("  (o read · O open outside)", "dim")]
-        )
-    if src.get("note"):
-        lines.append([("note ", "dim"), (str(src["note"]), "")])
+    if src.url:
+        lines.append([("url ", "dim"), (src.url, "")])
+    if src.file:
+        lines.append([("file ", "dim"), (src.file, ""), ("  (o read · O open outside)", "dim")])
+    if src.note:
+        lines.append([("note ", "dim"), (src.note, "")])
     return lines
+
+
+def _cites_of(row: Row) -> list[Line]:
+    if not row.cites:
+        return [[("uncited", "dim")]]
+    return [cite_line(c) for c in row.cites]
 
 
 def cite_lines(store: Store, row: Row | None, siblings: Sequence[Row] = ()) -> list[Line]:
@@ -499,75 +421,33 @@ def cite_lines(store: Store, row: Row | None, siblings: Sequence[Row] = ()) -> l
         return [[("Nothing selected", "dim")]]
     if row.kind == "source":
         return source_detail(store, row.id)
-    if row.detail and not row.conflict:
-        return [*row.detail, *cite_lines(store, replace(row, detail=()))]
     if row.conflict:
         versions = [r for r in siblings if r.conflict == row.conflict] or [row]
         lines: list[Line] = [[(f"{DISAGREE}: {len(versions)} versions of this fact", "warn")]]
         for r in versions:
             marker = "▸ " if r is row or r.id == row.id else "  "
             lines.append([(marker, "warn"), (plain(r.line).removeprefix(WARN).strip(), "")])
-            lines.extend([("    ", ""), *cite_line(store, c)] for c in r.cites)
-            if not r.cites:
-                lines.append([("    uncited", "dim")])
+            lines.extend([("    ", ""), *line] for line in _cites_of(r))
         return lines
-    if not row.cites:
-        return [[("uncited", "dim")]]
-    return [cite_line(store, c) for c in row.cites]
+    return [*row.detail, *_cites_of(row)]
 
 
-def case_cites(store: Store, case_id: str) -> tuple[Mapping[str, Any], ...]:
-    """The cites of the case document itself."""
-    case = store.get(model.CASES, case_id) or {}
-    return _cites(case)
-
-
-def _walk_cites(facts: Any, out: list[Mapping[str, Any]]) -> None:
-    if isinstance(facts, Mapping):
-        out.extend(facts.get("cites", ()))
-        for value in facts.values():
-            if isinstance(value, list):
-                _walk_cites(value, out)
-    elif isinstance(facts, list):
-        for item in facts:
-            _walk_cites(item, out)
-
-
-def all_cites(store: Store, case_id: str) -> list[Mapping[str, Any]]:
-    """Every cite in a case, its proceedings and sentences."""
-    out: list[Mapping[str, Any]] = []
-    _walk_cites(store.get(model.CASES, case_id) or {}, out)
-    for proc in store.proceedings_of(case_id):
-        _walk_cites(proc, out)
-    for sent in store.sentences_of(case_id):
-        _walk_cites(sent, out)
-    return out
+def case_cites(store: Store, case_id: str) -> tuple[CiteView, ...]:
+    """The cites of the case itself (or the sources its summary names)."""
+    view = view_of(store, case_id)
+    return view.cites if view is not None else ()
 
 
 def quotes_for(store: Store, case_id: str | None, source_id: str) -> list[str]:
     """The quotes the case's cites take from ``source_id`` (for the reader to highlight)."""
-    if case_id is None:
-        return []
-    quotes: dict[str, None] = {}
-    for cite in all_cites(store, case_id):
-        if cite.get("source") == source_id and cite.get("quote"):
-            quotes.setdefault(str(cite["quote"]), None)
-    return list(quotes)
+    view = view_of(store, case_id) if case_id is not None else None
+    return view.quotes_from(source_id) if view is not None else []
 
 
 def names_of_case(store: Store, case_id: str | None) -> list[str]:
     """Names and aliases of every party in a case."""
-    if case_id is None:
-        return []
-    case = store.get(model.CASES, case_id) or {}
-    names: dict[str, None] = {}
-    for p in case.get("participants", ()):
-        party = store.get(model.PARTIES, p["party"])
-        if party is not None:
-            for name in model.party_names(party):
-                if name:
-                    names.setdefault(name, None)
-    return list(names)
+    view = view_of(store, case_id) if case_id is not None else None
+    return view.names() if view is not None else []
 
 
 def first_source(row: Row | None, store: Store, case_id: str | None) -> str | None:
@@ -575,16 +455,21 @@ def first_source(row: Row | None, store: Store, case_id: str | None) -> str | No
     case's first source."""
     if row is not None:
         for cite in row.cites:
-            if store.get(model.SOURCES, str(cite.get("source"))) is not None:
-                return str(cite["source"])
-    if case_id is not None:
-        for cite in case_cites(store, case_id):
-            if store.get(model.SOURCES, str(cite.get("source"))) is not None:
-                return str(cite["source"])
-        sources = store.sources_of(case_id)
-        if sources:
-            return str(sources[0]["id"])
+            if cite.source is not None:
+                return cite.source_id
+    view = view_of(store, case_id) if case_id is not None else None
+    if view is not None:
+        for cite in view.cites:
+            if cite.source is not None:
+                return cite.source_id
+        if view.sources:
+            return view.sources[0].id
     return None
+
+
+def view(store: Store, case_id: str) -> CaseView | None:
+    """The case view the rows are built from (for screens that want more)."""
+    return view_of(store, case_id)
 
 
 # ---------------------------------------------------------------- parties
@@ -641,27 +526,23 @@ class PartyCases:
         if cached is not None:
             return cached
         case_id = self.case_ids[index]
-        case: Doc = self.store.get(model.CASES, case_id) or {}
-        roles = [
-            humanise(str(p.get("role", "")))
-            for p in case.get("participants", ())
-            if p.get("party") == self.party_id
-        ]
-        latest = self.store.latest_outcomes(case_id).get(self.party_id)
+        view = view_of(self.store, case_id)
+        if view is None:
+            row = Row([(case_id, "warn")], "case", case_id, case_id, selectable=False)
+            self._cache[index] = row
+            return row
+        mine = [p for p in view.parties if p.party_id == self.party_id]
+        roles = dict.fromkeys(p.role_text for p in mine)
+        latest = mine[0].latest if mine else None
         line: Line = [
-            (pad(", ".join(dict.fromkeys(roles)), ROLE_WIDTH) + " ", "dim"),
+            (pad(", ".join(roles), ROLE_WIDTH) + " ", "dim"),
             (pad(latest.outcome if latest else "—", OUTCOME_WIDTH) + " ", "accent"),
-            (str(case.get("title", case_id)), "strong"),
+            (view.title, "strong"),
         ]
         if latest is not None:
-            line.append((f" · {humanise(latest.level)}, {human_date(latest.date)}", "dim"))
-        line.append((f" · {case.get('status', '')}", "dim"))
-        cites = tuple(
-            cite
-            for p in case.get("participants", ())
-            if p.get("party") == self.party_id
-            for cite in p.get("cites", ())
-        )
-        row = Row(line, "case", case_id, case_id, party=self.party_id, cites=cites or _cites(case))
+            line.append((f" · {humanise(latest.level)}, {latest.date_text}", "dim"))
+        line.append((f" · {view.status}", "dim"))
+        cites = tuple(c for p in mine for c in p.cites)
+        row = Row(line, "case", case_id, case_id, party=self.party_id, cites=cites or view.cites)
         self._cache[index] = row
         return row

@@ -2,7 +2,7 @@
 
 ``Selection`` is what the copy (``y``), read (``o``) and open-outside (``O``)
 actions act on; the screens build one from the focused pane's cursor.  It does
-not import textual so that non-UI helpers (``casefiles.tui.clipboard``) can use it.
+not import textual so that non-UI helpers (``casefiles.citation``) can use it.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from conftest import SIZE, make_app, sync
 from textual import events
 
 from casefiles import model
+from casefiles.caseview import CaseView
 from casefiles.store import Store
 from casefiles.tui import facts
 from casefiles.tui.app import CaseFilesApp
@@ -43,9 +44,9 @@ def expect_case(app: CaseFilesApp, store: Store, case_id: str) -> None:
     assert case is not None
     assert info(app, "case-header").splitlines()[0] == case["title"]
     assert ids(main.pane("parties"))[: len(case.get("participants", ()))] == [
-        p["party"] for p in facts.grouped_participants(case)
+        p.party_id for p in CaseView.of(store, case_id).parties
     ]
-    assert ids(main.pane("ladder")) == [p["id"] for p in store.proceedings_of(case_id)]
+    assert ids(main.pane("ladder")) == [r.id for r in CaseView.of(store, case_id).ladder]
     assert sorted(ids(main.pane("sentences"))) == sorted(
         s["id"] for s in store.sentences_of(case_id)
     )
@@ -184,13 +185,17 @@ async def test_sentence_rows_carry_the_arithmetic(hostile_store: Store) -> None:
         assert "imprisonment 5 years" in first
         assert "4 years 6 months suspended" in first
         assert "custodial 6 months" in first
-        assert "pre-trial 2 months" in first and "remaining 4 months" in first
+        # The stated pre-trial credit is shown; time served comes from the recorded
+        # arrest (no release recorded), so the custodial part is served.
+        assert "pre-trial 2 months" in first and "; served " in first
+        assert "remaining none (custodial part served; no release recorded)" in first
         await pilot.press("4")
         await pilot.pause()
         assert (
             "term 5 years · suspended 4 years 6 months · custodial 6 months · "
-            "pre-trial credit 2 months · remaining 4 months"
+            "pre-trial credit 2 months · served "
         ) in info(app, "cites")
+        assert "in custody 2 Jan 2022 – now" in info(app, "cites")
 
 
 @sync

@@ -67,15 +67,7 @@ class CaseRows:
 
     def row(self, index: int) -> Row:
         """The case at ``index``: title and status."""
-        case_id = self.case_ids[index]
-        case = self.store.get(model.CASES, case_id) or {}
-        return Row(
-            facts.case_line(case),
-            "case",
-            case_id,
-            case_id,
-            cites=tuple(case.get("cites", ())),
-        )
+        return facts.case_row(self.store, self.case_ids[index])
 
 
 def empty_help(store: Store) -> list[Line]:
@@ -268,7 +260,7 @@ class MainScreen(Screen[None]):
             self._show_sentences(row, self.pane("sentences").cursor)
             _to_first_mark(self.pane("sentences"))
         if pane.id != "sources":
-            cited = [str(c.get("source")) for c in (row.cites if row else ())]
+            cited = row.source_ids if row else []
             sources = self.pane("sources")
             sources.set_rows(
                 facts.source_rows(self.store, self.case_id, cited),
