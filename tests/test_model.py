@@ -115,3 +115,40 @@ def test_party_names_and_conflict_groups() -> None:
     )
     assert list(groups) == ["arrest"]
     assert len(groups["arrest"]) == 2
+
+
+# ---------------------------------------------------------------- schema v2 vocabularies
+
+
+def test_schema_v2_proceeding_kinds_and_their_outcomes() -> None:
+    assert model.SCHEMA_VERSION == 2
+    assert model.PROCEEDING_KINDS == ("ruling", "detention", "bail", "adjournment", "hearing")
+    assert tuple(k for k in model.PROCEEDING_KINDS if k != "ruling") == model.HEARING_KINDS
+    assert model.OUTCOMES is model.RULING_OUTCOMES  # the v1 name stays
+    assert model.OUTCOMES_BY_KIND["ruling"] == model.RULING_OUTCOMES
+    for kind in model.HEARING_KINDS:
+        assert model.OUTCOMES_BY_KIND[kind] == model.HEARING_OUTCOMES
+    assert "bail_denied" not in model.RULING_OUTCOMES
+    assert "convicted" not in model.HEARING_OUTCOMES
+    every = model.VOCABULARIES[(model.PROCEEDINGS, "outcome")]
+    assert set(every) == set(model.RULING_OUTCOMES) | set(model.HEARING_OUTCOMES)
+    assert len(every) == len(set(every))
+    assert model.VOCABULARIES[(model.PROCEEDINGS, "kind")] == model.PROCEEDING_KINDS
+
+
+def test_event_kinds_and_custody() -> None:
+    assert model.EVENT_KINDS == (
+        "arrest",
+        "detention",
+        "release",
+        "bail",
+        "pardon",
+        "hearing",
+        "statement",
+        "other",
+    )
+    assert model.VOCABULARIES[(model.CASES, "events.kind")] == model.EVENT_KINDS
+    assert {"arrest", "detention"} == model.CUSTODY_STARTS
+    assert {"release", "bail", "pardon"} == model.CUSTODY_ENDS
+    assert set(model.EVENT_KINDS) > model.CUSTODY_STARTS | model.CUSTODY_ENDS
+    assert set(model.STAGES) - {"investigation"} == model.MERITS_STAGES
