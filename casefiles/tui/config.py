@@ -15,105 +15,43 @@ Example::
 
 A bad file never stops the browser: ``load_config`` returns the defaults plus
 ``problems``, each naming the file and line, which the app shows as a
-notification.  Nothing here imports textual.
+notification.  Refused, each with a problem, and the default kept:
+
+* a file that is not UTF-8 TOML, bigger than ``MAX_CONFIG_BYTES`` or nested
+  too deeply to read;
+* an unknown binding id, or keys no key press can produce (``casefiles.tui.keys``:
+  ``"ctrl+shift+fnord"``, ``","``, ``"+"``, ``"ctrl+"``, ``"a,,b"``);
+* a key that another binding already has on the same screen (``"casefiles.read"
+  = "q"`` next to quit): the binding changed later in the file keeps its default;
+* an opener that puts ``%s`` inside a larger string (``["sh", "-c", "echo %s"]``):
+  the URL or path may only be an argument of its own.
+
+The key table itself lives in ``casefiles.tui.keys`` (re-exported here).
 """
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
 from casefiles import paths
-from casefiles.textsafe import literal
-
-
-@dataclass(frozen=True, slots=True)
-class KeySpec:
-    """A default key binding: its id (what the config file names), keys, action
-    description and where it applies (``app``, ``main`` screen, ``list`` panes)."""
-
-    id: str
-    keys: str
-    description: str
-    scope: str
-    show: bool = False
-    short: str = ""
-
-    @property
-    def label(self) -> str:
-        """The footer label (short form of the description)."""
-        return self.short or self.description
-
-
-#: Every binding of the browser, in the order the help screen lists them.
-KEYS: Final[tuple[KeySpec, ...]] = (
-    KeySpec("casefiles.down", "j,down", "cursor down", "list"),
-    KeySpec("casefiles.up", "k,up", "cursor up", "list"),
-    KeySpec("casefiles.top", "g,home", "first line", "list"),
-    KeySpec("casefiles.bottom", "G,end", "last line", "list"),
-    KeySpec("casefiles.page_down", "pagedown,ctrl+d", "page down", "list"),
-    KeySpec("casefiles.page_up", "pageup,ctrl+u", "page up", "list"),
-    KeySpec("casefiles.choose", "enter", "open / drill in", "list", show=True, short="open"),
-    KeySpec("casefiles.next_pane", "tab,l", "next pane", "main"),
-    KeySpec("casefiles.prev_pane", "shift+tab,h", "previous pane", "main"),
-    KeySpec("casefiles.pane_1", "1", "cases pane", "main"),
-    KeySpec("casefiles.pane_2", "2", "parties, charges, events pane", "main"),
-    KeySpec("casefiles.pane_3", "3", "court levels pane", "main"),
-    KeySpec("casefiles.pane_4", "4", "sentences pane", "main"),
-    KeySpec("casefiles.pane_5", "5", "sources pane", "main"),
-    KeySpec("casefiles.dossier", "d", "whole case as a readable dossier", "app", short="dossier"),
-    KeySpec("casefiles.back", "escape,backspace", "back", "app", show=True),
-    KeySpec("casefiles.search", "slash", "search everything", "app", show=True, short="search"),
-    KeySpec("casefiles.read", "o", "read article inside the app", "app", show=True, short="read"),
-    KeySpec(
-        "casefiles.open",
-        "O",
-        "open article outside (browser, pager)",
-        "app",
-        show=True,
-        short="outside",
-    ),
-    KeySpec(
-        "casefiles.copy", "y", "copy a citation of the selection", "app", show=True, short="copy"
-    ),
-    KeySpec(
-        "casefiles.help", "question_mark", "help: keys and config", "app", show=True, short="help"
-    ),
-    KeySpec("casefiles.quit", "q", "quit", "app", show=True),
-    KeySpec("casefiles.close", "q", "close help or dossier", "view"),
-    KeySpec("casefiles.palette", "ctrl+p", "command palette", "app", show=True, short="cmds"),
-    KeySpec(
-        "casefiles.next_quote", "n", "next cited quote", "reader", show=True, short="next quote"
-    ),
-    KeySpec(
-        "casefiles.prev_quote", "N", "previous cited quote", "reader", show=True, short="prev quote"
-    ),
-    KeySpec("casefiles.reader_page_down", "space", "page down", "reader"),
-    KeySpec("casefiles.reader_page_up", "b", "page up", "reader"),
-    KeySpec(
-        "casefiles.reader_close", "escape,q", "close the reader", "reader", show=True, short="close"
-    ),
-    KeySpec(
-        "casefiles.search_next", "down,ctrl+n", "next result", "search", show=True, short="next"
-    ),
-    KeySpec(
-        "casefiles.search_prev",
-        "up,ctrl+p",
-        "previous result",
-        "search",
-        show=True,
-        short="previous",
-    ),
-    KeySpec("casefiles.search_page_down", "pagedown", "page of results down", "search"),
-    KeySpec("casefiles.search_page_up", "pageup", "page of results up", "search"),
-    KeySpec("casefiles.search_open", "enter", "open the result", "search", show=True, short="open"),
-    KeySpec("casefiles.search_close", "escape", "close search", "search", show=True, short="close"),
+from casefiles.textsafe import clip, literal
+from casefiles.tui.keys import (
+    KEY_IDS,
+    KEYS,
+    SPECS,
+    KeySpec,
+    KeyValueError,
+    clashes,
+    keys_label,
+    normalise_keys,
 )
-KEY_IDS: Final = frozenset(spec.id for spec in KEYS)
-_KEY_RE: Final = re.compile(r"^[A-Za-z0-9_+,\-]+$|^[^\s,]$")
+from casefiles.tui.opener import argv_problem
+
+#: Largest config file read, in bytes (a settings file is a few lines).
+MAX_CONFIG_BYTES: Final = 1_000_000
 _TOP_LEVEL: Final = frozenset({"keys", "opener", "theme"})
 
 
@@ -133,16 +71,16 @@ class Config:
         """The keys a binding has now (override, else default)."""
         if binding_id in self.keys:
             return self.keys[binding_id]
-        for spec in KEYS:
-            if spec.id == binding_id:
-                return spec.keys
-        raise KeyError(binding_id)
+        return SPECS[binding_id].keys
 
 
 def _line_of(raw: str, needle: str) -> int | None:
-    for n, line in enumerate(raw.splitlines(), 1):
-        if needle in line:
-            return n
+    """The first line naming ``needle`` as a key (quoted, else bare), else mentioning it."""
+    lines = raw.splitlines()
+    for form in (f'"{needle}"', f"'{needle}'", f"{needle} ", f"{needle}=", f"[{needle}]", needle):
+        for n, line in enumerate(lines, 1):
+            if form in line:
+                return n
     return None
 
 
@@ -150,6 +88,76 @@ def _where(path: Path, raw: str, needle: str) -> str:
     line = _line_of(raw, needle)
     name = literal(str(path))
     return f"{name}, line {line}" if line else name
+
+
+def _preview(value: object) -> str:
+    return clip(literal(repr(value)), 60)
+
+
+def _read_keys(config: Config, keys: object, raw: str, path: Path) -> None:
+    """Take the ``[keys]`` table: each value checked alone, then clashes on a screen."""
+    if not isinstance(keys, dict):
+        config.problems.append(f"{_where(path, raw, 'keys')}: [keys] must be a table")
+        return
+    for binding_id, value in keys.items():
+        where = _where(path, raw, binding_id)
+        if binding_id not in KEY_IDS:
+            config.problems.append(
+                f"{where}: unknown binding id {literal(clip(binding_id, 60))!r} "
+                "(see the README's key table, e.g. 'casefiles.down')"
+            )
+            continue
+        if not isinstance(value, str):
+            config.problems.append(
+                f"{where}: keys for {binding_id} must be a string like 'j,down' "
+                f"or 'ctrl+n', got {_preview(value)}; keeping {keys_label(SPECS[binding_id].keys)}"
+            )
+            continue
+        try:
+            config.keys[binding_id] = normalise_keys(value)
+        except KeyValueError as exc:
+            config.problems.append(
+                f"{where}: keys for {binding_id} = {_preview(value)}: {literal(str(exc))}; "
+                f"keeping {keys_label(SPECS[binding_id].keys)}"
+            )
+    # A key may do one thing per screen: drop the override changed later in
+    # the file until no clash is left (the defaults have none).
+    order = {binding_id: n for n, binding_id in enumerate(config.keys)}
+    while found := [c for c in clashes(config.keys) if {c.first, c.second} & config.keys.keys()]:
+        clash = found[0]
+        culprit = max(
+            (b for b in (clash.first, clash.second) if b in config.keys), key=order.__getitem__
+        )
+        other = clash.second if culprit == clash.first else clash.first
+        more = len({c.screen for c in found if culprit in (c.first, c.second)}) - 1
+        also = f" (and {more} more screen{'s' if more > 1 else ''})" if more else ""
+        config.problems.append(
+            f"{_where(path, raw, culprit)}: key {keys_label(clash.key)!r} for {culprit} is "
+            f"already {other}'s on the {clash.screen}{also}; "
+            f"{culprit} keeps {keys_label(SPECS[culprit].keys)}"
+        )
+        del config.keys[culprit]
+
+
+def _read_opener(config: Config, opener: object, raw: str, path: Path) -> None:
+    command = opener.get("command") if isinstance(opener, dict) else None
+    if isinstance(command, str):
+        command = [command]
+    where = _where(path, raw, "opener")
+    if not (
+        isinstance(command, list)
+        and command
+        and all(isinstance(part, str) and part for part in command)
+    ):
+        config.problems.append(
+            f'{where}: [opener] needs command = ["program", "arg", ...] (a list of strings)'
+        )
+        return
+    problem = argv_problem(command)
+    if problem is not None:
+        config.problems.append(f"{where}: [opener] command: {problem}; using the system's opener")
+        return
+    config.opener = list(command)
 
 
 def parse_config(raw: str, path: Path) -> Config:
@@ -161,46 +169,18 @@ def parse_config(raw: str, path: Path) -> Config:
     except tomllib.TOMLDecodeError as exc:
         config.problems.append(f"{name}: not valid TOML: {literal(str(exc))}; using defaults")
         return config
+    except RecursionError:
+        config.problems.append(f"{name}: values nested too deeply to read; using defaults")
+        return config
     for key in data:
         if key not in _TOP_LEVEL:
             config.problems.append(
-                f"{_where(path, raw, key)}: unknown setting {literal(key)!r} "
+                f"{_where(path, raw, key)}: unknown setting {literal(clip(key, 60))!r} "
                 f"(expected one of: {', '.join(sorted(_TOP_LEVEL))})"
             )
-    keys = data.get("keys", {})
-    if not isinstance(keys, dict):
-        config.problems.append(f"{_where(path, raw, 'keys')}: [keys] must be a table")
-        keys = {}
-    for binding_id, value in keys.items():
-        where = _where(path, raw, binding_id)
-        if binding_id not in KEY_IDS:
-            config.problems.append(
-                f"{where}: unknown binding id {literal(binding_id)!r} "
-                "(see the README's key table, e.g. 'casefiles.down')"
-            )
-        elif not isinstance(value, str) or not value.strip() or not _KEY_RE.match(value):
-            config.problems.append(
-                f"{where}: keys for {binding_id} must be a string like 'j,down' "
-                f"or 'ctrl+n', got {literal(repr(value))}"
-            )
-        else:
-            config.keys[binding_id] = value.replace(" ", "")
-    opener = data.get("opener")
-    if opener is not None:
-        command = opener.get("command") if isinstance(opener, dict) else None
-        if isinstance(command, str):
-            command = [command]
-        if (
-            isinstance(command, list)
-            and command
-            and all(isinstance(part, str) and part for part in command)
-        ):
-            config.opener = list(command)
-        else:
-            config.problems.append(
-                f'{_where(path, raw, "opener")}: [opener] needs command = ["program", '
-                '"arg", ...] (a list of strings)'
-            )
+    _read_keys(config, data.get("keys", {}), raw, path)
+    if data.get("opener") is not None:
+        _read_opener(config, data["opener"], raw, path)
     theme = data.get("theme")
     if theme is not None:
         if isinstance(theme, str) and theme:
@@ -215,7 +195,8 @@ def load_config(path: Path | None = None) -> Config:
     means defaults without problems."""
     target = path or paths.config_file()
     try:
-        raw = target.read_bytes()
+        with target.open("rb") as file:
+            raw = file.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
         return Config(path=target)
     except OSError as exc:
@@ -223,6 +204,13 @@ def load_config(path: Path | None = None) -> Config:
             path=target,
             problems=[
                 f"{literal(str(target))}: cannot read: {exc.strerror or exc}; using defaults"
+            ],
+        )
+    if len(raw) > MAX_CONFIG_BYTES:
+        return Config(
+            path=target,
+            problems=[
+                f"{literal(str(target))}: bigger than {MAX_CONFIG_BYTES:,} bytes; using defaults"
             ],
         )
     try:
@@ -236,4 +224,12 @@ def load_config(path: Path | None = None) -> Config:
     return parse_config(text, target)
 
 
-__all__ = ["KEYS", "KEY_IDS", "Config", "KeySpec", "load_config", "parse_config"]
+__all__ = [
+    "KEYS",
+    "KEY_IDS",
+    "MAX_CONFIG_BYTES",
+    "Config",
+    "KeySpec",
+    "load_config",
+    "parse_config",
+]

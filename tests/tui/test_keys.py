@@ -155,7 +155,7 @@ async def test_keymap_from_a_toml_config_file_changes_keys(
 ) -> None:
     path = tmp_path / "config.toml"
     path.write_text(
-        '[keys]\n"casefiles.down" = "n"\n"casefiles.pane_2" = "w"\n"casefiles.quit" = "ctrl+x"\n',
+        '[keys]\n"casefiles.down" = "e"\n"casefiles.pane_2" = "w"\n"casefiles.quit" = "ctrl+x"\n',
         encoding="utf-8",
     )
     config = load_config(path)
@@ -163,7 +163,7 @@ async def test_keymap_from_a_toml_config_file_changes_keys(
     app = make_app(bundled_store, config)
     async with app.run_test(size=SIZE) as pilot:
         cases = app.screen.query_one("#cases", LineList)
-        await pilot.press("n")
+        await pilot.press("e")
         assert cases.cursor == 1
         await pilot.press("j")  # no longer bound
         assert cases.cursor == 1

@@ -1,0 +1,374 @@
+"""The browser's key table and every rule about keys: binding ids and defaults
+(``KEYS``), which bindings are active together on each screen (``SCREENS``),
+what a key string in the config file may say (``normalise_keys``), which
+remappings clash (``clashes``), and how keys are shown to people
+(``key_label``, ``keys_label``, ``short_key``).
+
+Key names are Textual's: a printable character (``j``, ``G``, ``1``) or its
+name (``slash``, ``question_mark``, ``plus``, ``comma``), or a named key
+(``down``, ``pagedown``, ``f5``, ``escape``), optionally after modifiers
+(``ctrl+n``, ``ctrl+shift+up``).  Only ``textual.keys`` is imported (tables
+of names, no app machinery).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from textual.keys import KEY_ALIASES, KEY_NAME_REPLACEMENTS, Keys, key_to_character
+
+
+@dataclass(frozen=True, slots=True)
+class KeySpec:
+    """A default key binding: its id (what the config file names), keys, action
+    description and where it applies (``app``, ``main`` screen, ``list`` panes,
+    ``view`` (help, dossier), ``reader``, ``search``).  ``replaces`` names the
+    bindings it deliberately shadows on its screens (the reader's ``q`` closes
+    the reader instead of quitting)."""
+
+    id: str
+    keys: str
+    description: str
+    scope: str
+    show: bool = False
+    short: str = ""
+    replaces: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The footer label (short form of the description)."""
+        return self.short or self.description
+
+
+#: Every binding of the browser, in the order the help screen lists them.
+KEYS: Final[tuple[KeySpec, ...]] = (
+    KeySpec("casefiles.down", "j,down", "cursor down", "list"),
+    KeySpec("casefiles.up", "k,up", "cursor up", "list"),
+    KeySpec("casefiles.top", "g,home", "first line", "list"),
+    KeySpec("casefiles.bottom", "G,end", "last line", "list"),
+    KeySpec("casefiles.page_down", "pagedown,ctrl+d", "page down", "list"),
+    KeySpec("casefiles.page_up", "pageup,ctrl+u", "page up", "list"),
+    KeySpec("casefiles.choose", "enter", "open / drill in", "list", show=True, short="open"),
+    KeySpec("casefiles.next_pane", "tab,l", "next pane", "main"),
+    KeySpec("casefiles.prev_pane", "shift+tab,h", "previous pane", "main"),
+    KeySpec("casefiles.pane_1", "1", "cases pane", "main"),
+    KeySpec("casefiles.pane_2", "2", "parties, charges, events pane", "main"),
+    KeySpec("casefiles.pane_3", "3", "court levels pane", "main"),
+    KeySpec("casefiles.pane_4", "4", "sentences pane", "main"),
+    KeySpec("casefiles.pane_5", "5", "sources pane", "main"),
+    KeySpec("casefiles.dossier", "d", "whole case as a readable dossier", "app", short="dossier"),
+    KeySpec("casefiles.back", "escape,backspace", "back", "app", show=True),
+    KeySpec("casefiles.search", "slash", "search everything", "app", show=True, short="search"),
+    KeySpec("casefiles.read", "o", "read article inside the app", "app", show=True, short="read"),
+    KeySpec(
+        "casefiles.open",
+        "O",
+        "open article outside (browser, pager)",
+        "app",
+        show=True,
+        short="outside",
+    ),
+    KeySpec(
+        "casefiles.copy", "y", "copy a citation of the selection", "app", show=True, short="copy"
+    ),
+    KeySpec(
+        "casefiles.help", "question_mark", "help: keys and config", "app", show=True, short="help"
+    ),
+    KeySpec("casefiles.quit", "q", "quit", "app", show=True),
+    KeySpec("casefiles.close", "q", "close help or dossier", "view", replaces=("casefiles.quit",)),
+    KeySpec("casefiles.palette", "ctrl+p", "command palette", "app", show=True, short="cmds"),
+    KeySpec(
+        "casefiles.next_quote", "n", "next cited quote", "reader", show=True, short="next quote"
+    ),
+    KeySpec(
+        "casefiles.prev_quote", "N", "previous cited quote", "reader", show=True, short="prev quote"
+    ),
+    KeySpec("casefiles.reader_page_down", "space", "page down", "reader"),
+    KeySpec("casefiles.reader_page_up", "b", "page up", "reader"),
+    KeySpec(
+        "casefiles.reader_close",
+        "escape,q",
+        "close the reader",
+        "reader",
+        show=True,
+        short="close",
+        replaces=("casefiles.back", "casefiles.quit"),
+    ),
+    KeySpec(
+        "casefiles.search_next", "down,ctrl+n", "next result", "search", show=True, short="next"
+    ),
+    KeySpec(
+        "casefiles.search_prev",
+        "up,ctrl+p",
+        "previous result",
+        "search",
+        show=True,
+        short="previous",
+        replaces=("casefiles.palette",),
+    ),
+    KeySpec("casefiles.search_page_down", "pagedown", "page of results down", "search"),
+    KeySpec("casefiles.search_page_up", "pageup", "page of results up", "search"),
+    KeySpec("casefiles.search_open", "enter", "open the result", "search", show=True, short="open"),
+    KeySpec(
+        "casefiles.search_close",
+        "escape",
+        "close search",
+        "search",
+        show=True,
+        short="close",
+        replaces=("casefiles.back",),
+    ),
+)
+KEY_IDS: Final = frozenset(spec.id for spec in KEYS)
+SPECS: Final[Mapping[str, KeySpec]] = {spec.id: spec for spec in KEYS}
+
+
+def _ids(*scopes: str) -> frozenset[str]:
+    return frozenset(spec.id for spec in KEYS if spec.scope in scopes)
+
+
+_SCROLL: Final = frozenset(
+    {
+        "casefiles.down",
+        "casefiles.up",
+        "casefiles.top",
+        "casefiles.bottom",
+        "casefiles.page_down",
+        "casefiles.page_up",
+    }
+)
+#: The bindings active together on each screen (the app's own everywhere):
+#: a key may do one thing per screen.  ``tests/tui/test_keys.py`` checks this
+#: against the screens' ``BINDINGS``.
+SCREENS: Final[Mapping[str, frozenset[str]]] = {
+    "main screen": _ids("app", "main", "list"),
+    "party view": _ids("app", "list"),
+    "help and dossier": _ids("app", "view") | _SCROLL | {"casefiles.back"},
+    "reader": _ids("app", "reader")
+    | {"casefiles.down", "casefiles.up", "casefiles.top", "casefiles.bottom"},
+    "search": _ids("app", "search"),
+}
+
+# -- key names
+
+#: Modifiers in the order Textual writes them (alphabetical).
+MODIFIERS: Final = ("alt", "ctrl", "hyper", "meta", "shift", "super")
+
+
+def _character_key(ch: str) -> str:
+    """Textual's name of a one-character key (``/`` -> ``slash``, ``a`` -> ``a``)."""
+    if ch.isalnum():
+        return ch
+    try:
+        name = unicodedata.name(ch).lower().replace("-", "_").replace(" ", "_")
+    except ValueError:
+        return ch
+    return KEY_NAME_REPLACEMENTS.get(name, name)
+
+
+def _functional_keys() -> frozenset[str]:
+    try:  # the kitty keyboard protocol's keys (a private table of Textual's)
+        from textual._keyboard_protocol import FUNCTIONAL_KEYS
+    except ImportError:  # pragma: no cover - a later Textual
+        return frozenset()
+    return frozenset(FUNCTIONAL_KEYS.values())
+
+
+#: Names of keys that are not one printable character.
+NAMED_KEYS: Final[frozenset[str]] = (
+    frozenset(
+        key.value.rpartition("+")[2]
+        for key in Keys
+        if not key.value.startswith("<") and len(key.value.rpartition("+")[2]) > 1
+    )
+    - {"ctrl-at", "return"}
+) | _functional_keys()
+#: Names of the printable ASCII characters (``slash``, ``comma``, ``plus``, …).
+CHARACTER_NAMES: Final[Mapping[str, str]] = {
+    _character_key(chr(code)): chr(code) for code in range(0x21, 0x7F) if not chr(code).isalnum()
+}
+#: Textual's aliases: a key that also arrives as another name (``ctrl+i`` is ``tab``).
+_CANONICAL: Final[Mapping[str, str]] = {
+    alias: key for key, aliases in KEY_ALIASES.items() for alias in aliases
+}
+
+
+class KeyValueError(ValueError):
+    """A key string that cannot be bound; the message says why, in one line."""
+
+
+def _base_problem(base: str, modifiers: list[str]) -> str | None:
+    if len(base) == 1:
+        if not base.isprintable() or base.isspace():
+            return "a key must be a visible character or a key name such as 'space'"
+        if modifiers and base != base.lower():
+            return f"after {'+'.join(modifiers)}, write the letter in lower case"
+        if modifiers == ["shift"]:
+            return (
+                f"shift+{base} never arrives: Textual reports the character itself "
+                "(write 'A' for shift+a)"
+            )
+        return None
+    if base in NAMED_KEYS:
+        return None
+    if base in CHARACTER_NAMES:
+        if modifiers == ["shift"]:
+            return f"shift+{base} never arrives: write the character it types"
+        return None
+    return (
+        f"{base!r} is not a key name Textual knows "
+        "(e.g. 'j', 'G', 'down', 'pagedown', 'f5', 'slash', 'ctrl+n')"
+    )
+
+
+def normalise_key(key: str) -> str:
+    """One key in the form Textual reports it (``/`` -> ``slash``, ``shift+ctrl+up``
+    -> ``ctrl+shift+up``); ``KeyValueError`` when no key press can produce it."""
+    key = key.strip()
+    if not key:
+        raise KeyValueError("an empty key (two commas in a row, or a comma at an end)")
+    if key == ",":
+        raise KeyValueError("write 'comma' for the , key (commas separate keys)")
+    if key == "+":
+        raise KeyValueError("write 'plus' for the + key (+ joins a modifier to a key)")
+    *mods, base = key.split("+")
+    if not base:
+        raise KeyValueError(f"{key!r} ends with '+': a modifier needs a key after it")
+    if any(not mod for mod in mods):
+        raise KeyValueError(f"{key!r} has an empty part between '+' signs")
+    unknown = [mod for mod in mods if mod not in MODIFIERS]
+    if unknown:
+        raise KeyValueError(
+            f"{unknown[0]!r} in {key!r} is not a modifier (modifiers: {', '.join(MODIFIERS)})"
+        )
+    if len(set(mods)) != len(mods):
+        raise KeyValueError(f"{key!r} repeats a modifier")
+    problem = _base_problem(base, mods)
+    if problem:
+        raise KeyValueError(problem)
+    name = _character_key(base) if len(base) == 1 else base
+    ordered = sorted(mods, key=MODIFIERS.index)
+    return "+".join([*ordered, name])
+
+
+def normalise_keys(value: str) -> str:
+    """A comma-separated key list in Textual's form, duplicates dropped;
+    ``KeyValueError`` saying what is wrong with the first bad key."""
+    if not value.strip():
+        raise KeyValueError("no key given")
+    if not value.replace(",", "").strip():
+        raise KeyValueError("write 'comma' for the , key (commas separate keys)")
+    keys: list[str] = []
+    for part in value.split(","):
+        key = normalise_key(part)
+        if key not in keys:
+            keys.append(key)
+    return ",".join(keys)
+
+
+def canonical(key: str) -> str:
+    """The key a press arrives as (``ctrl+i`` -> ``tab``), for comparing keys."""
+    return _CANONICAL.get(key, key)
+
+
+# -- clashes
+
+
+@dataclass(frozen=True, slots=True)
+class Clash:
+    """Two bindings active on one screen that share a key."""
+
+    screen: str
+    key: str
+    first: str
+    second: str
+
+
+def _replaces(a: str, b: str) -> bool:
+    return b in SPECS[a].replaces or a in SPECS[b].replaces
+
+
+def clashes(keys: Mapping[str, str]) -> list[Clash]:
+    """Every pair of bindings on one screen with a common key, given the keys
+    each binding has now (``keys``: id -> key list; missing ids have their
+    defaults).  A pair where one deliberately ``replaces`` the other is not a
+    clash."""
+    found: list[Clash] = []
+    for screen, ids in SCREENS.items():
+        owners: dict[str, list[str]] = {}
+        for spec in KEYS:
+            if spec.id not in ids:
+                continue
+            for key in keys.get(spec.id, spec.keys).split(","):
+                owners.setdefault(canonical(key), []).append(spec.id)
+        for key, owner_ids in owners.items():
+            for i, first in enumerate(owner_ids):
+                for second in owner_ids[i + 1 :]:
+                    if first != second and not _replaces(first, second):
+                        found.append(Clash(screen, key, first, second))
+    return found
+
+
+# -- showing keys to people
+
+#: How a named key is shown (characters are shown as themselves: ``slash`` -> ``/``).
+KEY_NAMES: Final[Mapping[str, str]] = {
+    "enter": "⏎",
+    "escape": "esc",
+    "backspace": "⌫",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "space": "space",
+    "tab": "tab",
+}
+
+
+def key_label(key: str, short: bool = False) -> str:
+    """One key for people: ``slash`` -> ``/``, ``escape`` -> ``esc``, ``ctrl+p``
+    (``^p`` when ``short``)."""
+    *mods, base = key.split("+")
+    shown = KEY_NAMES.get(base) or CHARACTER_NAMES.get(base) or key_to_character(base) or base
+    if short and mods == ["ctrl"]:
+        return "^" + shown
+    return "+".join([*mods, shown])
+
+
+def keys_label(keys: str) -> str:
+    """Every key of a binding for people, separated by spaces (``j down``)."""
+    return " ".join(key_label(key.strip()) for key in keys.split(","))
+
+
+def short_key(keys: str) -> str:
+    """The first of a binding's keys as the key bar shows it (``ctrl+p`` -> ``^p``)."""
+    return key_label(keys.split(",")[0].strip(), short=True)
+
+
+def default_keys(binding_id: str) -> str:
+    """The default keys of a binding in the key table."""
+    return SPECS[binding_id].keys
+
+
+__all__ = [
+    "CHARACTER_NAMES",
+    "KEYS",
+    "KEY_IDS",
+    "KEY_NAMES",
+    "MODIFIERS",
+    "NAMED_KEYS",
+    "SCREENS",
+    "SPECS",
+    "Clash",
+    "KeySpec",
+    "KeyValueError",
+    "canonical",
+    "clashes",
+    "default_keys",
+    "key_label",
+    "keys_label",
+    "normalise_key",
+    "normalise_keys",
+    "short_key",
+]

@@ -1,0 +1,236 @@
+"""The config file (issue 8): keys no key press can produce, keys that clash on a
+screen, a file nested too deeply and openers that build a shell string are each
+refused with a notice naming the file and line, and the browser starts with the
+defaults for them.  Real config files in temporary folders, the real app
+through Pilot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SIZE, make_app, sync
+
+from casefiles.store import Store
+from casefiles.tui.config import MAX_CONFIG_BYTES, load_config
+from casefiles.tui.keys import KEYS, clashes, normalise_keys
+from casefiles.tui.widgets import KeyBar
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def key_bar(app: object) -> str:
+    bar = app.screen.query_one(KeyBar)  # type: ignore[attr-defined]
+    return str(bar.render())
+
+
+@sync
+async def test_a_key_textual_cannot_produce_is_refused_and_search_keeps_its_key(
+    bundled_store: Store, tmp_path: Path
+) -> None:
+    path = write(tmp_path, '# my keys\n[keys]\n"casefiles.search" = "ctrl+shift+fnord"\n')
+    config = load_config(path)
+    assert len(config.problems) == 1
+    problem = config.problems[0]
+    assert problem.startswith(f"{path}, line 3: keys for casefiles.search")
+    assert "'fnord' is not a key name" in problem and "keeping /" in problem
+    assert "casefiles.search" not in config.keys
+    app = make_app(bundled_store, config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert any("fnord" in n.message for n in app._notifications)
+        await pilot.press("slash")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SearchScreen"
+
+
+@sync
+async def test_a_key_that_shadows_quit_is_refused_and_the_key_bar_shows_one_q(
+    bundled_store: Store, tmp_path: Path
+) -> None:
+    path = write(tmp_path, '[keys]\n"casefiles.read" = "q"\n')
+    config = load_config(path)
+    assert len(config.problems) == 1
+    problem = config.problems[0]
+    assert problem.startswith(f"{path}, line 2: key 'q' for casefiles.read is already")
+    assert "casefiles.quit's" in problem and "main screen" in problem
+    assert problem.endswith("casefiles.read keeps o")
+    assert config.keys == {}
+    app = make_app(bundled_store, config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        bar = key_bar(app)
+        assert "o read" in bar and bar.count("q ") == 1, bar
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+def test_swapping_two_keys_in_one_file_is_not_a_clash(tmp_path: Path) -> None:
+    path = write(tmp_path, '[keys]\n"casefiles.dossier" = "y"\n"casefiles.copy" = "d,ctrl+y"\n')
+    config = load_config(path)
+    assert config.problems == []
+    assert config.keys == {"casefiles.dossier": "y", "casefiles.copy": "d,ctrl+y"}
+
+
+def test_q_stays_the_close_key_of_the_reader_and_help(tmp_path: Path) -> None:
+    """Swapping read and quit would give ``q`` two meanings where ``q`` closes the
+    reader or help: both changes are refused, with a notice each."""
+    path = write(tmp_path, '[keys]\n"casefiles.read" = "q"\n"casefiles.quit" = "o,ctrl+q"\n')
+    config = load_config(path)
+    assert config.keys == {}
+    assert [p.split(": ", 1)[0] for p in config.problems] == [f"{path}, line 2", f"{path}, line 3"]
+
+
+def test_of_two_clashing_changes_the_later_one_keeps_its_default(tmp_path: Path) -> None:
+    path = write(tmp_path, '[keys]\n"casefiles.dossier" = "x"\n"casefiles.copy" = "x"\n')
+    config = load_config(path)
+    assert config.keys == {"casefiles.dossier": "x"}
+    assert len(config.problems) == 1
+    assert config.problems[0].startswith(f"{path}, line 3: key 'x' for casefiles.copy")
+
+
+def test_a_list_key_may_not_shadow_a_reader_key(tmp_path: Path) -> None:
+    """``n`` for cursor down would win over "next quote" in the reader (the
+    article widget binds cursor keys): refused."""
+    config = load_config(write(tmp_path, '[keys]\n"casefiles.down" = "j,n"\n'))
+    assert config.keys == {}
+    assert "casefiles.next_quote's on the reader" in config.problems[0]
+
+
+def test_the_default_keys_have_no_clash() -> None:
+    assert clashes({}) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        (",", "write 'comma'"),
+        ("+", "write 'plus'"),
+        ("ctrl+", "ends with '+'"),
+        ("a,,b", "an empty key"),
+        ("", "no key given"),
+        ("  ", "no key given"),
+        ("j,", "an empty key"),
+        ("ctrl+shift+fnord", "not a key name"),
+        ("hyperspace", "not a key name"),
+        ("cmd+s", "not a modifier"),
+        ("ctrl+ctrl+s", "repeats a modifier"),
+        ("shift+a", "write 'A'"),
+        ("ctrl+A", "lower case"),
+        ("\x1b[A", "not a key name"),
+    ],
+)
+def test_malformed_key_values_are_refused_with_a_notice(
+    tmp_path: Path, value: str, why: str
+) -> None:
+    escaped = value.replace("\\", "\\\\").replace("\x1b", "\\u001b")
+    path = write(tmp_path, f'[keys]\n"casefiles.copy" = "{escaped}"\n')
+    config = load_config(path)
+    assert config.keys == {}
+    assert len(config.problems) == 1, config.problems
+    problem = config.problems[0]
+    assert problem.startswith(f"{path}, line 2: keys for casefiles.copy"), problem
+    assert why in problem and problem.endswith("keeping y")
+    assert "\x1b" not in problem
+
+
+@pytest.mark.parametrize(
+    ("value", "bound"),
+    [
+        ("/", "slash"),
+        ("?,x", "question_mark,x"),
+        (" x , ctrl+k ", "x,ctrl+k"),
+        ("shift+ctrl+k", "ctrl+shift+k"),
+        ("x,x", "x"),
+        ("f5", "f5"),
+        ("comma", "comma"),
+        ("A", "A"),
+        ("ក", "ក"),
+    ],
+)
+def test_key_values_are_stored_as_textual_names_them(value: str, bound: str) -> None:
+    assert normalise_keys(value) == bound
+
+
+def test_a_normalised_value_is_what_the_config_keeps(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[keys]\n"casefiles.dossier" = " shift+ctrl+k, ! "\n'))
+    assert config.problems == []
+    assert config.keys == {"casefiles.dossier": "ctrl+shift+k,exclamation_mark"}
+
+
+@sync
+async def test_a_remapped_character_key_works_in_the_app(
+    bundled_store: Store, tmp_path: Path
+) -> None:
+    config = load_config(write(tmp_path, '[keys]\n"casefiles.search" = "s,/"\n'))
+    assert config.problems == []
+    app = make_app(bundled_store, config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SearchScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("slash")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SearchScreen"
+
+
+@sync
+async def test_a_deeply_nested_config_starts_the_browser_with_defaults(
+    bundled_store: Store, tmp_path: Path
+) -> None:
+    depth = 100_000
+    path = write(
+        tmp_path, "a = " + "[" * depth + "]" * depth + '\n[keys]\n"casefiles.copy" = "x"\n'
+    )
+    config = load_config(path)
+    assert config.keys == {}
+    assert config.problems == [f"{path}: values nested too deeply to read; using defaults"]
+    app = make_app(bundled_store, config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert any("nested too deeply" in n.message for n in app._notifications)
+        assert app.is_running
+
+
+def test_a_deep_inline_table_is_refused_too(tmp_path: Path) -> None:
+    depth = 5_000
+    path = write(tmp_path, "a = " + "{b = " * depth + "1" + "}" * depth + "\n")
+    assert load_config(path).problems == [
+        f"{path}: values nested too deeply to read; using defaults"
+    ]
+
+
+def test_a_huge_config_file_is_not_read(tmp_path: Path) -> None:
+    path = write(tmp_path, "# " + "x" * MAX_CONFIG_BYTES + "\n")
+    config = load_config(path)
+    assert config.problems == [f"{path}: bigger than {MAX_CONFIG_BYTES:,} bytes; using defaults"]
+
+
+def test_an_opener_building_a_shell_string_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, 'theme = "x"\n\n[opener]\ncommand = ["sh", "-c", "echo %s"]\n')
+    config = load_config(path)
+    assert config.opener is None
+    assert len(config.problems) == 1
+    assert config.problems[0].startswith(f"{path}, line 3: [opener] command:")
+    assert "argument of its own" in config.problems[0]
+    ok = load_config(write(tmp_path, '[opener]\ncommand = ["firefox", "--new-tab", "%s"]\n'))
+    assert ok.problems == [] and ok.opener == ["firefox", "--new-tab", "%s"]
+
+
+def test_every_problem_is_one_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[keys]\n"casefiles.copy" = ","\n"casefiles.read" = "q"\n"casefiles.nope" = "x"\n'
+        '"casefiles.help" = ["x"]\n[opener]\ncommand = ["sh", "-c", "x %s"]\n',
+    )
+    problems = load_config(path).problems
+    assert len(problems) == 5
+    assert all("\n" not in p for p in problems)
+    assert {spec.id for spec in KEYS} >= {"casefiles.copy", "casefiles.read", "casefiles.help"}
