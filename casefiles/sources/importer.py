@@ -1,0 +1,191 @@
+"""``casefiles import``: one URL or local file becomes a source with its capture.
+
+Order of work, so that a failure leaves nothing behind: duplicate check by
+URL (before any download), capture (fetch, hash, extract), duplicate check by
+hash, files written under new names, the source put into the store, then
+(with ``case``) a cite added to the case.  When the store refuses either
+document, the files are removed again and the source, if it was put, is
+deleted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from casefiles import model
+from casefiles.sources.capture import Capture, Written, is_url, take, write_files
+from casefiles.sources.dedupe import find_by_hash, find_by_url
+from casefiles.sources.fetch import REFUSED, CaptureError, Limits, check_url
+from casefiles.sources.suggest import Suggestions, suggest
+from casefiles.store import Store, StoreError
+from casefiles.textsafe import clip, literal
+
+MAX_ID_WORDS: Final = 6
+MAX_ID_CHARS: Final = 48
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """What an import did."""
+
+    id: str
+    source: dict[str, Any]
+    duplicate: str | None = None
+    """``"url"`` or ``"hash"`` when an existing source was found instead."""
+    capture: Capture | None = None
+    case_linked: bool = False
+    suggestions: Suggestions = field(default_factory=Suggestions)
+
+    @property
+    def text_chars(self) -> int:
+        """Characters of extracted text (0 for a duplicate found by URL)."""
+        return len(self.capture.extracted.text) if self.capture else 0
+
+    def as_json(self) -> dict[str, Any]:
+        """``{"id", "title", "date", "url", "sha256", "text_chars"}`` and extras."""
+        src = self.source
+        return {
+            "id": self.id,
+            "title": src.get("title"),
+            "date": src.get("published"),
+            "url": src.get("url") or src.get("final_url"),
+            "sha256": self.capture.sha256 if self.capture else src.get("sha256"),
+            "text_chars": self.text_chars,
+            "duplicate": self.duplicate,
+            "file": src.get("file"),
+            "case": None,
+            "suggestions": self.suggestions.as_json(),
+        }
+
+    def suggestions_lines(self) -> list[str]:
+        """What the text mentions, one line per kind (none when nothing was found)."""
+        s = self.suggestions
+        out = []
+        if s.parties:
+            out.append("parties named: " + ", ".join(f"{h.name} ({h.id})" for h in s.parties))
+        if s.courts:
+            out.append("courts named: " + ", ".join(f"{h.name} ({h.id})" for h in s.courts))
+        if s.dates:
+            out.append("dates mentioned: " + ", ".join(s.dates))
+        return out
+
+
+def slug(title: str) -> str:
+    """An id stem from a title: ASCII words, lower case, joined by ``-``."""
+    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", folded.lower())
+    out = ""
+    for word in words[:MAX_ID_WORDS]:
+        nxt = f"{out}-{word}" if out else word
+        if len(nxt) > MAX_ID_CHARS:
+            break
+        out = nxt
+    return out
+
+
+def new_id(store: Store, title: str, sha256: str) -> str:
+    """A free source id derived from the title (else from the hash)."""
+    base = slug(title) or f"source-{sha256[:10]}"
+    taken = store.table(model.SOURCES)
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate = f"{base}-{n}"
+        n += 1
+    return candidate
+
+
+def source_doc(source_id: str, target: str, cap: Capture, written: Written) -> dict[str, Any]:
+    """The new source document for a capture."""
+    ext = cap.extracted
+    title = ext.title
+    if not title:
+        title = Path(target).name if not is_url(target) else target
+        title = clip(" ".join(title.split()), 200)
+    doc: dict[str, Any] = {"id": source_id, "title": title}
+    if is_url(target):
+        doc["url"] = target
+    else:
+        doc["note"] = f"Imported from the local file {literal(Path(target).name)}."
+    if ext.date:
+        doc["published"] = ext.date
+    if ext.author:
+        doc["author"] = ext.author
+    if ext.language:
+        doc["language"] = ext.language
+    if cap.original.kind == "pdf" and not is_url(target):
+        doc["kind"] = "other"
+    doc["file"] = written.text
+    doc["warc"] = written.warc
+    doc.update(cap.fields())
+    return doc
+
+
+def _link_case(store: Store, case_id: str, source_id: str) -> bool:
+    """Cite the source on the case (once); True when the case changed."""
+    case = store.get(model.CASES, case_id)
+    assert case is not None
+    cites = list(case.get("cites") or [])
+    if any(c.get("source") == source_id for c in cites):
+        return False
+    new = dict(case)
+    new["cites"] = [*cites, {"source": source_id}]
+    store.put(model.CASES, new)
+    return True
+
+
+def import_source(
+    store: Store, target: str, *, case: str | None = None, limits: Limits | None = None
+) -> ImportResult:
+    """Capture ``target`` (URL or path) into ``store``; ``CaptureError`` or
+    ``StoreError`` when it cannot, with nothing left behind."""
+    if case is not None and store.get(model.CASES, case) is None:
+        raise StoreError(f"no case with id {literal(case)!r} in {literal(str(store.path))}")
+    sources = store.table(model.SOURCES)
+    if is_url(target):
+        check_url(target)
+        existing = find_by_url(sources.values(), target)
+        if existing is not None:
+            return _existing(store, existing, "url", case)
+    elif target.startswith("-"):
+        raise CaptureError(REFUSED, f"{literal(target)}: not a URL or a file")
+    cap = take(target, limits)
+    urls = [u for u in (cap.original.final_url,) if u]
+    how = "hash"
+    existing = find_by_hash(sources.values(), cap.sha256)
+    if existing is None and urls:
+        how, existing = "url", find_by_url(sources.values(), *urls)
+    if existing is not None:
+        result = _existing(store, existing, how, case)
+        result.capture = cap
+        return result
+    source_id = new_id(store, cap.extracted.title or "", cap.sha256)
+    written = write_files(store.folder, source_id, cap)
+    doc = source_doc(source_id, target, cap, written)
+    put_done = False
+    try:
+        store.put(model.SOURCES, doc)
+        put_done = True
+        linked = _link_case(store, case, source_id) if case is not None else False
+    except BaseException:
+        if put_done:
+            with contextlib.suppress(StoreError):
+                store.delete(model.SOURCES, source_id)
+        written.remove()
+        raise
+    result = ImportResult(source_id, doc, capture=cap, case_linked=linked)
+    result.suggestions = suggest(store, cap.extracted.text)
+    return result
+
+
+def _existing(store: Store, source_id: str, how: str, case: str | None) -> ImportResult:
+    doc = dict(store.get(model.SOURCES, source_id) or {})
+    linked = _link_case(store, case, source_id) if case is not None else False
+    return ImportResult(source_id, doc, duplicate=how, case_linked=linked)
+
+
+__all__ = ["ImportResult", "import_source", "new_id", "slug", "source_doc"]

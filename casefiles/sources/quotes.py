@@ -1,0 +1,153 @@
+"""``casefiles validate --quotes``: is every cited quote in its source's text?
+
+Each cite with a ``quote`` is looked up in the stored text of its source with
+``casefiles.article.find_quote`` (the reader's finder: case, whitespace runs,
+straight/curly quote marks and dashes ignored, punctuation at the quote's
+ends ignored).  A quote it does not find is tried again on both texts through
+the search normaliser (all punctuation and accents folded), then with
+rapidfuzz's best partial alignment (``NEAR_CUTOFF``); either is a *near*
+match, reported with the passage that came closest.  A cite whose source has
+no stored text cannot be checked and is counted apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from casefiles import model
+from casefiles.store import Store, StoreError
+from casefiles.textsafe import clip, literal
+
+FOUND: Final = "found"
+NEAR: Final = "near"
+MISSING: Final = "not found"
+NO_TEXT: Final = "no text"
+NEAR_CUTOFF: Final = 90.0
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteCheck:
+    """The check of one cited quote."""
+
+    case: str | None
+    fact: str
+    """Where the cite sits: ``case``, ``charges[0]``, ``proceeding p1`` …"""
+    source: str
+    quote: str
+    status: str
+    score: float = 100.0
+    closest: str = ""
+    """For a near match: the passage of the text that came closest."""
+
+
+def _label(doc: Mapping[str, Any]) -> str:
+    for key in ("label", "role", "name", "title"):
+        value = doc.get(key)
+        if isinstance(value, str) and value:
+            return f" ({clip(value, 40)})"
+    return ""
+
+
+def cites(store: Store) -> Iterator[tuple[str | None, str, Mapping[str, Any]]]:
+    """Every cite in the store as (case id or None, fact, cite), in store order."""
+    for case_id, case in store.table(model.CASES).items():
+        for cite in case.get("cites") or ():
+            yield case_id, "case", cite
+        for key in ("participants", "charges", "events"):
+            for i, item in enumerate(case.get(key) or ()):
+                extra = ""
+                if key == "participants" or (key == "charges" and item.get("party")):
+                    extra = f" {store.name_of(model.PARTIES, item.get('party'))}"
+                for cite in item.get("cites") or ():
+                    yield case_id, f"{key}[{i}]{_label(item)}{extra}", cite
+    for table, word in ((model.PROCEEDINGS, "proceeding"), (model.SENTENCES, "sentence")):
+        for doc_id, doc in store.table(table).items():
+            for cite in doc.get("cites") or ():
+                yield str(doc.get("case")), f"{word} {doc_id}", cite
+    for party_id, party in store.table(model.PARTIES).items():
+        for cite in party.get("cites") or ():
+            yield None, f"party {party_id}", cite
+        for i, aff in enumerate(party.get("affiliations") or ()):
+            for cite in aff.get("cites") or ():
+                yield None, f"party {party_id} affiliations[{i}]", cite
+
+
+def near_match(text: str, quote: str) -> tuple[float, str] | None:
+    """(score, closest passage) when ``quote`` nearly occurs in ``text``."""
+    from rapidfuzz import fuzz
+
+    from casefiles.search.normalise import normalise, normalise_map
+
+    nq = normalise(quote)
+    if not nq:
+        return None
+    nt, starts, ends = normalise_map(text)
+    at = nt.find(nq)
+    if at >= 0:
+        return 100.0, text[starts[at] : ends[at + len(nq) - 1]]
+    found = fuzz.partial_ratio_alignment(nq, nt, processor=None, score_cutoff=NEAR_CUTOFF)
+    if found is None or found.dest_end <= found.dest_start:
+        return None
+    a, b = found.dest_start, found.dest_end
+    return found.score, text[starts[a] : ends[b - 1]]
+
+
+def check_quotes(store: Store) -> list[QuoteCheck]:
+    """Check every cited quote; one ``QuoteCheck`` per cite that has a quote."""
+    from casefiles.article import find_quote
+
+    texts: dict[str, str | None] = {}
+    out: list[QuoteCheck] = []
+    for case_id, fact, cite in cites(store):
+        quote = cite.get("quote")
+        source_id = str(cite.get("source"))
+        if not isinstance(quote, str) or not quote.strip():
+            continue
+        if source_id not in texts:
+            source = store.get(model.SOURCES, source_id)
+            text: str | None = None
+            if source is not None and source.get("file"):
+                try:
+                    text = store.read_article(source)
+                except StoreError:
+                    text = None
+            texts[source_id] = text
+        text = texts[source_id]
+        if text is None:
+            out.append(QuoteCheck(case_id, fact, source_id, quote, NO_TEXT, 0.0))
+        elif find_quote(text, quote):
+            out.append(QuoteCheck(case_id, fact, source_id, quote, FOUND))
+        else:
+            near = near_match(text, quote)
+            if near is None:
+                out.append(QuoteCheck(case_id, fact, source_id, quote, MISSING, 0.0))
+            else:
+                score, passage = near
+                out.append(QuoteCheck(case_id, fact, source_id, quote, NEAR, score, passage))
+    return out
+
+
+def report(checks: list[QuoteCheck]) -> tuple[list[str], bool]:
+    """Lines to print (literal text) and whether every checkable quote was found
+    (a near match counts as found, and is listed)."""
+    counts = {s: 0 for s in (FOUND, NEAR, MISSING, NO_TEXT)}
+    for c in checks:
+        counts[c.status] += 1
+    lines = [
+        f"quotes: {len(checks)} checked: {counts[FOUND]} found, {counts[NEAR]} near, "
+        f"{counts[MISSING]} not found, {counts[NO_TEXT]} whose source has no stored text"
+    ]
+    for c in checks:
+        if c.status == FOUND:
+            continue
+        where = f"case {c.case}" if c.case else "no case"
+        head = f"  {c.status}: {where} · {c.fact} · source {c.source}: “{clip(c.quote, 120)}”"
+        if c.status == NEAR:
+            head += f" ~ “{clip(' '.join(c.closest.split()), 120)}” ({c.score:.0f}%)"
+        lines.append(literal(head))
+    return lines, counts[MISSING] == 0
+
+
+__all__ = ["FOUND", "MISSING", "NEAR", "NO_TEXT", "QuoteCheck", "check_quotes", "cites", "report"]

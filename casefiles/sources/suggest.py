@@ -1,0 +1,248 @@
+"""After an import: which known parties and courts a text names, and which dates.
+
+Names and aliases (Latin or Khmer script) are compared with the text after
+the search normaliser (``casefiles.search.normalise``: case, accents and
+punctuation folded, Khmer kept intact; rapidfuzz's ``default_process`` would
+strip Khmer vowel signs).  A name is found when it occurs as whole words, or
+when rapidfuzz's best partial alignment, widened to whole words, scores at
+least ``FUZZY_CUTOFF`` (``Lem Mony`` for ``Lim Mony``).  Short names (three
+characters or fewer after normalisation: ``SC``, ``CoA``) count only as an
+exact whole word.
+
+Dates: ``23 November 2022``, ``November 23, 2022``, ``Nov 2022``, ISO
+``2022-11-23``, Khmer ``ថ្ងៃទី២៣ ខែវិច្ឆិកា ឆ្នាំ២០២២``; a day and month without a
+year (``November 23``) is listed as such, never given a guessed year.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from casefiles import model
+
+FUZZY_CUTOFF: Final = 88.0
+SHORT_NAME: Final = 3
+MAX_TEXT: Final = 400_000
+"""Only the first characters of a very long text are searched."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A known party or court found in the text."""
+
+    table: str
+    id: str
+    name: str
+    matched: str
+    """The words of the text that matched (normalised)."""
+    score: float
+    """100 for an exact whole-word match, else the fuzzy score."""
+
+
+@dataclass(slots=True)
+class Suggestions:
+    """What an imported text mentions."""
+
+    parties: list[Hit] = field(default_factory=list)
+    courts: list[Hit] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)
+    """Partial ISO dates (``2022-11-23``), or ``--11-23`` style for day and month only."""
+
+    def as_json(self) -> dict[str, Any]:
+        """Plain data for ``--json``."""
+        return {
+            "parties": [
+                {"id": h.id, "name": h.name, "score": round(h.score)} for h in self.parties
+            ],
+            "courts": [{"id": h.id, "name": h.name, "score": round(h.score)} for h in self.courts],
+            "dates": list(self.dates),
+        }
+
+
+def _names(doc: Mapping[str, Any]) -> list[str]:
+    out = [doc.get("name")]
+    out += list(doc.get("aliases") or ())
+    return [n for n in out if isinstance(n, str) and n.strip()]
+
+
+def _find(norm_text: str, words: set[str], name: str) -> tuple[float, str] | None:
+    from rapidfuzz import fuzz
+
+    from casefiles.search.normalise import normalise
+
+    key = normalise(name)
+    if not key:
+        return None
+    padded = f" {norm_text} "
+    if f" {key} " in padded:
+        return 100.0, key
+    if len(key) <= SHORT_NAME:
+        return None
+    if " " not in key and not key.isascii() and key in norm_text:
+        # Khmer and other scripts written without spaces between words.
+        return 100.0, key
+    # Cheap filter: some word of the name (or its start) must be near.
+    if key.isascii() and not any(w[:3] in words for w in key.split() if len(w) >= 3):
+        return None
+    found = fuzz.partial_ratio_alignment(key, norm_text, processor=None, score_cutoff=FUZZY_CUTOFF)
+    if found is None:
+        return None
+    a, b = found.dest_start, found.dest_end
+    # Widen to whole words and score again, so "mony" inside "ceremony" does not count.
+    while a > 0 and norm_text[a - 1] != " ":
+        a -= 1
+    while b < len(norm_text) and norm_text[b] != " ":
+        b += 1
+    matched = norm_text[a:b]
+    score = fuzz.ratio(key, matched, processor=None)
+    if score < FUZZY_CUTOFF:
+        return None
+    return score, matched
+
+
+def _scan(table: str, docs: Iterable[Mapping[str, Any]], norm: str, words: set[str]) -> list[Hit]:
+    hits = []
+    for doc in docs:
+        best: tuple[float, str, str] | None = None
+        for name in _names(doc):
+            found = _find(norm, words, name)
+            if found and (best is None or found[0] > best[0]):
+                best = (found[0], found[1], name)
+                if found[0] >= 100:
+                    break
+        if best is not None:
+            hits.append(
+                Hit(table, str(doc["id"]), str(doc.get("name") or doc["id"]), best[1], best[0])
+            )
+    hits.sort(key=lambda h: (-h.score, h.name))
+    return hits
+
+
+def suggest(store: Any, text: str) -> Suggestions:
+    """Known parties and courts named in ``text``, and the dates it mentions."""
+    from casefiles.search.normalise import normalise
+
+    text = text[:MAX_TEXT]
+    norm = normalise(text)
+    words = {w[:3] for w in norm.split()}
+    return Suggestions(
+        parties=_scan(model.PARTIES, store.table(model.PARTIES).values(), norm, words),
+        courts=_scan(model.COURTS, store.table(model.COURTS).values(), norm, words),
+        dates=find_dates(text),
+    )
+
+
+# ------------------------------------------------------------------- dates
+
+_MONTHS: Final = {
+    name: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for name in names
+}
+_KHMER_MONTHS: Final = {
+    "មករា": 1,
+    "កុម្ភៈ": 2,
+    "មីនា": 3,
+    "មេសា": 4,
+    "ឧសភា": 5,
+    "មិថុនា": 6,
+    "កក្កដា": 7,
+    "សីហា": 8,
+    "កញ្ញា": 9,
+    "តុលា": 10,
+    "វិច្ឆិកា": 11,
+    "ធ្នូ": 12,
+}
+_KHMER_DIGITS: Final = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
+_M: Final = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")(?![a-z])\.?"
+_KM: Final = "(?:" + "|".join(_KHMER_MONTHS) + ")"
+_D: Final = r"(?:[0-9]{1,2})(?:st|nd|rd|th)?"
+_Y: Final = r"(?:19[5-9][0-9]|20[0-9][0-9])"
+_PATTERNS: Final = [
+    ("dmy", re.compile(rf"\b({_D})\s+({_M})\s*,?\s+({_Y})\b", re.I)),
+    ("mdy", re.compile(rf"\b({_M})\s+({_D}),?\s+({_Y})\b", re.I)),
+    ("iso", re.compile(rf"\b({_Y})-([01][0-9])-([0-3][0-9])\b")),
+    ("my", re.compile(rf"\b({_M})\s+(?:of\s+)?({_Y})\b", re.I)),
+    ("dm", re.compile(rf"\b({_D})\s+({_M})(?![\s,]*(?:{_Y}|[0-9]))", re.I)),
+    ("md", re.compile(rf"\b({_M})\s+({_D})\b(?!,?\s*{_Y})(?!\s*[0-9])", re.I)),
+    (
+        "km",
+        re.compile(rf"(?:ថ្ងៃទី\s*)?([0-9០-៩]{{1,2}})\s*ខែ\s*({_KM})\s*(?:ឆ្នាំ\s*)?([0-9០-៩]{{4}})?"),
+    ),
+]
+
+
+def _day(text: str) -> int:
+    return int(re.sub(r"\D", "", text.translate(_KHMER_DIGITS)))
+
+
+def _valid(year: int | None, month: int, day: int | None) -> str | None:
+    if not 1 <= month <= 12:
+        return None
+    if day is not None:
+        if not 1 <= day <= 31:
+            return None
+        if year is not None:
+            iso = f"{year:04d}-{month:02d}-{day:02d}"
+            try:
+                model.PartialDate.parse(iso)
+            except ValueError:
+                return None
+            return iso
+        return f"--{month:02d}-{day:02d}"
+    return f"{year:04d}-{month:02d}" if year is not None else None
+
+
+def find_dates(text: str) -> list[str]:
+    """Dates the text mentions, in order of first mention, each once."""
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            g = m.groups()
+            iso: str | None
+            if kind == "dmy":
+                iso = _valid(int(g[2]), _MONTHS[g[1].lower().rstrip(".")], _day(g[0]))
+            elif kind == "mdy":
+                iso = _valid(int(g[2]), _MONTHS[g[0].lower().rstrip(".")], _day(g[1]))
+            elif kind == "iso":
+                iso = _valid(int(g[0]), int(g[1]), int(g[2]))
+            elif kind == "my":
+                iso = _valid(int(g[1]), _MONTHS[g[0].lower().rstrip(".")], None)
+            elif kind == "dm":
+                iso = _valid(None, _MONTHS[g[1].lower().rstrip(".")], _day(g[0]))
+            elif kind == "md":
+                if g[0].lower() == "may" and not g[0][0].isupper():
+                    continue  # "may 5 people" is not a date
+                iso = _valid(None, _MONTHS[g[0].lower().rstrip(".")], _day(g[1]))
+            else:
+                year = int(g[2].translate(_KHMER_DIGITS)) if g[2] else None
+                iso = _valid(year, _KHMER_MONTHS[g[1]], _day(g[0]))
+            if iso is not None:
+                taken.append(m.span())
+                found.append((m.start(), iso))
+    found.sort()
+    return list(dict.fromkeys(iso for _, iso in found))
+
+
+__all__ = ["FUZZY_CUTOFF", "Hit", "Suggestions", "find_dates", "suggest"]
