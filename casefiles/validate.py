@@ -25,6 +25,8 @@ MAX_TEXT: Final = 100_000
 _SLUG_RE: Final = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
 _DOC_ID_RE: Final = re.compile(r"^[1-9][0-9]{0,17}$")
 _CURRENCY_RE: Final = re.compile(r"^[A-Z]{3}$")
+_SHA256_RE: Final = re.compile(r"^[0-9a-f]{64}\Z", re.ASCII)
+_TIMESTAMP_RE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\Z", re.ASCII)
 
 
 _SINGULAR: Final = {
@@ -85,6 +87,17 @@ CITE: Final[Mapping[str, F]] = {
 }
 CITES: Final = F("objects", item=CITE)
 
+CAPTURE: Final[Mapping[str, F]] = {
+    "warc": F("path"),
+    "sha256": F("sha256"),
+    "captured": F("timestamp"),
+    "final_url": F("url"),
+    "http_status": F("int"),
+    "content_type": F("line"),
+    "tool": F("line"),
+}
+"""The chain-of-custody fields of one capture of a source (see casefiles.sources)."""
+
 SCHEMA: Final[dict[str, Mapping[str, F]]] = {
     model.SOURCES: {
         "id": F("id", required=True),
@@ -96,6 +109,11 @@ SCHEMA: Final[dict[str, Mapping[str, F]]] = {
         "language": F("line"),
         "file": F("path"),
         "note": F("text"),
+        # Chain of custody of a capture (casefiles.sources): the first capture here,
+        # later ones in ``recaptures``.
+        "author": F("line"),
+        **CAPTURE,
+        "recaptures": F("objects", item={**CAPTURE, "file": F("path")}),
     },
     model.PARTIES: {
         "id": F("id", required=True),
@@ -321,6 +339,14 @@ class _Checker:
             self.duration(table, doc_id, path, value)
         elif kind == "fine":
             self.fine(table, doc_id, path, value)
+        elif kind == "sha256":
+            if not isinstance(value, str) or not _SHA256_RE.match(value):
+                got = f"expected 64 lower-case hex digits, got {_preview(value)}"
+                self.add(table, doc_id, path, got)
+        elif kind == "timestamp":
+            if not isinstance(value, str) or not _TIMESTAMP_RE.match(value):
+                got = f"expected a UTC time like 2026-11-30T17:42:39Z, got {_preview(value)}"
+                self.add(table, doc_id, path, got)
         elif kind == "url":
             if self.line(table, doc_id, path, value, False):
                 assert isinstance(value, str)
