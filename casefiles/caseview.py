@@ -23,7 +23,7 @@ from typing import Any, Final, Literal
 
 from casefiles import model
 from casefiles.custody import Custody, custody_of
-from casefiles.model import Duration, PartialDate, humanise, parse_date
+from casefiles.model import Duration, PartialDate, PartyOutcome, humanise, parse_date
 from casefiles.store import Store
 
 FactKind = Literal["case", "party", "charge", "event", "proceeding", "sentence", "source", "court"]
@@ -120,21 +120,6 @@ class Fact:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
-    """The last ruling on one party in one case."""
-
-    outcome: str
-    proceeding: str
-    level: str
-    date: str | None
-
-    @property
-    def date_text(self) -> str:
-        """Human form of the ruling date."""
-        return model.human_date(self.date)
-
-
-@dataclass(frozen=True, slots=True)
 class PartyView(Fact):
     """A party's role in the case (one participant entry)."""
 
@@ -144,7 +129,7 @@ class PartyView(Fact):
     aliases: tuple[str, ...] = ()
     role: str = ""
     role_raw: str | None = None
-    latest: Outcome | None = None
+    latest: PartyOutcome | None = None
     description: str | None = None
 
     @property
@@ -486,12 +471,6 @@ def grouped_order(keys: Sequence[str | None]) -> list[int]:
     return order
 
 
-def is_hearing(proc: Mapping[str, Any]) -> bool:
-    """Whether a proceeding is a hearing (detention, bail, adjournment) rather
-    than a ruling on the merits."""
-    return proc.get("kind") in model.HEARING_KINDS
-
-
 def absent_parties(proc: Mapping[str, Any], accused: frozenset[str]) -> tuple[str, ...]:
     """Parties tried in absentia in a proceeding (schema 2 ``absent``; a schema 1
     ``in_absentia`` flag means the parties it names, else the accused)."""
@@ -512,8 +491,8 @@ class _Builder:
         self.today = today
         self.case_id = str(case["id"])
         procs = store.proceedings_of(self.case_id)
-        self.rulings = [p for p in procs if not is_hearing(p)]
-        self.hearings = [p for p in procs if is_hearing(p)]
+        self.rulings = [p for p in procs if not model.is_hearing(p)]
+        self.hearings = [p for p in procs if model.is_hearing(p)]
         self.sents = store.sentences_of(self.case_id)
         raw_facts: list[Mapping[str, Any]] = [
             *case.get("participants", ()),
@@ -543,7 +522,7 @@ class _Builder:
     def build(self) -> CaseView:
         case = self.case
         ladder = self._ladder()
-        outcomes = self._outcomes(ladder)
+        outcomes = model.latest_outcomes(self.case, self.rulings)
         parties = self._parties(outcomes)
         charges = self._charges()
         events = self._events()
@@ -606,18 +585,7 @@ class _Builder:
             )
         return tuple(out)
 
-    def _outcomes(self, ladder: Sequence[RulingView]) -> dict[str, Outcome]:
-        """Each accused party's latest outcome: the highest, latest ruling with an
-        outcome that concerns the party (hearings are not outcomes)."""
-        out: dict[str, Outcome] = {}
-        for r in ladder:
-            if not r.outcome:
-                continue
-            for party in r.parties or self.accused:
-                out[party] = Outcome(r.outcome, r.id, r.level, r.date)
-        return out
-
-    def _parties(self, outcomes: Mapping[str, Outcome]) -> tuple[PartyView, ...]:
+    def _parties(self, outcomes: Mapping[str, PartyOutcome]) -> tuple[PartyView, ...]:
         participants = list(self.case.get("participants", ()))
         out: list[PartyView] = []
         for i in grouped_order([self.conflict(p) for p in participants]):
@@ -838,7 +806,6 @@ __all__ = [
     "EventView",
     "Fact",
     "FactKind",
-    "Outcome",
     "PartialDate",
     "PartyView",
     "RelatedCase",
@@ -848,7 +815,6 @@ __all__ = [
     "absent_parties",
     "case_cites_of",
     "grouped_order",
-    "is_hearing",
     "parse_date",
     "source_ids",
     "view_of",

@@ -153,7 +153,8 @@ def custody_of(party_id: str, events: Sequence[EventView], today: date) -> Custo
             if open_at is not None:
                 spans.append(Span(open_at, e.date, e.event_kind))
                 open_at = None
-            if e.event_kind != "bail":
+            same_day_pardon = last_end == ("pardon", e.date)
+            if e.event_kind != "bail" and not same_day_pardon:
                 last_end = (e.event_kind, e.date)
         else:
             continue

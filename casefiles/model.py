@@ -572,6 +572,12 @@ def court_ladder(proceedings: Iterable[Mapping[str, Any]]) -> list[Mapping[str, 
     return sorted(proceedings, key=ladder_key)
 
 
+def is_hearing(proceeding: Mapping[str, Any]) -> bool:
+    """Whether a proceeding is a hearing (detention, bail, adjournment …) rather
+    than a ruling on the merits; only rulings make the ladder and outcomes."""
+    return proceeding.get("kind") in HEARING_KINDS
+
+
 def concerns(proceeding: Mapping[str, Any], party: str, accused: frozenset[str]) -> bool:
     """Whether a proceeding rules on ``party``: named in its ``parties``, or, when it
     names nobody, one of the case's accused."""
@@ -603,12 +609,12 @@ def latest_outcomes(
     case: Mapping[str, Any], proceedings: Sequence[Mapping[str, Any]]
 ) -> dict[str, PartyOutcome]:
     """Each accused party's latest outcome in ``case``: the highest, latest
-    proceeding with an outcome that concerns the party."""
+    ruling with an outcome that concerns the party (hearings are not outcomes)."""
     accused = accused_of(case)
     out: dict[str, PartyOutcome] = {}
     for proc in court_ladder(proceedings):
         outcome = proc.get("outcome")
-        if not outcome:
+        if not outcome or is_hearing(proc):
             continue
         named = proc.get("parties") or accused
         for party in named:

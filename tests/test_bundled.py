@@ -12,7 +12,8 @@ import orjson
 import pytest
 
 from casefiles import model
-from casefiles.model import Duration, court_ladder, latest_outcomes, sentence_arithmetic
+from casefiles.caseview import CaseView
+from casefiles.model import Duration, latest_outcomes, sentence_arithmetic
 from casefiles.store import Store
 from casefiles.validate import validate
 
@@ -47,7 +48,8 @@ def case_facts(store: Store, case_id: str) -> Iterator[Mapping[str, Any]]:
 
 
 def ladder(store: Store, case_id: str) -> list[tuple[str, str | None, str | None]]:
-    return [(p["level"], p.get("date"), p.get("outcome")) for p in store.proceedings_of(case_id)]
+    """The court ladder as the case view shows it: rulings on the merits only."""
+    return [(r.level, r.date, r.outcome) for r in CaseView.of(store, case_id).ladder]
 
 
 def outcomes(store: Store, case_id: str) -> dict[str, tuple[str, str, str | None]]:
@@ -97,7 +99,7 @@ def test_bundled_file_validates(raw: dict[str, Any], store: Store) -> None:
 def test_file_is_canonical_and_ids_consecutive(raw: dict[str, Any]) -> None:
     canonical = orjson.dumps(raw, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
     assert STORE_PATH.read_bytes() == canonical
-    assert raw["meta"] == {"1": {"schema_version": 1}}
+    assert raw["meta"] == {"1": {"schema_version": model.SCHEMA_VERSION}}
     for table in model.TABLES:
         keys = sorted(int(k) for k in raw[table])
         assert keys == list(range(1, len(keys) + 1)), table
@@ -523,7 +525,11 @@ def test_theary_seng(store: Store) -> None:
     cid = "cnrp-mass-trial-theary-seng"
     versions = conflict(store, cid, "theary-seng-sc-decision")
     assert {v["date"] for v in versions} == {"2022-09-30"}
-    assert sorted(str(v.get("outcome")) for v in versions) == ["None", "upheld"]
+    # one source reports a bail decision, another the ruling upholding the verdict
+    assert sorted((v["kind"], str(v.get("outcome"))) for v in versions) == [
+        ("bail", "bail_denied"),
+        ("ruling", "upheld"),
+    ]
     assert sentence_arithmetic(sentence(store, "theary-seng-ppmc")).term == D(6)
     assert sentence_arithmetic(sentence(store, "sam-rainsy-mass-trial-ppmc")).term == D(8)
     case = store.get(model.CASES, cid)
@@ -533,12 +539,12 @@ def test_theary_seng(store: Store) -> None:
 
 def test_sam_rainsy_defamation(store: Store) -> None:
     cid = "sam-rainsy-kem-ley-defamation"
-    procs = court_ladder(store.proceedings_of(cid))
-    assert [(p["level"], p["date"], p["outcome"], p["in_absentia"]) for p in procs] == [
-        ("first_instance", "2017-03-30", "convicted", True),
-        ("appeal", "2017-08-11", "upheld", True),
+    procs = CaseView.of(store, cid).ladder
+    assert [(p.level, p.date, p.outcome, p.absent) for p in procs] == [
+        ("first_instance", "2017-03-30", "convicted", ("sam-rainsy",)),
+        ("appeal", "2017-08-11", "upheld", ("sam-rainsy",)),
     ]
-    assert any(c.get("note", "").startswith("UNSURE: ") for c in procs[1]["cites"])
+    assert procs[1].unsure
     assert sentence_arithmetic(sentence(store, "sam-rainsy-defamation-ppmc-prison")).term == D(
         0, 20
     )

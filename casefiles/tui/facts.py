@@ -29,6 +29,7 @@ from casefiles.caseview import (
     source_ids,
     view_of,
 )
+from casefiles.citation import fact_text
 from casefiles.model import human_date, humanise
 from casefiles.store import Store
 from casefiles.tui.selection import Selection
@@ -422,14 +423,32 @@ def cite_lines(store: Store, row: Row | None, siblings: Sequence[Row] = ()) -> l
     if row.kind == "source":
         return source_detail(store, row.id)
     if row.conflict:
+        return _versions(store, row, siblings)
+    return [*row.detail, *_cites_of(row)]
+
+
+def _versions(store: Store, row: Row, siblings: Sequence[Row]) -> list[Line]:
+    """Every version of a disputed fact with its cites (versions may sit in
+    different panes: a hearing among the events, a ruling on the ladder)."""
+    view = view_of(store, row.case_id) if row.case_id else None
+    fact = view.fact(row.kind, row.id) if view is not None else None
+    lines: list[Line]
+    if view is None or fact is None:
         versions = [r for r in siblings if r.conflict == row.conflict] or [row]
-        lines: list[Line] = [[(f"{DISAGREE}: {len(versions)} versions of this fact", "warn")]]
+        lines = [[(f"{DISAGREE}: {len(versions)} versions of this fact", "warn")]]
         for r in versions:
-            marker = "▸ " if r is row or r.id == row.id else "  "
+            marker = "▸ " if r.id == row.id else "  "
             lines.append([(marker, "warn"), (plain(r.line).removeprefix(WARN).strip(), "")])
             lines.extend([("    ", ""), *line] for line in _cites_of(r))
         return lines
-    return [*row.detail, *_cites_of(row)]
+    group = view.versions(fact)
+    lines = [[(f"{DISAGREE}: {len(group)} versions of this fact", "warn")]]
+    for v in group:
+        marker = "▸ " if (v.kind, v.key) == (fact.kind, fact.key) else "  "
+        lines.append([(marker, "warn"), (fact_text(view, v), "")])
+        cites = [cite_line(c) for c in v.cites] or [[("uncited", "dim")]]
+        lines.extend([("    ", ""), *line] for line in cites)
+    return lines
 
 
 def case_cites(store: Store, case_id: str) -> tuple[CiteView, ...]:
@@ -540,7 +559,7 @@ class PartyCases:
             (view.title, "strong"),
         ]
         if latest is not None:
-            line.append((f" · {humanise(latest.level)}, {latest.date_text}", "dim"))
+            line.append((f" · {humanise(latest.level)}, {human_date(latest.date)}", "dim"))
         line.append((f" · {view.status}", "dim"))
         cites = tuple(c for p in mine for c in p.cites)
         row = Row(line, "case", case_id, case_id, party=self.party_id, cites=cites or view.cites)
