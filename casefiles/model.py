@@ -1,9 +1,9 @@
 """Domain model of a case file: tables, vocabularies, partial dates, durations
 and the values derived from stored facts.
 
-Documents stay plain ``dict`` objects (as TinyDB stores them); this module gives
-them names (``TypedDict``), the closed vocabularies every field is checked
-against, and the arithmetic the UI and CLI show: a sentence's custodial part,
+Documents stay plain ``dict`` objects (as TinyDB stores them); this module holds
+the closed vocabularies every field is checked against, and the arithmetic the
+UI and CLI show: a sentence's custodial part,
 the time left after pre-trial credit, a case's court-level ladder and each
 party's latest outcome per case.  Nothing here does I/O.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, NotRequired, TypedDict
+from typing import Any, Final
 
 SCHEMA_VERSION: Final = 2
 
@@ -165,180 +165,8 @@ def humanise(word: str) -> str:
 
 # -------------------------------------------------------------- documents
 
-
-class Cite(TypedDict):
-    """Where a fact came from: a source id and the few words that support it."""
-
-    source: str
-    quote: NotRequired[str]
-    note: NotRequired[str]
-
-
-class Affiliation(TypedDict):
-    """A party's tie to another party (an organisation, usually).
-
-    Stored documents may also carry ``from`` and ``to`` partial dates and
-    ``cites``; ``from`` is a Python keyword, so those keys are not declared here.
-    """
-
-    party: str
-    relation: NotRequired[str]
-
-
-class Participant(TypedDict):
-    """A party's role in a case."""
-
-    party: str
-    role: str
-    role_raw: NotRequired[str]
-    cites: NotRequired[list[Cite]]
-    conflict: NotRequired[str]
-
-
-class Charge(TypedDict):
-    """A charge against one party in a case."""
-
-    party: str
-    label: str
-    law: NotRequired[str]
-    article: NotRequired[str]
-    status: NotRequired[str]
-    cites: NotRequired[list[Cite]]
-    conflict: NotRequired[str]
-
-
-class Event(TypedDict):
-    """A dated happening in a case that is not a court ruling (arrest, bail, pardon...)."""
-
-    date: str
-    label: str
-    party: NotRequired[str]
-    cites: NotRequired[list[Cite]]
-    conflict: NotRequired[str]
-
-
-class DurationDoc(TypedDict, total=False):
-    """A length of time as stored: any of years, months, days."""
-
-    years: int
-    months: int
-    days: int
-
-
-class Fine(TypedDict):
-    """A money penalty."""
-
-    amount: float
-    currency: str
-
-
-class Party(TypedDict):
-    """A person or organisation."""
-
-    id: str
-    kind: str
-    name: str
-    aliases: NotRequired[list[str]]
-    description: NotRequired[str]
-    affiliations: NotRequired[list[dict[str, Any]]]
-    tags: NotRequired[list[str]]
-    cites: NotRequired[list[Cite]]
-
-
-class Court(TypedDict):
-    """A court, its level and the court its rulings are appealed to."""
-
-    id: str
-    name: str
-    level: str
-    country: NotRequired[str]
-    appeals_to: NotRequired[str]
-    aliases: NotRequired[list[str]]
-
-
-class Case(TypedDict):
-    """A prosecution: who, for what, with which related cases."""
-
-    id: str
-    title: str
-    status: str
-    country: NotRequired[str]
-    summary: NotRequired[str]
-    tags: NotRequired[list[str]]
-    participants: NotRequired[list[Participant]]
-    charges: NotRequired[list[Charge]]
-    events: NotRequired[list[Event]]
-    related: NotRequired[list[str]]
-    cites: NotRequired[list[Cite]]
-
-
-class Proceeding(TypedDict):
-    """One ruling or hearing of a case at one court level."""
-
-    id: str
-    case: str
-    level: str
-    court: NotRequired[str]
-    stage: NotRequired[str]
-    date: NotRequired[str]
-    outcome: NotRequired[str]
-    in_absentia: NotRequired[bool]
-    parties: NotRequired[list[str]]
-    summary: NotRequired[str]
-    cites: NotRequired[list[Cite]]
-    conflict: NotRequired[str]
-
-
-class Sentence(TypedDict):
-    """A penalty imposed on one party by one proceeding."""
-
-    id: str
-    case: str
-    party: str
-    penalty: str
-    proceeding: NotRequired[str]
-    term: NotRequired[DurationDoc]
-    suspended: NotRequired[DurationDoc]
-    pretrial: NotRequired[DurationDoc]
-    fine: NotRequired[Fine]
-    status: NotRequired[str]
-    cites: NotRequired[list[Cite]]
-    conflict: NotRequired[str]
-
-
-class Source(TypedDict):
-    """An article, statement or record that facts cite.
-
-    A captured source (``casefiles import`` / ``archive``) also carries its chain
-    of custody: ``sha256`` of the original document bytes, ``captured`` (UTC,
-    ``2026-11-30T17:42:39Z``), ``final_url`` after redirects, ``http_status``,
-    ``content_type``, ``tool`` (capturing program and library versions) and
-    ``warc`` (the original as a WARC file, relative to the store's folder, like
-    ``file``, the extracted text).  Later captures of the same source are kept
-    in ``recaptures`` (the same fields plus their own ``file``), never over
-    the first.
-    """
-
-    id: str
-    title: str
-    publisher: NotRequired[str]
-    url: NotRequired[str]
-    published: NotRequired[str]
-    kind: NotRequired[str]
-    language: NotRequired[str]
-    file: NotRequired[str]
-    note: NotRequired[str]
-    author: NotRequired[str]
-    warc: NotRequired[str]
-    sha256: NotRequired[str]
-    captured: NotRequired[str]
-    final_url: NotRequired[str]
-    http_status: NotRequired[int]
-    content_type: NotRequired[str]
-    tool: NotRequired[str]
-    recaptures: NotRequired[list[dict[str, Any]]]
-
-
+#: A stored document as TinyDB holds it.  Fields are specified, and checked, in
+#: ``casefiles.validate``; resolved, typed values are built by ``casefiles.caseview``.
 Doc = dict[str, Any]
 
 # ----------------------------------------------------------- partial dates
@@ -479,9 +307,9 @@ class Duration:
         months, days = divmod(self.days, 30)
         return Duration(self.months + months, days)
 
-    def to_doc(self) -> DurationDoc:
+    def to_doc(self) -> dict[str, int]:
         """Stored form, omitting zero parts."""
-        out: DurationDoc = {}
+        out: dict[str, int] = {}
         years, months = divmod(self.months, 12)
         if years:
             out["years"] = years
