@@ -91,6 +91,10 @@ def _find(norm_text: str, words: set[str], name: str) -> tuple[float, str] | Non
     if found is None:
         return None
     a, b = found.dest_start, found.dest_end
+    while a < b and norm_text[a] == " ":
+        a += 1
+    while b > a and norm_text[b - 1] == " ":
+        b -= 1
     # Widen to whole words and score again, so "mony" inside "ceremony" does not count.
     while a > 0 and norm_text[a - 1] != " ":
         a -= 1
@@ -238,8 +242,8 @@ def find_dates(text: str) -> list[str]:
             else:
                 year = int(g[2].translate(_KHMER_DIGITS)) if g[2] else None
                 iso = _valid(year, _KHMER_MONTHS[g[1]], _day(g[0]))
+            taken.append(m.span())  # an impossible date is no month-year mention either
             if iso is not None:
-                taken.append(m.span())
                 found.append((m.start(), iso))
     found.sort()
     return list(dict.fromkeys(iso for _, iso in found))

@@ -330,9 +330,8 @@ def test_unknown_case_refused_before_fetching(
 
 def test_store_refusal_removes_the_files(server: FixtureServer, empty_store: Path) -> None:
     store = Store.load(empty_store)
-    # Another program writes the store after we loaded it: our put is refused.
-    other = Store.load(empty_store)
-    other.put(model.COURTS, {"id": "c1", "name": "Court", "level": "appeal"})
+    # The change log cannot be written (a folder stands in its place): the put is refused.
+    (empty_store.parent / (empty_store.name + ".log")).mkdir()
     before = snapshot(empty_store.parent)
     with pytest.raises(StoreError):
         import_source(store, server.url("/news.html"))
