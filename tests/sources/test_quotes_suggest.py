@@ -62,7 +62,7 @@ def test_missing_quote_listed_with_case_fact_source(
     store = Store.load(bundled)
     _cite(store, "the court acquitted everyone [bold]")  # markup is shown as it is
     _cite(store, "words from an article nobody stored", source="s07")
-    code, out, err = run(capsys, "--store", str(bundled), "validate", "--quotes")
+    code, _out, err = run(capsys, "--store", str(bundled), "validate", "--quotes")
     assert code == 1
     assert "1 not found, 1 whose source has no stored text" in err
     line = next(ln for ln in err.splitlines() if ln.startswith("  not found:"))
