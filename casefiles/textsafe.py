@@ -13,7 +13,9 @@ use below is that set with a stated exception, never a set of its own:
   whitespace runs, newlines included, become one space, every other unsafe
   character is escaped as ``literal`` does (never silently dropped);
 * ``json_safe``: JSON text for the terminal, every unsafe character written as
-  a ``\\uNNNN`` escape (still valid JSON that decodes to the exact data).
+  a ``\\uNNNN`` escape (still valid JSON that decodes to the exact data);
+* ``strip_refused``: text taken in from outside (imported pages), the
+  characters validation would refuse removed before it is stored.
 
 Nothing is ever interpreted (markup, escape sequences): the functions only
 replace characters.
@@ -71,6 +73,13 @@ def is_safe_line(value: str) -> bool:
     return _UNSAFE.search(value) is None
 
 
+def strip_refused(value: str, multiline: bool = True) -> str:
+    """``value`` without the characters validation refuses (in a multi-line value,
+    or a one-line value when not ``multiline``): for text taken in from outside
+    (imported articles and metadata) before it is stored, never for display."""
+    return (_UNSAFE_TEXT if multiline else _UNSAFE).sub("", value)
+
+
 def escape_char(ch: str) -> str:
     """One character as a visible escape: ``\\x1b``, ``\\u202e``."""
     code = ord(ch)
@@ -125,4 +134,5 @@ __all__ = [
     "one_line",
     "refused_in_line",
     "refused_in_text",
+    "strip_refused",
 ]

@@ -95,3 +95,11 @@ def test_no_other_module_defines_its_own_control_class() -> None:
         )
     ]
     assert offenders == []
+
+
+def test_strip_refused_leaves_what_validation_accepts() -> None:
+    raw = "a\x1b[31mb\tc\r\nd\u202ee\x9bf\x00"
+    assert textsafe.strip_refused(raw) == "a[31mb\tc\r\nde" + "f"
+    assert refused_in_text(textsafe.strip_refused(raw)) is None
+    one = textsafe.strip_refused(raw, multiline=False)
+    assert one == "a[31mbcdef" and refused_in_line(one) is None

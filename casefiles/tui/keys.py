@@ -78,7 +78,7 @@ KEYS: Final[tuple[KeySpec, ...]] = (
         "casefiles.help", "question_mark", "help: keys and config", "app", show=True, short="help"
     ),
     KeySpec("casefiles.quit", "q", "quit", "app", show=True),
-    KeySpec("casefiles.close", "q", "close help or dossier", "view", replaces=("casefiles.quit",)),
+    KeySpec("casefiles.close", "q", "close help or dossier", "view"),
     KeySpec("casefiles.palette", "ctrl+p", "command palette", "app", show=True, short="cmds"),
     KeySpec(
         "casefiles.next_quote", "n", "next cited quote", "reader", show=True, short="next quote"
@@ -107,7 +107,6 @@ KEYS: Final[tuple[KeySpec, ...]] = (
         "search",
         show=True,
         short="previous",
-        replaces=("casefiles.palette",),
     ),
     KeySpec("casefiles.search_page_down", "pagedown", "page of results down", "search"),
     KeySpec("casefiles.search_page_up", "pageup", "page of results up", "search"),
@@ -140,16 +139,16 @@ _SCROLL: Final = frozenset(
         "casefiles.page_up",
     }
 )
-#: The bindings active together on each screen (the app's own everywhere):
-#: a key may do one thing per screen.  ``tests/tui/test_keys.py`` checks this
-#: against the screens' ``BINDINGS``.
+#: The bindings active together on each screen: a key may do one thing per
+#: screen.  Help, dossier and search are modal (the app's keys are not active
+#: there).  ``tests/tui/test_keys.py`` checks this against the running app.
 SCREENS: Final[Mapping[str, frozenset[str]]] = {
     "main screen": _ids("app", "main", "list"),
     "party view": _ids("app", "list"),
-    "help and dossier": _ids("app", "view") | _SCROLL | {"casefiles.back"},
+    "help and dossier": _ids("view") | _SCROLL | {"casefiles.back", "casefiles.help"},
     "reader": _ids("app", "reader")
     | {"casefiles.down", "casefiles.up", "casefiles.top", "casefiles.bottom"},
-    "search": _ids("app", "search"),
+    "search": _ids("search") | {"casefiles.back", "casefiles.search"},
 }
 
 # -- key names

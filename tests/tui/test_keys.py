@@ -352,3 +352,45 @@ async def test_every_key_of_every_list_binding_moves_the_cursor(bundled_store: S
                     cases.move_to(start)
                     await pilot.press(key)
                     assert cases.cursor == expected[spec.id](start), (spec.id, key, start)
+
+
+@sync
+async def test_the_screens_table_matches_the_bindings_active_on_each_screen(
+    bundled_store: Store,
+) -> None:
+    """``keys.SCREENS`` (which config clashes are judged by) is what the running
+    app has active on each screen: every binding id on the focus chain up to the
+    first modal node."""
+    from casefiles.tui.keys import SCREENS
+
+    def active(app: CaseFilesApp) -> set[str]:
+        return {
+            binding.id
+            for _node, bindings in app.screen._modal_binding_chain
+            for group in bindings.key_to_bindings.values()
+            for binding in group
+            if binding.id is not None
+        }
+
+    visits = [
+        ("main screen", ["1"]),
+        ("main screen", ["5"]),
+        ("party view", ["2", "enter"]),
+        ("help and dossier", ["question_mark"]),
+        ("help and dossier", ["1", "d"]),
+        ("reader", ["5", "o"]),
+        ("search", ["slash"]),
+    ]
+    app = make_app(bundled_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for screen, keys in visits:
+            await pilot.press(*keys)
+            await pilot.pause(0.2)
+            if screen == "help and dossier" and "casefiles.help" not in active(app):
+                assert active(app) == SCREENS[screen] - {"casefiles.help"}, screen  # dossier
+            else:
+                assert active(app) == SCREENS[screen], screen
+            if screen != "main screen":
+                await pilot.press("escape")
+                await pilot.pause(0.2)
