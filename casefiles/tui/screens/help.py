@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 
 from casefiles.tui.config import KEYS, Config
+from casefiles.tui.keys import keys_label
 from casefiles.tui.text import Line, pad
 from casefiles.tui.widgets import InfoPane
 
@@ -30,18 +31,6 @@ def _keys(binding_id: str) -> str:
     return next(spec.keys for spec in KEYS if spec.id == binding_id)
 
 
-def key_display(keys: str) -> str:
-    """``slash`` -> ``/`` and friends, for people."""
-    names = {
-        "slash": "/",
-        "question_mark": "?",
-        "escape": "esc",
-        "pagedown": "PgDn",
-        "pageup": "PgUp",
-    }
-    return " ".join(names.get(k, k) for k in keys.split(","))
-
-
 def help_lines(config: Config) -> list[Line]:
     """The help text: one line per binding, then the config file."""
     lines: list[Line] = [[("Keys", "heading")]]
@@ -49,7 +38,7 @@ def help_lines(config: Config) -> list[Line]:
         keys = config.key_for(spec.id)
         lines.append(
             [
-                (pad(key_display(keys), 20) + " ", "accent"),
+                (pad(keys_label(keys), 20) + " ", "accent"),
                 (pad(spec.description, 38) + " ", ""),
                 (pad(SCOPES.get(spec.scope, spec.scope), 12) + " ", "dim"),
                 (spec.id, "dim"),
