@@ -51,8 +51,8 @@ sys.path.insert(0, str(ROOT))
 from casefiles import model  # noqa: E402
 from casefiles.generate import generate  # noqa: E402
 from casefiles.search import SearchIndex, normalise  # noqa: E402
-from casefiles.search.index import _field_values  # noqa: E402
 from casefiles.search.query import FILTER_NAMES  # noqa: E402
+from casefiles.search.vocabulary import field_values  # noqa: E402
 from casefiles.store import Store, StoreError  # noqa: E402
 from tests.search.queries import QUERIES  # noqa: E402
 
@@ -76,7 +76,7 @@ def lines_of(store: Store) -> Iterator[tuple[str, str, str]]:
     for table, fields in FIELDS.items():
         for doc_id, doc in store.table(table).items():
             for fld in fields:
-                for value in _field_values(doc, fld):
+                for value in field_values(doc, fld):
                     yield KIND[table], doc_id, " ".join(value.split())
     for doc_id, doc in store.table(model.SOURCES).items():
         if doc.get("file"):

@@ -4,8 +4,11 @@ Plain output is a table (kind, id, score, field: matched text) with every
 string from the data passed through ``textsafe.literal`` so no control
 character or escape sequence reaches the terminal; ``--json`` prints a JSON
 array of hit objects (kind, id, title, score, field, text, spans, case_id).
-Exit codes: 0 with hits, 0 with a "no matches" message, 1 for a malformed
-query (the message says what is wrong).
+The last line counts the hits: "3 hits", "50 of 1,234 hits", or "50 of about
+1,200 hits" when the total is an estimate.  Notes about the query (a filter
+value that names nothing) go to standard error.  Exit codes: 0 with hits, 0
+with a "no matches" message, 1 for a malformed query (the message says what
+is wrong).
 """
 
 from __future__ import annotations
@@ -69,6 +72,8 @@ def search_command(store: Store, query: str, *, limit: int, as_json: bool) -> in
         sys.stdout.buffer.write(text.encode() + b"\n")
         sys.stdout.flush()
         return 0
+    for note in result.notes:
+        print(f"note: {literal(note)}", file=sys.stderr)
     if not result.hits:
         print(f"no matches for {literal(query)!r}")
         return 0
@@ -83,9 +88,7 @@ def search_command(store: Store, query: str, *, limit: int, as_json: bool) -> in
             print(f"{'':<7} {'':<{id_width}} {'':>6}  {marked}")
         if h.case_id:
             print(f"{'':<7} {'':<{id_width}} {'':>6}  cited by case {literal(h.case_id)}")
-    shown_n = len(result.hits)
-    more = f" of about {result.total}" if result.total > shown_n else ""
-    print(f"{shown_n} hit{'s' if shown_n != 1 else ''}{more}")
+    print(result.count_text())
     return 0
 
 

@@ -19,9 +19,14 @@ Semantics, per kind of hit:
   ``charge:`` a charge against that party, and ``party:`` means the party
   shares that case with a party matching the value (or is that party).
 * **court** — ``court:`` (id or name), ``level:`` and ``country:`` apply to the
-  court itself; any other filter excludes courts.
+  court itself; any other filter excludes courts.  A ``court:`` value that
+  names no court matches nothing at all (and says so in a note).
 * **source** and **article** — ``year:`` is the source's publication year;
   the other filters pass a source when some case citing it passes them.
+
+Schema v2: proceedings have a ``kind`` (a ruling or a hearing); ``level:``,
+``court:``, ``outcome:`` and ``year:`` consider every proceeding of a case,
+hearings included (``outcome:detained`` finds detention hearings).
 
 Repeated filters must all hold; one filter's alternatives (``role:de`` =
 defendant or defence counsel) are ORed.  Case sets come from inverted indexes
@@ -80,6 +85,8 @@ class Allowed:
     #: ``role:`` alternatives, for matching cases through their parties
     roles: tuple[frozenset[str], ...] = ()
     filtered: bool = False
+    #: remarks for the user (a filter value that names nothing)
+    notes: tuple[str, ...] = ()
     _memo: dict[tuple[str, str], bool] = field(default_factory=dict)
 
     def ok(self, kind: str, doc_id: str) -> bool:
@@ -104,6 +111,58 @@ class Allowed:
         return sum(1 for i in ids if self.ok(kind, i))
 
 
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """Filter values resolved against the store (the cache key of a filter set).
+
+    Each tuple has one entry per filter of that name; an empty set means the
+    value names nothing (the filter then lets nothing through)."""
+
+    parties: tuple[frozenset[str], ...] = ()
+    courts: tuple[frozenset[str], ...] = ()
+    #: per ``charge:``, (normalised labels, article numbers) it matches
+    charges: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
+    countries: tuple[frozenset[str], ...] = ()
+
+
+def narrow(current: set[str] | None, other: set[str] | None) -> set[str] | None:
+    """Intersection where ``None`` stands for "every case" (no copy of a 100k-id set)."""
+    if other is None:
+        return current
+    if current is None:
+        return other
+    return current & other
+
+
+def union_of(index: dict[Any, set[str]], keys: Iterable[Any]) -> set[str]:
+    """Union of the sets under ``keys`` (one key: that set itself — never mutate)."""
+    found = [index[k] for k in keys if k in index]
+    if len(found) == 1:
+        return found[0]
+    out: set[str] = set()
+    for f in found:
+        out |= f
+    return out
+
+
+def _notes(filters: Filters, resolved: Resolved) -> tuple[str, ...]:
+    """One note per filter value that names nothing in the store."""
+    out = []
+    named = (
+        ("party", "party", filters.parties, resolved.parties),
+        ("court", "court", filters.courts, resolved.courts),
+        ("country", "country", filters.countries, resolved.countries),
+    )
+    for name, what, values, sets in named:
+        for value, found in zip(values, sets, strict=True):
+            if not found:
+                out.append(f"{name}:{value} names no {what}")
+    for value, (labels, arts) in zip(filters.charges, resolved.charges, strict=True):
+        if not labels and not arts:
+            out.append(f"charge:{value} names no charge")
+    return tuple(out)
+
+
 class Facets:
     """Inverted indexes from filter values to case ids, built lazily from a store."""
 
@@ -118,9 +177,10 @@ class Facets:
         self._built = False
         self._cache.clear()
 
+    # -- the inverted indexes
+
     def build(self) -> None:
         """Build the inverted indexes (done once per load and after each edit)."""
-        store = self.store
         self.status: dict[str, set[str]] = {}
         self.country: dict[str, set[str]] = {}
         self.years: dict[int, set[str]] = {}
@@ -133,60 +193,62 @@ class Facets:
         self.role_party: dict[str, set[str]] = {}  # role -> parties with it somewhere
         self.charge_party: dict[str, set[str]] = {}  # "l:label" / "a:article" -> parties
         self.source_cases: dict[str, list[str]] = {}
-        for cid, case in store.table(model.CASES).items():
-            self.status.setdefault(str(case.get("status")), set()).add(cid)
-            self.country.setdefault(normalise(str(case.get("country", ""))), set()).add(cid)
-            for ev in case.get("events", ()):
-                date = model.parse_date(ev.get("date"))
-                if date:
-                    self.years.setdefault(date.year, set()).add(cid)
-            for p in case.get("participants", ()):
-                role = str(p.get("role"))
-                self.role.setdefault(role, set()).add(cid)
-                self.role_party.setdefault(role, set()).add(p["party"])
-            for ch in case.get("charges", ()):
-                label = normalise(str(ch.get("label", "")))
-                self.charge_label.setdefault(label, set()).add(cid)
-                self.charge_party.setdefault("l:" + label, set()).add(ch["party"])
-                art = ch.get("article")
-                if art:
-                    art_n = normalise(str(art))
-                    self.charge_article.setdefault(art_n, set()).add(cid)
-                    self.charge_party.setdefault("a:" + art_n, set()).add(ch["party"])
-            found: set[str] = set()
-            _cites(case, found)
-            for sid in found:
-                self.source_cases.setdefault(sid, []).append(cid)
-        for doc in store.table(model.PROCEEDINGS).values():
-            cid = doc["case"]
-            self.level.setdefault(str(doc.get("level")), set()).add(cid)
-            if doc.get("outcome"):
-                self.outcome.setdefault(str(doc["outcome"]), set()).add(cid)
-            if doc.get("court"):
-                self.court.setdefault(str(doc["court"]), set()).add(cid)
-            date = model.parse_date(doc.get("date"))
-            if date:
-                self.years.setdefault(date.year, set()).add(cid)
-            found = set()
-            _cites(doc, found)
-            for sid in found:
-                lst = self.source_cases.setdefault(sid, [])
-                if cid not in lst:
-                    lst.append(cid)
         self.source_year: dict[str, int] = {}
+        store = self.store
+        for cid, case in store.table(model.CASES).items():
+            self._index_case(cid, case)
+        for doc in store.table(model.PROCEEDINGS).values():
+            self._index_proceeding(doc)
         for sid, src in store.table(model.SOURCES).items():
             date = model.parse_date(src.get("published"))
             if date:
                 self.source_year[sid] = date.year
         for doc in store.table(model.SENTENCES).values():
-            found = set()
-            _cites(doc, found)
-            cid = doc["case"]
-            for sid in found:
-                lst = self.source_cases.setdefault(sid, [])
-                if cid not in lst:
-                    lst.append(cid)
+            self._add_citations(doc, doc["case"])
         self._built = True
+
+    def _add_citations(self, doc: model.Doc, cid: str) -> None:
+        found: set[str] = set()
+        _cites(doc, found)
+        for sid in found:
+            lst = self.source_cases.setdefault(sid, [])
+            if cid not in lst:
+                lst.append(cid)
+
+    def _index_case(self, cid: str, case: model.Doc) -> None:
+        self.status.setdefault(str(case.get("status")), set()).add(cid)
+        self.country.setdefault(normalise(str(case.get("country", ""))), set()).add(cid)
+        for ev in case.get("events", ()):
+            date = model.parse_date(ev.get("date"))
+            if date:
+                self.years.setdefault(date.year, set()).add(cid)
+        for p in case.get("participants", ()):
+            role = str(p.get("role"))
+            self.role.setdefault(role, set()).add(cid)
+            self.role_party.setdefault(role, set()).add(p["party"])
+        for ch in case.get("charges", ()):
+            label = normalise(str(ch.get("label", "")))
+            self.charge_label.setdefault(label, set()).add(cid)
+            self.charge_party.setdefault("l:" + label, set()).add(ch["party"])
+            art = ch.get("article")
+            if art:
+                art_n = normalise(str(art))
+                self.charge_article.setdefault(art_n, set()).add(cid)
+                self.charge_party.setdefault("a:" + art_n, set()).add(ch["party"])
+        self._add_citations(case, cid)
+
+    def _index_proceeding(self, doc: model.Doc) -> None:
+        """A proceeding of either kind (schema v2: ruling or hearing; v1: no kind)."""
+        cid = doc["case"]
+        self.level.setdefault(str(doc.get("level")), set()).add(cid)
+        if doc.get("outcome"):
+            self.outcome.setdefault(str(doc["outcome"]), set()).add(cid)
+        if doc.get("court"):
+            self.court.setdefault(str(doc["court"]), set()).add(cid)
+        date = model.parse_date(doc.get("date"))
+        if date:
+            self.years.setdefault(date.year, set()).add(cid)
+        self._add_citations(doc, cid)
 
     def citing_case(self, source_id: str) -> str | None:
         """A case citing the source (the first in store order), or ``None``."""
@@ -197,18 +259,33 @@ class Facets:
 
     # -- resolving filter values
 
-    def _courts_matching(self, want: str) -> set[str]:
+    def courts_matching(self, want: str) -> frozenset[str]:
+        """Courts whose id, name or an alias has words starting with ``want``'s words."""
         out = set()
         for cid, court in self.store.table(model.COURTS).items():
             names = [court.get("name", ""), cid, *court.get("aliases", ())]
             if any(_words_match(want, normalise(str(n))) for n in names):
                 out.add(cid)
-        return out
+        return frozenset(out)
 
-    def _charge_keys(self, want: str) -> tuple[set[str], set[str]]:
-        labels = {lab for lab in self.charge_label if _words_match(want, lab)}
-        arts = {a for a in self.charge_article if a == want}
+    def charge_keys(self, want: str) -> tuple[frozenset[str], frozenset[str]]:
+        """Charge labels with words starting with ``want``'s, and article numbers equal to it."""
+        labels = frozenset(lab for lab in self.charge_label if _words_match(want, lab))
+        arts = frozenset(a for a in self.charge_article if a == want)
         return labels, arts
+
+    def resolve(self, filters: Filters, party_ids: Callable[[str], set[str]]) -> Resolved:
+        """What each ``party:``, ``court:``, ``charge:`` and ``country:`` value names."""
+        if not self._built:
+            self.build()
+        return Resolved(
+            parties=tuple(frozenset(party_ids(v)) for v in filters.parties),
+            courts=tuple(self.courts_matching(v) for v in filters.courts),
+            charges=tuple(self.charge_keys(v) for v in filters.charges),
+            countries=tuple(
+                frozenset(c for c in self.country if _words_match(v, c)) for v in filters.countries
+            ),
+        )
 
     def allowed(
         self,
@@ -219,120 +296,108 @@ class Facets:
         """The documents ``filters`` let through; ``party_ids(value)`` resolves ``party:``."""
         if not filters.case_filters():
             return Allowed(filters.kinds)
-        if not self._built:
-            self.build()
-        parties = tuple(frozenset(party_ids(v)) for v in filters.parties)
-        courts = tuple(frozenset(self._courts_matching(v)) for v in filters.courts)
-        charges = tuple(
-            (frozenset(lab), frozenset(art))
-            for lab, art in (self._charge_keys(v) for v in filters.charges)
-        )
-        countries = tuple(
-            frozenset(c for c in self.country if _words_match(v, c)) for v in filters.countries
-        )
+        resolved = self.resolve(filters, party_ids)
         key = (
             filters.kinds,
-            parties,
             filters.roles,
-            courts,
             filters.levels,
-            charges,
             filters.statuses,
             filters.outcomes,
             filters.years,
-            countries,
+            resolved,
         )
         hit = self._cache.get(key)
         if hit is not None:
             return hit
-        result = self._compute(filters, parties, courts, charges, countries, cancelled)
+        result = self._compute(filters, resolved, cancelled)
         if len(self._cache) > 32:
             self._cache.clear()
         self._cache[key] = result
         return result
 
-    def _union(self, index: dict[Any, set[str]], keys: Iterable[Any]) -> set[str]:
-        """Union of the sets under ``keys`` (one key: that set itself — never mutate)."""
+    # -- what passes
+
+    def _union(self, index: dict[Any, set[str]], keys: Iterable[Any]) -> set[str] | None:
+        """Cases under any of ``keys``; ``None`` when that is every case."""
+        n_cases = len(self.store.table(model.CASES))
         found = [index[k] for k in keys if k in index]
-        if len(found) == 1:
-            return found[0]
-        out: set[str] = set()
-        for f in found:
-            out |= f
-        return out
+        if any(len(f) == n_cases for f in found):
+            return None
+        return union_of(index, keys)
 
-    def _compute(
-        self,
-        filters: Filters,
-        parties: tuple[frozenset[str], ...],
-        courts: tuple[frozenset[str], ...],
-        charges: tuple[tuple[frozenset[str], frozenset[str]], ...],
-        countries: tuple[frozenset[str], ...],
-        cancelled: Callable[[], bool],
-    ) -> Allowed:
-        store = self.store
-        cases_table = store.table(model.CASES)
-        # Case-level conditions that do not depend on which party is meant.
-        # ``None`` stands for "every case" (no copy of a 100k-id set).
+    def case_base(
+        self, filters: Filters, resolved: Resolved, cancelled: Callable[[], bool]
+    ) -> set[str] | None:
+        """Cases passing the conditions that do not depend on which party is meant
+        (status, country, year, level, outcome, court, party); ``None``: every case."""
         base: set[str] | None = None
-
-        n_cases = len(cases_table)
-
-        def narrow(current: set[str] | None, other: set[str] | None) -> set[str] | None:
-            if other is None:
-                return current
-            if current is None:
-                return other
-            return current & other
-
-        def union(index: dict[Any, set[str]], keys: Iterable[Any]) -> set[str] | None:
-            """Cases under any of ``keys``; ``None`` when that is every case."""
-            found = [index[k] for k in keys if k in index]
-            if any(len(f) == n_cases for f in found):
-                return None
-            return self._union(index, keys)
-
         for s in filters.statuses:
-            base = narrow(base, union(self.status, s))
-        for c in countries:
-            base = narrow(base, union(self.country, c))
+            base = narrow(base, self._union(self.status, s))
+        for c in resolved.countries:
+            base = narrow(base, self._union(self.country, c))
         for lo, hi in filters.years:
-            base = narrow(base, union(self.years, [y for y in self.years if lo <= y <= hi]))
+            base = narrow(base, self._union(self.years, [y for y in self.years if lo <= y <= hi]))
         for lv in filters.levels:
-            base = narrow(base, union(self.level, lv))
+            base = narrow(base, self._union(self.level, lv))
         for oc in filters.outcomes:
-            base = narrow(base, union(self.outcome, oc))
-        for ct in courts:
-            base = narrow(base, union(self.court, ct))
-        for ps in parties:
+            base = narrow(base, self._union(self.outcome, oc))
+        for ct in resolved.courts:
+            base = narrow(base, self._union(self.court, ct))
+        n_cases = len(self.store.table(model.CASES))
+        for ps in resolved.parties:
             with_party: set[str] = set()
             for p in ps:
-                with_party.update(store.cases_of_party(p))
+                with_party.update(self.store.cases_of_party(p))
             base = narrow(base, with_party if len(with_party) < n_cases else None)
         if cancelled():
             raise Cancelled
+        return base
+
+    def cases_passing(
+        self, base: set[str] | None, filters: Filters, resolved: Resolved
+    ) -> set[str] | None:
+        """``base`` narrowed by ``role:`` and ``charge:`` (some participant has the
+        role, some charge matches); ``None``: every case."""
         cases_ok = base
         for rs in filters.roles:
-            cases_ok = narrow(cases_ok, union(self.role, rs))
-        for labels, arts in charges:
+            cases_ok = narrow(cases_ok, self._union(self.role, rs))
+        for labels, arts in resolved.charges:
             cases_ok = narrow(
                 cases_ok,
-                self._union(self.charge_label, labels) | self._union(self.charge_article, arts),
+                union_of(self.charge_label, labels) | union_of(self.charge_article, arts),
             )
-        roles = filters.roles
-        # Parties that could pass at all (a role / a charge somewhere): a quick reject.
+        return cases_ok
+
+    def party_candidates(self, filters: Filters, resolved: Resolved) -> set[str] | None:
+        """Parties that could pass at all (the role, the charge somewhere): a quick
+        reject; ``None`` when there is no role or charge filter."""
         maybe: set[str] | None = None
-        for rs in roles:
-            have = self._union(self.role_party, rs)
+        for rs in filters.roles:
+            have = union_of(self.role_party, rs)
             maybe = have if maybe is None else maybe & have
-        for labels, arts in charges:
+        for labels, arts in resolved.charges:
             keys = [f"l:{x}" for x in labels] + [f"a:{x}" for x in arts]
-            have = self._union(self.charge_party, keys)
+            have = union_of(self.charge_party, keys)
             maybe = have if maybe is None else maybe & have
+        return maybe
+
+    def party_test(
+        self,
+        base: set[str] | None,
+        filters: Filters,
+        resolved: Resolved,
+        maybe: set[str] | None,
+    ) -> Callable[[str], bool]:
+        """ "Some case of the party passes, with the party's own role and charge"
+        (``maybe``: ``party_candidates``)."""
+        store = self.store
+        cases_table = store.table(model.CASES)
+        roles = filters.roles
+        charges = resolved.charges
+        # One role or charge filter and nothing else: the quick reject is the answer.
         exact_maybe = base is None and len(roles) + len(charges) == 1
 
-        def party_test(pid: str) -> bool:
-            """Some case of the party passes, with the party's own role and charge."""
+        def test(pid: str) -> bool:
             if maybe is not None:
                 if pid not in maybe:
                     return False
@@ -360,20 +425,14 @@ class Facets:
                 return True
             return False
 
-        non_year = bool(
-            filters.parties
-            or filters.roles
-            or filters.courts
-            or filters.levels
-            or filters.charges
-            or filters.statuses
-            or filters.outcomes
-            or filters.countries
-        )
+        return test
+
+    def source_test(self, filters: Filters, cases_ok: set[str] | None) -> Callable[[str], bool]:
+        """ "Published in the years asked for; cited by a passing case"."""
+        non_year = _non_year(filters)
         years = filters.years
 
-        def source_test(sid: str) -> bool:
-            """Published in the years asked for; cited by a passing case."""
+        def test(sid: str) -> bool:
             if years:
                 year = self.source_year.get(sid)
                 if year is None or not all(lo <= year <= hi for lo, hi in years):
@@ -382,43 +441,75 @@ class Facets:
                 return True
             return any(c in cases_ok for c in self.source_cases.get(sid, ()))
 
-        # Courts: only court-level filters apply to courts.
+        return test
+
+    def courts_passing(self, filters: Filters, resolved: Resolved) -> set[str]:
+        """Courts passing ``court:``, ``level:`` and ``country:`` themselves."""
+        out = set()
+        for cid, court in self.store.table(model.COURTS).items():
+            if not all(cid in ct for ct in resolved.courts):
+                continue
+            if not all(court.get("level") in lv for lv in filters.levels):
+                continue
+            country = normalise(str(court.get("country", "")))
+            if all(country in c for c in resolved.countries):
+                out.add(cid)
+        return out
+
+    def _compute(
+        self, filters: Filters, resolved: Resolved, cancelled: Callable[[], bool]
+    ) -> Allowed:
+        base = self.case_base(filters, resolved, cancelled)
+        cases_ok = self.cases_passing(base, filters, resolved)
         kinds = set(filters.kinds)
-        courts_ok: set[str] | None = None
-        court_only = not (
-            filters.parties
-            or filters.roles
-            or filters.charges
-            or filters.statuses
-            or filters.outcomes
-            or filters.years
-        )
-        if not court_only:
-            kinds.discard("court")
-        # Kinds nothing can pass: dropped, so listings do not test them one by one.
+        # Kinds nothing can pass are dropped, so listings do not test them one by one.
+        maybe = self.party_candidates(filters, resolved)
         if (maybe is not None and not maybe) or (base is not None and not base):
             kinds.discard("party")
-        if non_year and cases_ok is not None and not cases_ok:
+        if _non_year(filters) and cases_ok is not None and not cases_ok:
             kinds.discard("source")
             kinds.discard("article")
+        courts_ok: set[str] | None = None
+        if _court_only(filters):
+            courts_ok = self.courts_passing(filters, resolved)
         else:
-            courts_ok = set()
-            for cid, court in store.table(model.COURTS).items():
-                if all(cid in ct for ct in courts) and all(
-                    court.get("level") in lv for lv in filters.levels
-                ):
-                    country = normalise(str(court.get("country", "")))
-                    if all(country in c for c in countries):
-                        courts_ok.add(cid)
+            kinds.discard("court")
         return Allowed(
             frozenset(kinds),
             cases=cases_ok,
             courts=courts_ok,
-            party_test=party_test,
-            source_test=source_test,
-            roles=roles,
+            party_test=self.party_test(base, filters, resolved, maybe),
+            source_test=self.source_test(filters, cases_ok),
+            roles=filters.roles,
             filtered=True,
+            notes=_notes(filters, resolved),
         )
 
 
-__all__ = ["Allowed", "Cancelled", "Facets"]
+def _non_year(filters: Filters) -> bool:
+    """Some filter other than ``kind:`` and ``year:`` is present."""
+    return bool(
+        filters.parties
+        or filters.roles
+        or filters.courts
+        or filters.levels
+        or filters.charges
+        or filters.statuses
+        or filters.outcomes
+        or filters.countries
+    )
+
+
+def _court_only(filters: Filters) -> bool:
+    """Only filters that apply to courts themselves (court, level, country) are present."""
+    return not (
+        filters.parties
+        or filters.roles
+        or filters.charges
+        or filters.statuses
+        or filters.outcomes
+        or filters.years
+    )
+
+
+__all__ = ["Allowed", "Cancelled", "Facets", "Resolved", "narrow", "union_of"]

@@ -28,7 +28,8 @@ Filters (``name:value``; quote a value with spaces: ``party:"kem sokha"``):
 ``level:``     court level (first_instance, appeal, supreme, …; prefix)
 ``charge:``    charge article number (``charge:548``) or label words
 ``status:``    case status (open, closed, pending, unknown; prefix)
-``outcome:``   proceeding outcome (convicted, upheld, …; prefix)
+``outcome:``   proceeding outcome: of a ruling (convicted, upheld, …) or of a
+               hearing (detained, bail_granted, …); prefix
 ``year:``      ``2016``, ``2016..2018``, ``2016..``, ``..2018``
 ``country:``   country name words
 
@@ -73,6 +74,18 @@ _FILTER_RE: Final = re.compile(r"^(!?)([A-Za-z]+):(.*)$", re.S)
 MAX_QUERY: Final = 500
 MAX_TERM: Final = 100
 _YEAR_RE: Final = re.compile(r"^(\d{4})?(\.\.)?(\d{4})?$")
+
+
+#: ``outcome:`` values: outcomes of rulings, then of hearings (schema v2; v1 had
+#: rulings only, as ``OUTCOMES``).
+OUTCOME_VALUES: Final[tuple[str, ...]] = tuple(
+    dict.fromkeys(
+        (
+            *getattr(model, "RULING_OUTCOMES", getattr(model, "OUTCOMES", ())),
+            *getattr(model, "HEARING_OUTCOMES", ()),
+        )
+    )
+)
 
 
 class QueryError(ValueError):
@@ -286,7 +299,7 @@ def parse(text: str) -> Query:
             elif name == "status":
                 f[name].append(_choose(name, value, model.CASE_STATUSES))
             elif name == "outcome":
-                f[name].append(_choose(name, value, model.OUTCOMES))
+                f[name].append(_choose(name, value, OUTCOME_VALUES))
             elif name == "year":
                 f[name].append(_year(value))
             else:
@@ -353,4 +366,13 @@ _EXAMPLES: Final = {
     "country": "country:cambodia",
 }
 
-__all__ = ["FILTER_NAMES", "KINDS", "Filters", "Query", "QueryError", "Term", "parse"]
+__all__ = [
+    "FILTER_NAMES",
+    "KINDS",
+    "OUTCOME_VALUES",
+    "Filters",
+    "Query",
+    "QueryError",
+    "Term",
+    "parse",
+]

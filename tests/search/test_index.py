@@ -10,7 +10,7 @@ import pytest
 
 from casefiles import model
 from casefiles.search import Hit, SearchIndex, normalise
-from casefiles.search import index as index_module
+from casefiles.search import candidates as index_module
 from casefiles.store import Store
 
 

@@ -9,6 +9,7 @@ whole word             1.00     ``sokha`` → ``sokha``
 word prefix            0.80–1   ``sok`` → ``sokha`` (longer share, higher)
 two words run together 0.85–1   ``kemsokha`` → ``kem sokha``
 one typo / skeleton    0.72     ``moni`` → ``mony``, ``vani`` → ``vanny``
+run together, a typo   0.70     ``tepvany`` → ``tep vanny``
 exact / anchored       1.00     ``'okha``, ``^kem``, ``sokha$``
 =====================  =======  =============================================
 
@@ -24,11 +25,14 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from rapidfuzz import fuzz
 
 from casefiles.search.query import Term
+
+if TYPE_CHECKING:
+    from casefiles.search.vocabulary import JoinedPair
 
 FIELD_BONUS: Final[dict[str, float]] = {
     "name": 0.08,
@@ -48,9 +52,11 @@ LONG_TEXT: Final = 160
 
 @dataclass(slots=True)
 class TermMatches:
-    """What the index found for one fuzzy term: typo-matched vocabulary words."""
+    """What the index found for one fuzzy term: typo-matched vocabulary words, and
+    name pairs it writes together with a typo in one half."""
 
     fuzzy_words: dict[str, int] = field(default_factory=dict)
+    fuzzy_pairs: list[JoinedPair] = field(default_factory=list)
 
 
 def _word_end(s: str, start: int) -> int:
@@ -99,9 +105,15 @@ def match_term(
                 q = 0.72 - 0.08 * (dist - 1)
                 if best is None or q > best[0]:
                     best = q, [(j, j + len(word))]
-            elif pairs and " " not in word:
-                # a typo-matched "word" may be two words run together in this text
-                continue
+    if best is None and pairs and info is not None:
+        for p in info.fuzzy_pairs:
+            needle = " " + p.first + " " + p.second + (" " if p.whole else "")
+            j = padded.find(needle)
+            if j >= 0:
+                q = 0.70 - 0.08 * (p.distance - 1)
+                if best is None or q > best[0]:
+                    a_end = j + len(p.first)
+                    best = q, [(j, a_end), (a_end + 1, a_end + 1 + len(p.second))]
     return best
 
 
