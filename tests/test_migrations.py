@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import shutil
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -101,10 +102,15 @@ def test_bundled_v1_file_opens_and_validates_after_migration(tmp_path: Path) -> 
 def test_migrated_store_is_written_as_v2(minimal_store: Path) -> None:
     store = Store.load(minimal_store)
     store.put(model.PARTIES, {"id": "chan-dara", "kind": "person", "name": "Chan Dara"})
+    reloaded = Store.load(minimal_store)
+    assert reloaded.get(model.PARTIES, "chan-dara") is not None
+    assert (reloaded.get(model.PROCEEDINGS, "vey-trial") or {})["kind"] == "ruling"
     written = load(minimal_store)
-    assert written["meta"] == {"1": {"schema_version": 2}}
+    if written["meta"]["1"]["schema_version"] == 1:  # the edit went to a change log
+        store.checkpoint()
+        written = load(minimal_store)
+    assert written["meta"]["1"]["schema_version"] == 2
     assert written["proceedings"]["1"]["kind"] == "ruling"
-    assert Store.load(minimal_store).get(model.PARTIES, "chan-dara") is not None
 
 
 def test_newer_store_is_refused_with_a_message(tmp_path: Path) -> None:
@@ -345,3 +351,145 @@ def test_edit_of_one_proceeding_is_checked_against_its_kind(minimal_store: Path)
     proc["kind"] = "adjournment"
     store.put(model.PROCEEDINGS, proc)
     assert Store.load(minimal_store).get(model.PROCEEDINGS, "vey-appeal") == proc
+
+
+# ------------------------------------------------------------ the bundled file in v2
+
+BUNDLED = HERE.parent / "data" / "casefiles.json"
+
+
+@pytest.fixture(scope="module")
+def bundled() -> dict[str, Any]:
+    return load(BUNDLED)
+
+
+def test_bundled_file_is_v2_and_hand_corrected(bundled: dict[str, Any]) -> None:
+    """Not merely migrated: migrating the v1 file guesses, the committed file was
+    corrected against the fact sheet."""
+    assert bundled["meta"] == {"1": {"schema_version": 2}}
+    assert messages(bundled) == []
+    assert bundled != migrate(load(BUNDLED_V1))
+    procs = list(bundled["proceedings"].values())
+    assert Counter(p["kind"] for p in procs) == {
+        "ruling": 39,
+        "hearing": 8,
+        "detention": 2,
+        "bail": 2,
+    }
+    events = [e for c in bundled["cases"].values() for e in c.get("events", ())]
+    assert Counter(e["kind"] for e in events) == {
+        "other": 28,
+        "arrest": 24,
+        "hearing": 22,
+        "bail": 15,
+        "release": 10,
+        "detention": 8,
+        "pardon": 8,
+        "statement": 6,
+    }
+
+
+def _procs(data: dict[str, Any], case: str) -> list[tuple[str, str, str, str]]:
+    return sorted(
+        (p["kind"], p["level"], p.get("date", ""), p.get("outcome", ""))
+        for p in data["proceedings"].values()
+        if p["case"] == case
+    )
+
+
+def test_bundled_adhoc_5_hearings_are_not_rulings(bundled: dict[str, Any]) -> None:
+    got = _procs(bundled, "adhoc-5-witness-bribery")
+    hearings = [g for g in got if g[0] != "ruling"]
+    assert hearings == [
+        ("detention", "appeal", "2016-08-30", ""),  # outcome not in the copy read
+        ("detention", "supreme", "2017-03-13", "detained"),
+        ("hearing", "appeal", "2022-04-28", ""),
+        ("hearing", "supreme", "2022-11-04", ""),
+    ]
+    rulings = [g[1:] for g in got if g[0] == "ruling" and g[3]]
+    assert rulings == [
+        ("appeal", "2022-05-23", "upheld"),
+        ("first_instance", "2017-09-26", "convicted"),
+        ("first_instance", "2018-09-26", "convicted"),
+        ("supreme", "2022-11-18", "upheld"),
+    ]
+
+
+def test_bundled_hearing_outcomes_where_the_sources_give_them(bundled: dict[str, Any]) -> None:
+    procs = {p["id"]: p for p in bundled["proceedings"].values()}
+    assert procs["kem-sokha-coa-2019-indictment-appeal"]["kind"] == "hearing"
+    assert procs["kem-sokha-coa-2019-indictment-appeal"]["outcome"] == "rejected"
+    # "what was decided" conflicts: a ruling on the merits vs a bail hearing
+    for bail, ruling in (
+        ("tep-vanny-2013-sc-bail-voa", "tep-vanny-2013-sc-ruling"),
+        ("cnrp-mass-trial-sc-bail", "cnrp-mass-trial-sc-conviction"),
+    ):
+        assert (procs[bail]["kind"], procs[bail]["outcome"]) == ("bail", "bail_denied")
+        assert (procs[ruling]["kind"], procs[ruling]["outcome"]) == ("ruling", "upheld")
+        assert procs[bail]["conflict"] == procs[ruling]["conflict"]
+
+
+def test_bundled_absent_parties(bundled: dict[str, Any]) -> None:
+    absent = {p["id"]: p["absent"] for p in bundled["proceedings"].values() if "absent" in p}
+    assert absent == {
+        "adhoc-5-coa-ruling": ["ny-sokha", "nay-vanda", "yi-soksan", "lim-mony", "ny-chakrya"],
+        "boeung-kak-2011-ppmc-verdict": ["heng-mom"],
+        "mother-nature-ppmc-verdict": ["alejandro-gonzalez-davidson", "chea-kunthin"],
+        "mother-nature-plotting-ppmc-verdict": ["alejandro-gonzalez-davidson", "sun-ratha"],
+        "cnrp-mass-trial-ppmc-verdict": ["sam-rainsy"],
+        "sam-rainsy-defamation-ppmc-verdict": ["sam-rainsy"],
+        "sam-rainsy-defamation-coa-ruling": ["sam-rainsy"],
+        "sam-rainsy-coup-ppmc-verdict": ["sam-rainsy"],
+        "sam-rainsy-2022-03-verdict": ["sam-rainsy"],
+    }
+
+
+def _events(data: dict[str, Any], case: str, kind: str) -> list[tuple[str, str | None]]:
+    (doc,) = (c for c in data["cases"].values() if c["id"] == case)
+    return [(e["date"], e.get("party")) for e in doc.get("events", ()) if e["kind"] == kind]
+
+
+def test_bundled_custody_events_name_their_party(bundled: dict[str, Any]) -> None:
+    tv = "tep-vanny-2013-protest"
+    assert _events(bundled, tv, "arrest") == [("2016-08-15", "tep-vanny")]
+    assert _events(bundled, tv, "pardon") == [("2018-08-20", "tep-vanny")] * 2  # two wordings
+    assert _events(bundled, tv, "release") == [("2018-08-20", "tep-vanny")]
+    bk = "boeung-kak-2011-city-hall-protest"
+    assert sorted(str(p) for _, p in _events(bundled, bk, "pardon")) == [
+        "bo-chhorvy",
+        "heng-mom",
+        "kong-chantha",
+        "tep-vanny",
+    ]
+    assert _events(bundled, "seang-chet-witness-bribery", "pardon") == [
+        ("2016-12-07", "seang-chet")
+    ]
+    assert _events(bundled, "kem-sokha-refusal-to-appear", "pardon") == [
+        ("2016-12-02", "kem-sokha")
+    ]
+    rc = "rong-chhun-border-incitement"
+    assert _events(bundled, rc, "arrest") == [
+        ("2020-07-31", "rong-chhun"),
+        ("2020-08", "sar-kanika"),
+        ("2020-10", "ton-nimol"),
+    ]
+    assert _events(bundled, rc, "release") == [("2021-11-12", "rong-chhun")]
+    mn = "mother-nature-one-woman-march"
+    three = ["thun-ratha", "long-kunthea", "phuon-keoreaksmey"]
+    for kind, date in (
+        ("arrest", "2020-09-03"),
+        ("detention", "2020-09-06"),
+        ("bail", "2021-11-12"),
+    ):
+        assert _events(bundled, mn, kind) == [(date, p) for p in three]
+    # an event's party is always one of the case's participants
+    for case in bundled["cases"].values():
+        members = {p["party"] for p in case.get("participants", ())}
+        for e in case.get("events", ()):
+            assert e.get("party", next(iter(members))) in members, (case["id"], e)
+
+
+def test_bundled_compensation_keeps_its_amount_in_fine(bundled: dict[str, Any]) -> None:
+    comp = [s for s in bundled["sentences"].values() if s["penalty"] == "compensation"]
+    assert len(comp) == 9
+    assert all(s["fine"]["amount"] > 0 and s["fine"]["currency"] == "KHR" for s in comp)
