@@ -138,8 +138,10 @@ async def main() -> None:
 
         t = time.perf_counter()
         while app.search_index is None:
+            if app.index_error is not None:
+                raise RuntimeError(f"the search index failed: {app.index_error}")
             if time.perf_counter() - t > 600:
-                raise RuntimeError(f"no search index after 600 s: {app.index_error}")
+                raise RuntimeError("no search index after 600 s")
             await asyncio.sleep(0.05)
         out["index_in_app"] = time.perf_counter() - t
         print("index ready", file=sys.stderr, flush=True)

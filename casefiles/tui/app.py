@@ -1,16 +1,19 @@
-"""The browser app: screens, app-wide keys, navigation history, search index.
+"""The browser app: screens, message handlers, navigation history, search index.
 
-``run_app(store)`` is what ``casefiles`` with no sub-command runs.  The app
-owns the navigation other screens call: ``open_case``, ``open_party``,
-``open_hit`` and ``go_back`` (a browser-like history of where the user was).
-The search index is built in a thread after the first paint, so the browser
-opens at once even on a 100 000-case store.
+``run_app(store)`` is what ``casefiles`` with no sub-command runs.  Screens
+never call the app by name: they post the messages of
+``casefiles.tui.messages`` (``OpenCase``, ``OpenParty``, ``OpenHit``,
+``Narrow``, ``ReadSource``, ``OpenSource``), which bubble up to the handlers
+here; the app keeps the history (``casefiles.tui.history``) and turns places
+into screens.  The search index is built in a thread after the first paint,
+so the browser opens at once even on a 100 000-case store; the thread posts
+``IndexReady`` or ``IndexFailed``, which the app passes on to an open search
+screen.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from textual import events, work
@@ -21,8 +24,21 @@ from casefiles import model
 from casefiles.store import Store
 from casefiles.textsafe import literal
 from casefiles.tui import facts
-from casefiles.tui.config import KEYS, Config, load_config
+from casefiles.tui.config import Config, load_config
 from casefiles.tui.facts import Row
+from casefiles.tui.history import History, Location
+from casefiles.tui.keys import KEYS
+from casefiles.tui.messages import (
+    CopyText,
+    IndexFailed,
+    IndexReady,
+    Narrow,
+    OpenCase,
+    OpenHit,
+    OpenParty,
+    OpenSource,
+    ReadSource,
+)
 from casefiles.tui.screens.main import MainScreen
 from casefiles.tui.screens.party import PartyScreen
 from casefiles.tui.selection import Selection
@@ -33,6 +49,7 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
     from casefiles.search import Hit, SearchIndex
+    from casefiles.tui.opener import OpenPlan, OpenResult
 
 
 def _palette_provider() -> type[Provider]:
@@ -53,24 +70,12 @@ _ACTIONS: Final = {
     "casefiles.palette": "command_palette",
     "casefiles.quit": "quit",
 }
-HISTORY_LIMIT: Final = 200
 PARTY_SCREEN: Final = "party"
 #: Up to this many cases the search index is built right after the first paint;
 #: a bigger store builds it once the keyboard has been idle for a moment (or on
 #: the first search), so that building does not slow down the first moves.
 EAGER_INDEX_CASES: Final = 20_000
 IDLE_BEFORE_INDEX: Final = 1.5
-
-
-@dataclass(frozen=True, slots=True)
-class Location:
-    """A place in the browser: a case (with narrowed level and focused pane) or a party."""
-
-    kind: str
-    id: str
-    level: str | None = None
-    focus: str | None = None
-    cursor: int = 0
 
 
 class CaseFilesApp(App[int]):
@@ -98,7 +103,9 @@ class CaseFilesApp(App[int]):
         self.config = config if config is not None else load_config()
         self.search_index: SearchIndex | None = None
         """The ``casefiles.search.SearchIndex``, once built (``None`` until then)."""
-        self.history: list[Location] = []
+        self.index_error: str | None = None
+        """Why the search index could not be built (``None``: it was, or is being)."""
+        self.history = History()
         self._indexing = False
         self._last_key = time.monotonic()
 
@@ -117,7 +124,7 @@ class CaseFilesApp(App[int]):
                     f"{where}: unknown theme {literal(self.config.theme)!r}; "
                     f"available: {', '.join(sorted(self.available_themes))}"
                 )
-        self.push_screen(MainScreen(self.store))
+        self.push_screen(MainScreen(self.store, self.config))
         for problem in self.config.problems:
             self.notify(problem, title="config file", severity="warning", timeout=12, markup=False)
         if len(self.store.table(model.CASES)) <= EAGER_INDEX_CASES:
@@ -139,23 +146,42 @@ class CaseFilesApp(App[int]):
             self.set_timer(IDLE_BEFORE_INDEX - idle, self._index_when_idle)
 
     def ensure_index(self) -> None:
-        """Start building the search index unless it is built or being built."""
-        if self.search_index is None and not self._indexing:
+        """Start building the search index unless it is built, being built or failed."""
+        if self.search_index is None and self.index_error is None and not self._indexing:
             self._indexing = True
             self.build_index()
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def build_index(self) -> None:
-        """Build the search index off the UI thread."""
-        from casefiles.search import SearchIndex
-
+        """Build the search index off the UI thread; post how it went."""
         try:
+            from casefiles.search import SearchIndex
+
             index = SearchIndex.build(self.store)
         except Exception as exc:  # a bug in indexing must not take the browser down
-            message = f"search is unavailable: {type(exc).__name__}: {literal(str(exc))}"
-            self.call_from_thread(self.notify, message, severity="error", markup=False)
+            self.post_message(IndexFailed(f"{type(exc).__name__}: {literal(str(exc))}"))
             return
-        self.call_from_thread(setattr, self, "search_index", index)
+        self.post_message(IndexReady(index))
+
+    def on_index_ready(self, message: IndexReady) -> None:
+        """Keep the index; an open search screen starts searching with it."""
+        self._indexing = False
+        self.search_index = message.index
+        for screen in self._search_screens():
+            screen.post_message(IndexReady(message.index))
+
+    def on_index_failed(self, message: IndexFailed) -> None:
+        """Keep the reason; an open search screen shows it instead of "indexing…"."""
+        self._indexing = False
+        self.index_error = message.error
+        self.notify(f"search is unavailable: {message.error}", severity="error", markup=False)
+        for screen in self._search_screens():
+            screen.post_message(IndexFailed(message.error))
+
+    def _search_screens(self) -> list[Any]:
+        from casefiles.tui.screens.search import SearchScreen
+
+        return [s for s in self.screen_stack if isinstance(s, SearchScreen)]
 
     # -- where we are
 
@@ -183,10 +209,7 @@ class CaseFilesApp(App[int]):
 
     def remember(self) -> None:
         """Put the current place on the history (before navigating away)."""
-        here = self.location()
-        if here is not None and (not self.history or self.history[-1] != here):
-            self.history.append(here)
-            del self.history[:-HISTORY_LIMIT]
+        self.history.visit(self.location())
 
     def _to_main(self) -> MainScreen:
         main = self.main
@@ -210,7 +233,7 @@ class CaseFilesApp(App[int]):
         """Show the party screen; it is made once and kept (installed), since
         building a screen with its footer costs more than refilling it."""
         if not self.is_screen_installed(PARTY_SCREEN):
-            self.install_screen(PartyScreen(self.store, party_id), PARTY_SCREEN)
+            self.install_screen(PartyScreen(self.store, party_id, self.config), PARTY_SCREEN)
             self.push_screen(PARTY_SCREEN)
             return
         screen = self.get_screen(PARTY_SCREEN)
@@ -218,7 +241,36 @@ class CaseFilesApp(App[int]):
         screen.show_party(party_id, cursor)
         self.push_screen(screen)
 
-    # -- navigation (called by the search, reader and palette too)
+    # -- navigation (screens ask for it with messages)
+
+    def on_open_case(self, message: OpenCase) -> None:
+        """A screen asks to show a case."""
+        self.open_case(message.case_id, message.source_id)
+
+    def on_open_party(self, message: OpenParty) -> None:
+        """A screen asks to show a party."""
+        self.open_party(message.party_id)
+
+    def on_open_hit(self, message: OpenHit) -> None:
+        """A screen asks to go where a search hit points."""
+        self.open_hit(message.hit)
+
+    def on_narrow(self, message: Narrow) -> None:
+        """The main screen asks to narrow its sentences to a court level."""
+        self.remember()
+        self.main.narrow(message.level)
+
+    def on_read_source(self, message: ReadSource) -> None:
+        """A screen asks to read the selected source."""
+        self.action_read()
+
+    def on_open_source(self, message: OpenSource) -> None:
+        """A screen asks to open a source outside the app."""
+        self.open_outside(message.source_id)
+
+    def on_copy_text(self, message: CopyText) -> None:
+        """A screen asks to copy a text it made (the reader's quote citation)."""
+        self.copy_text(message.text)
 
     def open_case(self, case_id: str, source_id: str | None = None) -> None:
         """Show a case in the main screen (with ``source_id`` selected when given)."""
@@ -281,10 +333,19 @@ class CaseFilesApp(App[int]):
 
     def go_back(self) -> None:
         """Back to the previous place in the history."""
-        if not self.history:
+        where = self.history.back(self.location())
+        if where is None:
             self.notify("Nothing to go back to.", timeout=2)
             return
-        self._go(self.history.pop())
+        self._go(where)
+
+    def go_forward(self) -> None:
+        """Forward again after ``go_back``."""
+        where = self.history.forward(self.location())
+        if where is None:
+            self.notify("Nothing to go forward to.", timeout=2)
+            return
+        self._go(where)
 
     # -- what is selected
 
@@ -311,9 +372,22 @@ class CaseFilesApp(App[int]):
 
     # -- actions
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """App keys a screen declares useless there (``QUIET_APP_ACTIONS``: ``/``
+        inside search types a slash) are left out of its footer and do nothing."""
+        quiet: frozenset[str] = getattr(type(self.screen), "QUIET_APP_ACTIONS", frozenset())
+        return action not in quiet
+
     def action_history_back(self) -> None:
-        """Back through the history."""
+        """Back through the history (first closing the palette's keys panel)."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+            return
         self.go_back()
+
+    def action_history_forward(self) -> None:
+        """Forward through the history."""
+        self.go_forward()
 
     def action_search(self) -> None:
         """Search everything; the chosen hit opens."""
@@ -324,7 +398,7 @@ class CaseFilesApp(App[int]):
                 self.open_hit(hit)
 
         self.ensure_index()
-        self.push_screen(SearchScreen(self.search_index), chosen)
+        self.push_screen(SearchScreen(self.search_index, error=self.index_error), chosen)
 
     def action_read(self) -> None:
         """Read the selected source's article inside the app."""
@@ -341,15 +415,63 @@ class CaseFilesApp(App[int]):
     def action_open_outside(self) -> None:
         """Open the selected source in a browser or pager."""
         source_id, _ = self.source_to_read()
-        source = self.store.get(model.SOURCES, source_id) if source_id else None
-        if source is None:
+        if source_id is None:
             self.notify("No source to open here.")
             return
-        from casefiles.tui.opener import open_external
+        self.open_outside(source_id)
 
-        error = open_external(self, source)
-        if error:
-            self.notify(literal(str(error)), severity="error", markup=False)
+    def open_outside(self, source_id: str) -> None:
+        """Open a source outside the app and say how it went: a program that
+        needs the terminal runs now (the app suspended), any other in a thread."""
+        source = self.store.get(model.SOURCES, source_id)
+        if source is None:
+            self.notify(f"No source {literal(source_id)!r} in this store.", markup=False)
+            return
+        from casefiles.tui.opener import plan_open, run_plan
+
+        try:
+            plan = plan_open(source, self.store.path.parent, self.config.opener)
+        except Exception as exc:  # the opener's bug must not end the browser
+            self.notify(
+                f"cannot open: {type(exc).__name__}: {literal(str(exc))}",
+                severity="error",
+                markup=False,
+            )
+            return
+        if not plan.ok:
+            self.notify(
+                literal(plan.refusal or "nothing to open"),
+                title="not opened",
+                severity="warning",
+                markup=False,
+            )
+        elif plan.terminal:
+            self.opened(run_plan(plan, suspend=self.suspend))
+        else:
+            self.notify(f"opening {literal(plan.target)} …", timeout=3, markup=False)
+            self._open_in_thread(plan)
+
+    @work(thread=True, group="opener", exit_on_error=False)
+    def _open_in_thread(self, plan: OpenPlan) -> None:
+        from casefiles.tui.opener import OpenResult, run_plan
+
+        try:
+            result = run_plan(plan)
+        except Exception as exc:  # the opener's bug must not end the browser
+            result = OpenResult("failed", f"{type(exc).__name__}: {literal(str(exc))}")
+        self.call_from_thread(self.opened, result)
+
+    def opened(self, result: OpenResult) -> None:
+        """Show how opening outside went (success too: the user asked)."""
+        if result.ok:
+            self.notify(result.message, title="opened", timeout=4, markup=False)
+        else:
+            self.notify(
+                result.message,
+                title="not opened",
+                severity="warning" if result.status in ("refused", "timeout") else "error",
+                markup=False,
+            )
 
     def action_copy(self) -> None:
         """Copy a one-line citation of the selection (OSC 52 clipboard)."""
@@ -359,7 +481,10 @@ class CaseFilesApp(App[int]):
             return
         from casefiles.citation import citation
 
-        text = citation(self.store, selection)
+        self.copy_text(citation(self.store, selection))
+
+    def copy_text(self, text: str) -> None:
+        """Put ``text`` on the clipboard (OSC 52) and show what was copied."""
         self.copy_to_clipboard(text)
         self.notify(literal(text), title="copied", timeout=4, markup=False)
 

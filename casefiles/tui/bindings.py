@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.binding import Binding
 
-from casefiles.tui.config import KEYS
+from casefiles.tui.keys import KEYS
 
 
 def bind(binding_id: str, action: str, *, show: bool | None = None, **options: Any) -> Binding:

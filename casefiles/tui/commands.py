@@ -1,12 +1,13 @@
 """Command palette (``ctrl+p``) entries for cases and parties, found by name.
 
-``CaseFilesCommands`` is a Textual command ``Provider``.  With an empty prompt
-it offers a few cases (the ones in the app's history first, then the first
-in the store).  While typing it asks the app's ``SearchIndex`` (in a thread, so
-the palette never waits on it) for case and party hits; while the index is
-still being built it falls back to a plain prefix scan of titles, names and
-aliases, capped at ``MAX_HITS``.  Choosing an entry calls ``app.open_case`` or
-``app.open_party``.
+``CaseFilesCommands`` is a Textual command ``Provider`` that reads the
+browser's store, search index and history through the ``PaletteHost``
+protocol (the app is one).  With an empty prompt it offers a few
+cases (the ones in the history first, then the first in the store).  While
+typing it asks the ``SearchIndex`` (in a thread, so the palette never waits on
+it) for case and party hits; while the index is still being built it falls
+back to a plain prefix scan of titles, names and aliases, capped at
+``MAX_HITS``.  Choosing an entry posts ``OpenCase`` or ``OpenParty`` to the app.
 
 Palette prompts are ``rich.text.Text`` built without markup, and help texts
 are markup-escaped, so names from data are always shown literally.
@@ -16,8 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterator, Sequence
-from functools import partial
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
 
 from rich.style import Style
 from rich.text import Text
@@ -25,7 +25,13 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 
 from casefiles import model
+from casefiles.store import Store
 from casefiles.textsafe import clip, literal
+from casefiles.tui.history import History
+from casefiles.tui.messages import OpenCase, OpenParty
+
+if TYPE_CHECKING:
+    from casefiles.search import SearchIndex
 
 MAX_HITS: Final = 50
 DISCOVER: Final = 8
@@ -90,41 +96,48 @@ def prefix_matches(
     return out
 
 
+@runtime_checkable
+class PaletteHost(Protocol):
+    """What the palette reads from the browser (the app is one)."""
+
+    store: Store
+    search_index: SearchIndex | None
+    history: History
+
+
 class CaseFilesCommands(Provider):
     """Cases and parties by name, for the command palette."""
 
-    def _opener(self, kind: str, doc_id: str) -> Callable[[], Any]:
-        method = getattr(self.app, "open_case" if kind == "case" else "open_party", None)
-        if method is None:
-            return lambda: self.app.notify(f"cannot open {kind}s here", severity="warning")
-        return partial(method, doc_id)
+    @property
+    def host(self) -> PaletteHost | None:
+        """The browser whose store, index and history this provider reads."""
+        return self.app if isinstance(self.app, PaletteHost) else None
 
-    def _recent(self) -> Iterator[str]:
-        store = getattr(self.app, "store", None)
+    def _opener(self, kind: str, doc_id: str) -> Callable[[], Any]:
+        message = OpenCase(doc_id) if kind == "case" else OpenParty(doc_id)
+        return lambda: self.app.post_message(message)
+
+    def _recent(self, host: PaletteHost) -> Iterator[str]:
+        store = host.store
         seen: set[str] = set()
-        history = getattr(self.app, "history", None) or ()
-        recent = [loc.id for loc in reversed(history) if getattr(loc, "kind", None) == "case"]
-        for case_id in recent:
-            if case_id in seen:
-                continue
-            if store is not None and store.get(model.CASES, case_id) is not None:
+        for case_id in host.history.recent("case"):
+            if store.get(model.CASES, case_id) is not None:
                 seen.add(case_id)
                 yield case_id
-        if store is None:
-            return
         for case_id in store.table(model.CASES):
             if case_id not in seen:
                 yield case_id
 
     async def discover(self) -> Hits:
         """A few cases to open with an empty prompt."""
-        store = getattr(self.app, "store", None)
-        if store is None:
+        host = self.host
+        if host is None:
             return
-        for n, case_id in enumerate(self._recent()):
+        store = host.store
+        for n, case_id in enumerate(self._recent(host)):
             if n >= DISCOVER:
                 break
-            case = store.get(model.CASES, case_id)
+            case = store.get(model.CASES, case_id) or {}
             title = str(case.get("title", case_id))
             yield DiscoveryHit(
                 prompt("case", title),
@@ -135,8 +148,10 @@ class CaseFilesCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         """Cases and parties matching ``query`` (the search index, else a prefix scan)."""
-        store = getattr(self.app, "store", None)
-        index = getattr(self.app, "search_index", None)
+        host = self.host
+        if host is None:
+            return
+        store, index = host.store, host.search_index
         if index is not None:
             result = await asyncio.to_thread(index.search, query, MAX_HITS * 2)
             hits = [h for h in result.hits if h.kind in _KINDS][:MAX_HITS]
@@ -167,4 +182,10 @@ class CaseFilesCommands(Provider):
             )
 
 
-__all__ = ["MAX_HITS", "CaseFilesCommands", "prefix_matches", "prompt"]
+__all__ = [
+    "MAX_HITS",
+    "CaseFilesCommands",
+    "PaletteHost",
+    "prefix_matches",
+    "prompt",
+]

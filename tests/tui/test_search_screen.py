@@ -23,6 +23,7 @@ from casefiles.store import Store
 from casefiles.tui.app import CaseFilesApp
 from casefiles.tui.commands import prefix_matches
 from casefiles.tui.config import Config
+from casefiles.tui.messages import IndexReady
 from casefiles.tui.screens.main import MainScreen
 from casefiles.tui.screens.party import PartyScreen
 from casefiles.tui.screens.search import ResultList, SearchInput, SearchScreen, highlight
@@ -218,7 +219,7 @@ async def test_indexing_message_until_the_index_is_ready(store: Store) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.3)
         assert status(screen).startswith("indexing")
-        app.search_index = SearchIndex.build(store)
+        screen.post_message(IndexReady(SearchIndex.build(store)))
         await until(pilot, lambda: screen.shown_query == "malin", "results")
         shown = rows(screen)
         assert ("party", "chin-malin") in shown

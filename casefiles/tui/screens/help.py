@@ -11,8 +11,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 
-from casefiles.tui.config import KEYS, Config
-from casefiles.tui.keys import keys_label
+from casefiles.tui.config import Config
+from casefiles.tui.keys import KEYS, keys_label
 from casefiles.tui.text import Line, pad
 from casefiles.tui.widgets import InfoPane
 

@@ -18,7 +18,7 @@ draws only its visible lines.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Final
+from typing import ClassVar, Final
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -29,14 +29,13 @@ from casefiles import model
 from casefiles.model import humanise
 from casefiles.store import Store
 from casefiles.tui import facts
-from casefiles.tui.config import KEYS
+from casefiles.tui.config import Config
 from casefiles.tui.facts import Row
+from casefiles.tui.keys import KEYS
+from casefiles.tui.messages import Narrow, OpenCase, OpenParty, ReadSource
 from casefiles.tui.selection import Selection
 from casefiles.tui.text import Line
 from casefiles.tui.widgets import InfoPane, KeyBar, LineList
-
-if TYPE_CHECKING:
-    from casefiles.tui.app import CaseFilesApp
 
 #: Pane ids in ``tab`` order; ``1``–``5`` jump to them.
 PANES: Final = ("cases", "parties", "ladder", "sentences", "sources")
@@ -101,19 +100,15 @@ class MainScreen(Screen[None]):
         if spec.id in _ACTIONS
     ]
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, config: Config) -> None:
         super().__init__(id="main")
         self.store = store
+        self.config = config
         self.case_ids: list[str] = list(store.table(model.CASES))
         self._index: dict[str, int] | None = None
         self.case_id: str | None = None
         self.level: str | None = None
         """The court level the sentences are narrowed to (``None``: all)."""
-
-    @property
-    def cf_app(self) -> CaseFilesApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     # -- layout
 
@@ -133,7 +128,7 @@ class MainScreen(Screen[None]):
                 yield LineList(empty="no sentences recorded", id="sentences", classes="pane")
                 yield LineList(empty="no sources cited", id="sources", classes="pane")
                 yield InfoPane(id="cites", classes="pane info")
-        yield KeyBar(self.cf_app.config)
+        yield KeyBar(self.config)
 
     def pane(self, name: str) -> LineList:
         """One of the five list panes by id."""
@@ -291,21 +286,19 @@ class MainScreen(Screen[None]):
         message.stop()
         row = message.row
         pane = message.lines.id
-        app = self.cf_app
         if pane == "cases":
             self.pane("parties").focus()
         elif row.kind == "case":
-            app.open_case(row.id)
+            self.post_message(OpenCase(row.id))
         elif pane in ("parties", "sentences"):
             if row.party:
-                app.open_party(row.party)
+                self.post_message(OpenParty(row.party))
             else:
-                app.notify("This fact names no party.", timeout=3)
+                self.notify("This fact names no party.", timeout=3)
         elif pane == "ladder":
-            app.remember()
-            self.narrow(None if self.level == row.level else row.level)
+            self.post_message(Narrow(None if self.level == row.level else row.level))
         elif pane == "sources":
-            app.action_read()
+            self.post_message(ReadSource())
 
     # -- actions
 

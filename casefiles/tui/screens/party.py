@@ -4,37 +4,34 @@ main screen (``esc`` comes back here)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
 
 from casefiles.store import Store
 from casefiles.tui import facts
+from casefiles.tui.config import Config
 from casefiles.tui.facts import Row
+from casefiles.tui.messages import OpenCase
 from casefiles.tui.selection import Selection
 from casefiles.tui.widgets import InfoPane, KeyBar, LineList
-
-if TYPE_CHECKING:
-    from casefiles.tui.app import CaseFilesApp
 
 
 class PartyScreen(Screen[None]):
     """One party and its cases."""
 
-    def __init__(self, store: Store, party_id: str) -> None:
+    def __init__(self, store: Store, party_id: str, config: Config) -> None:
         super().__init__()
         self.store = store
         self.party_id = party_id
+        self.config = config
 
     def compose(self) -> ComposeResult:
         with Vertical(id="party-body"):
             yield InfoPane(id="party-header", classes="pane info")
             yield LineList(empty="in no case", id="party-cases", classes="pane")
             yield InfoPane(id="party-cites", classes="pane info")
-        app: CaseFilesApp = self.app  # type: ignore[assignment]
-        yield KeyBar(app.config)
+        yield KeyBar(self.config)
 
     def on_mount(self) -> None:
         """Fill the panes."""
@@ -82,5 +79,4 @@ class PartyScreen(Screen[None]):
     def on_line_list_chosen(self, message: LineList.Chosen) -> None:
         """Open the chosen case."""
         message.stop()
-        app: CaseFilesApp = self.app  # type: ignore[assignment]
-        app.open_case(message.row.id)
+        self.post_message(OpenCase(message.row.id))

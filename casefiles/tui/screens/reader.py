@@ -17,20 +17,15 @@ Keys: ``n``/``N`` next/previous quote, ``j``/``k``/arrows/page keys scroll,
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import ClassVar
 
-from rich.style import Style
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
@@ -39,117 +34,8 @@ from casefiles.article import Article, prepare_article, source_summary, wrap_row
 from casefiles.store import Store
 from casefiles.textsafe import literal
 from casefiles.tui.bindings import bind
-
-# ----------------------------------------------------------------- widgets
-
-
-class ArticleView(ScrollView, can_focus=True):
-    """The article text, wrapped to the width, rendered row by row (line API)."""
-
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "article--quote",
-        "article--current",
-        "article--name",
-    }
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # The browser's list ids, so a remapped cursor key works here too.
-        bind("casefiles.down", "scroll_down", show=False),
-        bind("casefiles.up", "scroll_up", show=False),
-        bind("casefiles.top", "scroll_home", show=False),
-        bind("casefiles.bottom", "scroll_end", show=False),
-        bind("casefiles.reader_page_down", "page_down", show=False),
-        bind("casefiles.reader_page_up", "page_up", show=False),
-    ]
-
-    DEFAULT_CSS = """
-    ArticleView { height: 1fr; overflow-x: hidden; scrollbar-gutter: stable; }
-    ArticleView > .article--quote { background: $warning-muted; color: $foreground;
-        text-style: underline; }
-    ArticleView > .article--current { background: $warning; color: $background;
-        text-style: bold; }
-    ArticleView > .article--name { color: $text-accent; text-style: bold; }
-    """
-
-    class Resized(Message):
-        """The text width changed; the rows must be wrapped again."""
-
-        def __init__(self, width: int) -> None:
-            super().__init__()
-            self.width = width
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.article: Article | None = None
-        self.current: int | None = None
-        self._name_starts: list[int] = []
-        self._quote_starts: list[int] = []
-        self._longest = 0
-
-    @property
-    def text_width(self) -> int:
-        """Cells available for text (one column of margin on each side)."""
-        return max(1, (self.scrollable_content_region.width or self.size.width) - 2)
-
-    def show(self, article: Article, keep_offset: int | None = None) -> None:
-        """Display a prepared article; ``keep_offset`` keeps that text offset on top."""
-        self.article = article
-        self._name_starts = [a for a, _ in article.marks.names]
-        self._quote_starts = [a for a, _, _ in article.marks.quotes]
-        spans = [b - a for a, b in article.marks.names] + [
-            b - a for a, b, _ in article.marks.quotes
-        ]
-        self._longest = max(spans, default=0)
-        self.virtual_size = Size(article.width, len(article.starts))
-        if keep_offset is not None:
-            self.scroll_to(y=self.row_of(keep_offset), animate=False, immediate=True)
-        self.refresh()
-
-    def row_of(self, offset: int) -> int:
-        """The row that shows text offset ``offset``."""
-        if self.article is None or not self.article.starts:
-            return 0
-        return max(0, bisect_right(self.article.starts, offset) - 1)
-
-    def top_offset(self) -> int:
-        """Text offset of the first visible row."""
-        if self.article is None or not self.article.starts:
-            return 0
-        row = min(int(self.scroll_y), len(self.article.starts) - 1)
-        return self.article.starts[row]
-
-    def on_resize(self, event: events.Resize) -> None:
-        if self.article is not None and self.text_width != self.article.width:
-            self.post_message(self.Resized(self.text_width))
-
-    def _spans(self, starts: list[int], a: int, b: int) -> range:
-        lo = bisect_left(starts, a - self._longest)
-        hi = bisect_left(starts, b)
-        return range(lo, hi)
-
-    def render_line(self, y: int) -> Strip:
-        row = int(self.scroll_y) + y
-        width = self.scrollable_content_region.width or self.size.width
-        base = Style()
-        article = self.article
-        if article is None or not 0 <= row < len(article.starts):
-            return Strip.blank(width, base)
-        a, b = article.starts[row], article.ends[row]
-        line = Text(article.text[a:b], style=base, no_wrap=True, end="")
-        name_style = self.get_component_rich_style("article--name", partial=True)
-        quote_style = self.get_component_rich_style("article--quote", partial=True)
-        current_style = self.get_component_rich_style("article--current", partial=True)
-        for i in self._spans(self._name_starts, a, b):
-            s, e = article.marks.names[i]
-            if e > a:
-                line.stylize(name_style, max(s, a) - a, min(e, b) - a)
-        for i in self._spans(self._quote_starts, a, b):
-            s, e, _ = article.marks.quotes[i]
-            if e > a:
-                style = current_style if i == self.current else quote_style
-                line.stylize(style, max(s, a) - a, min(e, b) - a)
-        strip = Strip(list(line.render(self.app.console)), line.cell_len)
-        return (Strip.blank(1, base) + strip).crop_extend(0, width, base)
+from casefiles.tui.messages import CopyText, OpenSource
+from casefiles.tui.widgets.article import ArticleView
 
 
 class ReaderScreen(Screen[None]):
@@ -160,7 +46,11 @@ class ReaderScreen(Screen[None]):
         bind("casefiles.next_quote", "next_quote"),
         bind("casefiles.prev_quote", "previous_quote"),
         bind("casefiles.open", "open_outside", key_display="O"),
+        bind("casefiles.copy", "copy_quote"),
     ]
+
+    QUIET_APP_ACTIONS: ClassVar[frozenset[str]] = frozenset({"read", "dossier", "search"})
+    """App keys that do nothing useful here, left out of the footer."""
 
     DEFAULT_CSS = """
     ReaderScreen { layout: vertical; }
@@ -228,6 +118,7 @@ class ReaderScreen(Screen[None]):
         first = view.article is None
         view.show(message.article, message.keep_offset)
         self._update_status()
+        self.refresh_bindings()
         if first and message.article.marks.quotes:
             # after the new virtual size has been laid out, so the scroll is not clamped
             self.call_after_refresh(self._open_at_first_quote)
@@ -273,15 +164,37 @@ class ReaderScreen(Screen[None]):
         self.dismiss(None)
 
     def action_open_outside(self) -> None:
-        """Open the source's URL or file outside the app (``O``)."""
-        from casefiles.tui.opener import open_external
-
+        """Open the source's URL or file outside the app (``O``; the app says how it went)."""
         if self.source is None:
-            self.notify("no such source", severity="warning")
+            self.notify("No such source in the store.", severity="warning")
             return
-        message = open_external(self.app, self.source)
-        if message:
-            self.notify(Text(message).plain, severity="warning", markup=False)
+        self.post_message(OpenSource(self.source_id))
+
+    def current_quote(self) -> str | None:
+        """The cited quote under the highlight (``n``/``N`` move it), if any."""
+        view = self.query_one(ArticleView)
+        article = view.article
+        if article is None or view.current is None or not article.marks.quotes:
+            return None
+        number = article.marks.quotes[view.current][2]
+        return self.quotes[number] if 0 <= number < len(self.quotes) else None
+
+    def action_copy_quote(self) -> None:
+        """Copy the current quote with its source's citation (``y``)."""
+        quote = self.current_quote()
+        if quote is None:
+            self.notify("No cited quote found in this article to copy.", timeout=3)
+            return
+        from casefiles.citation import quote_citation
+
+        self.post_message(CopyText(quote_citation(self.store, self.source_id, quote)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``n``/``N`` and ``y`` only show when the article has quotes to go to."""
+        if action in ("next_quote", "previous_quote", "copy_quote"):
+            article = self.query_one(ArticleView).article if self.is_mounted else None
+            return article is not None and bool(article.marks.quotes)
+        return True
 
     def status_text(self) -> tuple[str, bool]:
         """The status line: quote position, missing quotes, problems."""

@@ -21,8 +21,8 @@ from textual.message import Message
 from textual.strip import Strip
 
 from casefiles.tui.bindings import bind
-from casefiles.tui.config import KEYS
 from casefiles.tui.facts import Row
+from casefiles.tui.keys import KEYS
 from casefiles.tui.text import to_text
 from casefiles.tui.widgets.lineview import LineView
 

@@ -19,7 +19,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
-from casefiles.tui.config import KEYS, Config
+from casefiles.tui.config import Config
+from casefiles.tui.keys import KEYS, short_key
 from casefiles.tui.text import Line, to_text
 
 
@@ -153,25 +154,6 @@ def set_virtual_size(view: Widget, size: Size) -> None:
     view.set_reactive(Widget.virtual_size, size)
     view._scroll_update(size)  # scrollbar thumb and range (Textual's own update path)
     view.refresh()
-
-
-_KEY_NAMES = {
-    "enter": "⏎",
-    "escape": "esc",
-    "slash": "/",
-    "question_mark": "?",
-    "backspace": "⌫",
-    "pagedown": "PgDn",
-    "pageup": "PgUp",
-}
-
-
-def short_key(keys: str) -> str:
-    """The first of a binding's keys as the key bar shows it (``ctrl+p`` -> ``^p``)."""
-    key = keys.split(",")[0].strip()
-    if key.startswith("ctrl+"):
-        return "^" + key.removeprefix("ctrl+")
-    return _KEY_NAMES.get(key, key)
 
 
 class KeyBar(Static):

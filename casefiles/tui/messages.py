@@ -1,0 +1,102 @@
+"""What screens ask of the app, and what the app tells screens, as typed
+messages (the way frogmouth's screens talk to its app).
+
+A screen never calls the app by name: it posts one of these (``post_message``
+on a screen bubbles to the app) and the app's handler does the navigation,
+remembers where the user was, and answers.  The app tells an open search
+screen about the search index with ``IndexReady`` or ``IndexFailed``.
+
+Handler names follow Textual's rule: ``OpenCase`` -> ``on_open_case``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from casefiles.search import Hit, SearchIndex
+
+
+class OpenCase(Message):
+    """Show a case in the main screen (with ``source_id`` selected when given)."""
+
+    def __init__(self, case_id: str, source_id: str | None = None) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.source_id = source_id
+
+
+class OpenParty(Message):
+    """Show a party: its aliases, affiliations and cases."""
+
+    def __init__(self, party_id: str) -> None:
+        super().__init__()
+        self.party_id = party_id
+
+
+class OpenHit(Message):
+    """Go where a search hit points."""
+
+    def __init__(self, hit: Hit) -> None:
+        super().__init__()
+        self.hit = hit
+
+
+class Narrow(Message):
+    """Show only the sentences of one court level (``None``: every level); the
+    app remembers the place first, so ``esc`` widens again."""
+
+    def __init__(self, level: str | None) -> None:
+        super().__init__()
+        self.level = level
+
+
+class ReadSource(Message):
+    """Read the selected source's article inside the app (``o``, ``enter`` on a source)."""
+
+
+class OpenSource(Message):
+    """Open a source outside the app (browser, pager); the app says how it went."""
+
+    def __init__(self, source_id: str) -> None:
+        super().__init__()
+        self.source_id = source_id
+
+
+class CopyText(Message):
+    """Put ``text`` on the clipboard and show what was copied."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class IndexReady(Message):
+    """The search index is built."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        super().__init__()
+        self.index = index
+
+
+class IndexFailed(Message):
+    """Building the search index failed; ``error`` says why (plain text)."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error
+
+
+__all__ = [
+    "CopyText",
+    "IndexFailed",
+    "IndexReady",
+    "Narrow",
+    "OpenCase",
+    "OpenHit",
+    "OpenParty",
+    "OpenSource",
+    "ReadSource",
+]
