@@ -641,6 +641,13 @@ def link_problems(
                     f"charges[{i}].party",
                     f"party {_preview(charge['party'])} is not a participant of this case",
                 )
+        for i, event in enumerate(doc.get("events", ())):
+            # custody and pardons are derived per party: the party must be in the case
+            if "party" in event and event["party"] not in members:
+                add(
+                    f"events[{i}].party",
+                    f"party {_preview(event['party'])} is not a participant of this case",
+                )
         for i, rel in enumerate(doc.get("related", ())):
             if rel == doc_id:
                 add(f"related[{i}]", "a case cannot relate to itself")

@@ -493,3 +493,12 @@ def test_bundled_compensation_keeps_its_amount_in_fine(bundled: dict[str, Any]) 
     comp = [s for s in bundled["sentences"].values() if s["penalty"] == "compensation"]
     assert len(comp) == 9
     assert all(s["fine"]["amount"] > 0 and s["fine"]["currency"] == "KHR" for s in comp)
+
+
+def test_event_party_must_be_in_the_case() -> None:
+    data = v2()
+    data["cases"]["1"]["events"][1]["party"] = "rights-group"
+    assert messages(data) == [
+        "t.json: cases[vey-case].events[1].party: party 'rights-group' is not a participant "
+        "of this case"
+    ]

@@ -120,6 +120,7 @@ bad2("absent_not_in_case", "proceedings[vey-trial].absent[0]: party 'rights-grou
 bad2("absent_not_among_parties", "proceedings[vey-trial].absent[0]: party 'bo-lin' is not among this proceeding's parties", lambda d: d["proceedings"]["1"].update(parties=["ana-vey"], absent=["bo-lin"]))
 bad2("in_absentia_in_v2", "proceedings[vey-trial].in_absentia: unknown field", lambda d: d["proceedings"]["1"].__setitem__("in_absentia", True))
 bad2("unknown_event_kind", "cases[vey-case].events[0].kind: unknown value 'raid'; expected one of: arrest, detention, release", lambda d: d["cases"]["1"]["events"][0].__setitem__("kind", "raid"))
+bad2("event_party_not_in_case", "cases[vey-case].events[0].party: party 'rights-group' is not a participant of this case", lambda d: d["cases"]["1"]["events"][0].__setitem__("party", "rights-group"))
 import tomllib
 lines = ["# bad store file -> fragment its error message must contain", "[expected]"]
 lines += [f'{k} = {json.dumps(v, ensure_ascii=False)}' for k, v in sorted(cases.items())]
