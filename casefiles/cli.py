@@ -280,14 +280,19 @@ def cmd_archive(args: argparse.Namespace) -> int:
 
 
 def cmd_browse(args: argparse.Namespace) -> int:
-    """Open the browser, or print the case list when there is no terminal UI yet."""
+    """Open the browser; when it cannot be imported (a missing or broken
+    dependency), say so and fail instead of printing something else."""
     store = _load(args)
     try:
         from casefiles.tui.app import run_app
-    except ImportError:
-        for case in store.table(model.CASES).values():
-            _out(f"{literal(case['id'])}  {literal(case['title'])}")
-        return EXIT_OK
+    except ImportError as exc:
+        _out(f"casefiles: the browser cannot start: {literal(str(exc))}", sys.stderr)
+        _out(
+            "  (a dependency is missing or broken: reinstall casefiles; "
+            "'casefiles show', 'search' and the other sub-commands still work)",
+            sys.stderr,
+        )
+        return EXIT_INTERNAL
     code: int = run_app(store)
     return code
 
