@@ -74,7 +74,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, metavar="S")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     _add_source_commands(add)
+    _add_store_commands(add)
     return parser
+
+
+def _add_store_commands(add: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    """``put``, ``rm``, ``log``, ``checkpoint``: edits through the change log."""
+    reason_help = "why (kept in the change log)"
+    p = add("put", "create or replace one document given as JSON (validated like any edit)")
+    p.add_argument("table", metavar="TABLE", help=", ".join(model.TABLES))
+    p.add_argument("file", metavar="FILE", nargs="?", default="-", help="JSON file, or - (stdin)")
+    p.add_argument("--reason", metavar="TEXT", help=reason_help)
+    p = add("rm", "delete one document (refused while other documents refer to it)")
+    p.add_argument("table", metavar="TABLE", help=", ".join(model.TABLES))
+    p.add_argument("doc_id", metavar="ID")
+    p.add_argument("--reason", metavar="TEXT", help=reason_help)
+    p = add("log", "list changes newest first (all, or those of one id), with a field diff")
+    p.add_argument("doc_id", metavar="ID", nargs="?")
+    p.add_argument("--json", action="store_true", help="print entries as a JSON array")
+    p.add_argument("--limit", type=int, metavar="N", help="at most N entries")
+    p.add_argument(
+        "--verify",
+        action="store_true",
+        help="check the hash chain and that the log replays to the checkpoint",
+    )
+    add("checkpoint", "fold the change log into the store file (the log is kept)")
 
 
 def _add_source_commands(add: Callable[[str, str], argparse.ArgumentParser]) -> None:
@@ -115,7 +139,10 @@ def _out(text: str, stream: TextIO | None = None) -> None:
 
 def _load(args: argparse.Namespace, check_files: bool = False) -> Store:
     path = paths.default_store(args.store)
-    return Store.load(path, check_files=check_files)
+    store = Store.load(path, check_files=check_files)
+    for notice in store.notices:
+        _out(f"casefiles: {literal(notice)}", sys.stderr)
+    return store
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -297,7 +324,134 @@ def cmd_browse(args: argparse.Namespace) -> int:
     return code
 
 
+def _read_document(source: str) -> object:
+    """The JSON document of ``casefiles put`` from a file or stdin (``-``)."""
+    try:
+        if source == "-":
+            raw = sys.stdin.buffer.read(64 * 2**20 + 1)
+        else:
+            with open(source, "rb") as fh:
+                raw = fh.read(64 * 2**20 + 1)
+    except OSError as exc:
+        raise StoreError(f"{literal(source)}: cannot read: {exc.strerror or exc}") from None
+    if len(raw) > 64 * 2**20:
+        raise StoreError(f"{literal(source)}: larger than 64 MiB")
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise StoreError(
+            f"{literal(source)}: invalid JSON at line {exc.lineno}, column {exc.colno}: "
+            f"{literal(exc.msg)}"
+        ) from None
+
+
+def _table_arg(command: str, table: str) -> str:
+    if table not in model.TABLES:
+        raise UsageError(
+            f"casefiles {command}: unknown table {literal(table)!r}; "
+            f"expected one of: {', '.join(model.TABLES)}"
+        )
+    return table
+
+
+def cmd_put(args: argparse.Namespace) -> int:
+    table = _table_arg("put", args.table)
+    doc = _read_document(args.file)
+    if not isinstance(doc, dict):
+        raise StoreError(f"casefiles put: expected one JSON object (a {table} document)")
+    store = _load(args)
+    existed = isinstance(doc.get("id"), str) and store.get(table, doc["id"]) is not None
+    store.put(table, doc, reason=args.reason)
+    verb = "replaced" if existed else "created"
+    _out(f"{table}[{literal(str(doc['id']))}] {verb} (change log entry {store.log_seq})")
+    return EXIT_OK
+
+
+def cmd_rm(args: argparse.Namespace) -> int:
+    table = _table_arg("rm", args.table)
+    store = _load(args)
+    if store.get(table, args.doc_id) is None:
+        raise StoreError(f"{table}: no document with id {literal(args.doc_id)!r}")
+    try:
+        store.delete(table, args.doc_id, reason=args.reason)
+    except StoreError as exc:
+        if exc.problems and all("refers to" in p.message for p in exc.problems):
+            n = len(exc.problems)
+            raise StoreError(
+                f"cannot delete {table}[{literal(args.doc_id)}]: {n} "
+                f"reference{'s' if n != 1 else ''} to it (change or delete these first)",
+                exc.problems,
+            ) from None
+        raise
+    _out(f"{table}[{literal(args.doc_id)}] deleted (change log entry {store.log_seq})")
+    return EXIT_OK
+
+
+def _shown(value: object) -> str:
+    return literal(clip(orjson.dumps(value).decode(), 100))
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    from casefiles.store.verify import history, verify
+
+    path = Path(paths.default_store(args.store))
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("casefiles log: --limit must be at least 1")
+    if args.verify:
+        verdict = verify(path)
+        for line in verdict.checked:
+            _out(f"  ok: {line}")
+        if not verdict.ok:
+            _out(f"casefiles log --verify: {verdict.problem}", sys.stderr)
+            return EXIT_DATA
+        _out(f"{literal(str(path))}: change log verified")
+        return EXIT_OK
+    _load(args)  # a store that does not load has no trustworthy history to show
+    items = history(path, args.doc_id, args.limit)
+    if args.json:
+        text = orjson.dumps(items, option=orjson.OPT_INDENT_2).decode()
+        _out(json_safe(text))
+        return EXIT_OK
+    if not items:
+        _out("no changes logged" + (f" for {literal(args.doc_id)}" if args.doc_id else ""))
+        return EXIT_OK
+    for item in items:
+        head = (
+            f"#{item['seq']}  {literal(item['time'])}  {literal(item['author'])}  "
+            f"{item['op']} {item['table']}[{literal(item['id'])}]"
+        )
+        if item.get("reason"):
+            head += f"  ({literal(item['reason'])})"
+        _out(head)
+        diff = item["diff"]
+        if diff is None:
+            _out("    (the version before is not in the log or a checkpoint)")
+            continue
+        for change in diff:
+            name = literal(change["field"])
+            if "before" not in change:
+                _out(f"    + {name}: {_shown(change['after'])}")
+            elif "after" not in change:
+                _out(f"    - {name}: {_shown(change['before'])}")
+            else:
+                _out(f"    ~ {name}: {_shown(change['before'])} -> {_shown(change['after'])}")
+    return EXIT_OK
+
+
+def cmd_checkpoint(args: argparse.Namespace) -> int:
+    store = _load(args)
+    if store.checkpoint():
+        _out(f"{literal(str(store.path))}: folded the change log up to entry {store.log_seq}")
+    else:
+        _out(f"{literal(str(store.path))}: nothing to fold (entry {store.log_seq} is folded)")
+    return EXIT_OK
+
+
 COMMANDS = {
+    "put": cmd_put,
+    "rm": cmd_rm,
+    "log": cmd_log,
+    "checkpoint": cmd_checkpoint,
     "validate": cmd_validate,
     "show": cmd_show,
     "stats": cmd_stats,

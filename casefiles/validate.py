@@ -22,11 +22,16 @@ MAX_LINE: Final = 2_000
 MAX_TEXT: Final = 100_000
 """Longest multi-line value (summaries, notes, quotes) in characters."""
 
-_SLUG_RE: Final = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$")
-_DOC_ID_RE: Final = re.compile(r"^[1-9][0-9]{0,17}$")
-_CURRENCY_RE: Final = re.compile(r"^[A-Z]{3}$")
+# Anchored with \Z, not $ (which also matches before a final newline); ASCII only.
+_SLUG_RE: Final = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*\Z", re.ASCII)
+_DOC_ID_RE: Final = re.compile(r"^[1-9][0-9]{0,17}\Z", re.ASCII)
+_CURRENCY_RE: Final = re.compile(r"^[A-Z]{3}\Z", re.ASCII)
 _SHA256_RE: Final = re.compile(r"^[0-9a-f]{64}\Z", re.ASCII)
 _TIMESTAMP_RE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\Z", re.ASCII)
+MAX_AMOUNT: Final = 10**15
+"""Largest fine or compensation amount (any larger is a typo, and beyond exact floats)."""
+MAX_INT: Final = 2**53
+"""Largest whole number a field may hold (exact in JSON readers that use doubles)."""
 
 
 _SINGULAR: Final = {
@@ -221,6 +226,10 @@ META_FIELDS: Final[Mapping[str, F]] = {
     "schema_version": F("int", required=True),
     "migrated_from": F("int"),
     "note": F("text"),
+    # The change log entry the last checkpoint folded in (casefiles.store.changelog).
+    "log_seq": F("int"),
+    "log_hash": F("line"),
+    "log_offset": F("int"),
 }
 
 
@@ -315,8 +324,10 @@ class _Checker:
             if not isinstance(value, bool):
                 self.add(table, doc_id, path, f"expected true or false, got {_preview(value)}")
         elif kind == "int":
-            if not isinstance(value, int) or isinstance(value, bool):
-                self.add(table, doc_id, path, f"expected a whole number, got {_preview(value)}")
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_INT:
+                self.add(
+                    table, doc_id, path, f"expected a whole number ≥ 0, got {_preview(value)}"
+                )
         elif kind == "ref":
             if self.line(table, doc_id, path, value, False):
                 assert isinstance(value, str) and spec.ref
@@ -408,9 +419,17 @@ class _Checker:
             self.add(table, doc_id, path, f"expected {{amount, currency}}, got {_type_name(value)}")
             return
         amount = value.get("amount")
-        if not isinstance(amount, int | float) or isinstance(amount, bool) or not amount >= 0:
+        if (
+            not isinstance(amount, int | float)
+            or isinstance(amount, bool)
+            or not 0 <= amount <= MAX_AMOUNT  # also refuses NaN and infinities
+        ):
             self.add(
-                table, doc_id, f"{path}.amount", f"expected a number ≥ 0, got {_preview(amount)}"
+                table,
+                doc_id,
+                f"{path}.amount",
+                f"expected a number from 0 to {MAX_AMOUNT:,}, got "
+                + (repr(amount) if isinstance(amount, int | float) else _preview(amount)),
             )
         currency = value.get("currency")
         if not isinstance(currency, str) or not _CURRENCY_RE.match(currency):
@@ -725,3 +744,29 @@ def validate_document(
         assert isinstance(doc, dict)
         check.problems.extend(link_problems(table, doc, lookup, file))
     return check.problems
+
+
+def references(table: str, doc: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """Every reference a valid document makes, from the schema, as
+    (field path, target table, target id): what a delete must not leave dangling."""
+    out: list[tuple[str, str, str]] = []
+    _collect_refs(SCHEMA[table], doc, "", out)
+    return out
+
+
+def _collect_refs(
+    spec: Mapping[str, F], doc: Mapping[str, Any], prefix: str, out: list[tuple[str, str, str]]
+) -> None:
+    for name, value in doc.items():
+        fspec = spec.get(name)
+        if fspec is None:
+            continue
+        path = _join(prefix, name)
+        if fspec.kind == "ref" and fspec.ref and isinstance(value, str):
+            out.append((path, fspec.ref, value))
+        elif fspec.kind == "refs" and fspec.ref and isinstance(value, list):
+            out.extend((f"{path}[{i}]", fspec.ref, v) for i, v in enumerate(value))
+        elif fspec.kind == "objects" and fspec.item and isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, dict):
+                    _collect_refs(fspec.item, item, f"{path}[{i}]", out)

@@ -3,8 +3,8 @@
 Validating every field of a 100k-case store costs seconds of pure Python; the
 bytes of a file that passed once do not need it again.  A content's SHA-256
 (with the validator's schema version) is recorded in the user cache folder
-after a full validation succeeds, or after this program wrote a store whose
-edit it validated.  Any other byte, in any file, is validated in full.
+after a full validation succeeds, or after a checkpoint wrote a store whose
+edits were each checked as a full validation checks them.  Any other byte, in any file, is validated in full.
 Set ``CASEFILES_NO_CACHE=1`` to always validate.
 """
 
@@ -20,7 +20,7 @@ import platformdirs
 
 from casefiles import model
 
-VALIDATOR_VERSION: Final = 1
+VALIDATOR_VERSION: Final = 2
 """Bump when validation rules change: every cached verdict is then ignored."""
 
 
@@ -45,7 +45,12 @@ def digest(*pieces: bytes) -> str:
 
 def known_valid(key: str) -> bool:
     """Whether contents with this key passed validation before."""
-    return enabled() and (_folder() / key).is_file()
+    if not enabled():
+        return False
+    try:
+        return (_folder() / key).is_file()
+    except OSError:  # a cache folder we may not read: validate
+        return False
 
 
 def remember_valid(key: str) -> None:

@@ -10,6 +10,7 @@ import orjson
 import pytest
 
 from casefiles import model
+from casefiles.migrations import migrate
 from casefiles.store import ConflictError, Store, StoreError, dumps
 
 
@@ -41,6 +42,7 @@ def test_put_writes_canonical_sorted_indented_utf8(minimal_store: Path) -> None:
     assert party is not None
     party["aliases"] = ["ប៊ូ លីន", "Bo Linn"]
     store.put(model.PARTIES, party)
+    assert store.checkpoint()
     raw = minimal_store.read_bytes()
     assert "ប៊ូ លីន".encode() in raw, "UTF-8, not \\u escapes"
     assert raw == dumps(orjson.loads(raw)), "indented with sorted keys"
@@ -55,6 +57,8 @@ def test_put_keeps_backup_and_leaves_no_temp_files(minimal_store: Path) -> None:
     assert case is not None
     case["title"] = "Edited"
     store.put(model.CASES, case)
+    assert minimal_store.read_bytes() == original, "a commit only appends to the log"
+    store.checkpoint()
     bak = minimal_store.with_name("minimal.json.bak")
     assert bak.read_bytes() == original
     leftovers = [p.name for p in minimal_store.parent.iterdir() if p.name.endswith(".tmp")]
@@ -67,7 +71,9 @@ def test_stale_temp_files_are_cleaned_on_write(minimal_store: Path) -> None:
     store = Store.load(minimal_store)
     case = copy.deepcopy(store.get(model.CASES, "vey-case"))
     assert case is not None
+    case["title"] = "Edited"
     store.put(model.CASES, case)
+    store.checkpoint()
     assert not stale.exists()
 
 
@@ -131,7 +137,7 @@ def test_delete_refuses_when_referenced_and_works_otherwise(minimal_store: Path)
     assert Store.load(minimal_store).get(model.SENTENCES, "vey-trial-sentence") is None
 
 
-def test_conflicting_write_is_refused(minimal_store: Path) -> None:
+def test_edit_of_a_document_another_program_changed_is_refused(minimal_store: Path) -> None:
     first = Store.load(minimal_store)
     second = Store.load(minimal_store)
     case = copy.deepcopy(first.get(model.CASES, "vey-case"))
@@ -141,18 +147,34 @@ def test_conflicting_write_is_refused(minimal_store: Path) -> None:
     case2 = copy.deepcopy(second.get(model.CASES, "vey-case"))
     assert case2 is not None
     case2["title"] = "Second edit"
-    with pytest.raises(ConflictError, match="changed on disk since it was loaded"):
+    with pytest.raises(ConflictError, match=r"was changed by .* since this program read it"):
         second.put(model.CASES, case2)
-    assert second.get(model.CASES, "vey-case")["title"] == "Prosecution of Ana Vey"  # type: ignore[index]
+    # The refusal brought the other program's version in: editing again works.
+    assert second.get(model.CASES, "vey-case")["title"] == "First edit"  # type: ignore[index]
     assert Store.load(minimal_store).get(model.CASES, "vey-case")["title"] == "First edit"  # type: ignore[index]
-    fresh = second.reload()
-    fresh.put(model.CASES, case2)
+    case2 = copy.deepcopy(second.get(model.CASES, "vey-case"))
+    case2["title"] = "Second edit"  # type: ignore[index]
+    second.put(model.CASES, case2)  # type: ignore[arg-type]
     assert Store.load(minimal_store).get(model.CASES, "vey-case")["title"] == "Second edit"  # type: ignore[index]
+
+
+def test_edits_of_different_documents_merge(minimal_store: Path) -> None:
+    first = Store.load(minimal_store)
+    second = Store.load(minimal_store)
+    first.put(model.PARTIES, {"id": "one-a", "kind": "person", "name": "One"})
+    second.put(model.PARTIES, {"id": "two-b", "kind": "person", "name": "Two"})
+    assert second.get(model.PARTIES, "one-a") is not None, "the second writer replayed the first"
+    first.checkpoint()
+    second.put(model.PARTIES, {"id": "three-c", "kind": "person", "name": "Three"})
+    fresh = Store.load(minimal_store)
+    for pid in ("one-a", "two-b", "three-c"):
+        assert fresh.get(model.PARTIES, pid) is not None, pid
+    assert fresh.data == second.data | {"meta": fresh.data["meta"]}
 
 
 def test_external_in_place_edit_is_detected(minimal_store: Path) -> None:
     store = Store.load(minimal_store)
-    raw = minimal_store.read_bytes().replace(b"Bo Lin", b"Bo Lim")
+    raw = dumps(migrate(orjson.loads(minimal_store.read_bytes()))).replace(b"Bo Lin", b"Bo Lim")
     minimal_store.write_bytes(raw)
     os.utime(minimal_store, ns=(1, 1))
     assert store.changed_on_disk()
@@ -168,7 +190,7 @@ def test_store_without_meta_is_migrated(tmp_path: Path) -> None:
     del data["sources"]["1"]["file"]
     target.write_bytes(orjson.dumps(data))
     store = Store.load(target)
-    assert store.storage.data["meta"] == {"1": {"schema_version": model.SCHEMA_VERSION}}
+    assert store.data["meta"]["1"]["schema_version"] == model.SCHEMA_VERSION
 
 
 def test_empty_store_is_valid(tmp_path: Path) -> None:
@@ -218,7 +240,7 @@ def test_failed_write_leaves_store_and_file_unchanged(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", full_disk)
-    with pytest.raises(StoreError, match="write failed: disk full; file unchanged"):
+    with pytest.raises(StoreError, match="write failed: disk full; nothing was written"):
         store.put(model.CASES, case)
     with pytest.raises(StoreError, match="disk full"):
         store.put(model.PARTIES, {"id": "new-one", "kind": "person", "name": "New One"})
@@ -226,7 +248,7 @@ def test_failed_write_leaves_store_and_file_unchanged(
     assert minimal_store.read_bytes() == before
     assert store.get(model.CASES, "vey-case")["title"] == "Prosecution of Ana Vey"  # type: ignore[index]
     assert store.get(model.PARTIES, "new-one") is None
-    assert "new-one" not in str(store.storage.data[model.PARTIES])
-    assert [p.name for p in minimal_store.parent.iterdir() if p.suffix == ".tmp"] == []
+    assert "new-one" not in str(store.data[model.PARTIES])
+    assert minimal_store.with_name("minimal.json.log").read_bytes() == b""
     store.put(model.CASES, case)  # and the store still works afterwards
     assert Store.load(minimal_store).get(model.CASES, "vey-case")["title"] == "Never written"  # type: ignore[index]

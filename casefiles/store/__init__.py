@@ -1,0 +1,51 @@
+"""The case file: one canonical TinyDB JSON file plus its change log.
+
+- ``files``: reading and parsing the canonical file, atomic replacement (to a
+  symlink's target), article files (regular files only, size-capped);
+- ``changelog``: the append-only JSON Lines log beside the store (entries,
+  hash chain, author and time);
+- ``core``: the ``Store`` (loading = checkpoint + log, in-memory indexes,
+  edits checked as a full validation checks them, commits, checkpoints);
+- ``verify``: ``casefiles log`` and ``casefiles log --verify``;
+- ``scripting``: ``open_db(path)``, TinyDB's API with every write checked and logged.
+
+The modules below import only what they need; ``from casefiles.store import
+Store, StoreError`` is the usual entry point.
+"""
+
+from __future__ import annotations
+
+from casefiles.store.core import Change, Counts, Store, unwritable
+from casefiles.store.errors import ConflictError, StoreError
+from casefiles.store.files import (
+    MAX_ARTICLE_BYTES,
+    Fingerprint,
+    check_article_files,
+    dumps,
+    parse_bytes,
+    read_article_file,
+    read_file,
+    serialise,
+    write_atomic,
+)
+from casefiles.store.scripting import CaseFilesDB, open_db
+
+__all__ = [
+    "MAX_ARTICLE_BYTES",
+    "CaseFilesDB",
+    "Change",
+    "ConflictError",
+    "Counts",
+    "Fingerprint",
+    "Store",
+    "StoreError",
+    "check_article_files",
+    "dumps",
+    "open_db",
+    "parse_bytes",
+    "read_article_file",
+    "read_file",
+    "serialise",
+    "unwritable",
+    "write_atomic",
+]

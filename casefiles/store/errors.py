@@ -1,0 +1,21 @@
+"""The errors the store raises: ``str()`` is always a one-line, user-facing message."""
+
+from __future__ import annotations
+
+from casefiles.validate import Problem
+
+
+class StoreError(Exception):
+    """A store could not be loaded or written; ``str()`` is the user-facing message,
+    ``problems`` lists every validation problem when there are any."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems: list[Problem] = problems or []
+
+
+class ConflictError(StoreError):
+    """Another program changed what this edit is based on; nothing was written."""
+
+
+__all__ = ["ConflictError", "StoreError"]

@@ -1,0 +1,348 @@
+"""Files on disk: reading and parsing the canonical store file, writing it
+atomically (to a symlink's target), the sidecar paths, and article files.
+
+The canonical file is replaced as a whole: a new file is written beside the
+old one (flush, fsync), the old one is kept as ``<file>.bak``, the new one
+moved over it with ``os.replace`` and the folder fsynced, so that a crash
+leaves the old or the new file, never a mix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import mmap
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final
+
+import orjson
+
+from casefiles import model, validcache
+from casefiles.store.errors import StoreError
+from casefiles.textsafe import literal
+from casefiles.validate import Problem
+
+JSON_OPTIONS: Final = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+MAX_ARTICLE_BYTES: Final = 20 * 1024 * 1024
+
+Fingerprint = tuple[int, int, int, int]
+"""(device, inode, size, mtime in ns) of the file as loaded or last written."""
+
+
+def real_path(path: Path) -> Path:
+    """Where the store really is: a symlinked store is written at its target, and
+    its log and lock live beside the target, shared by every link to it."""
+    return Path(os.path.realpath(path))
+
+
+def sidecar(path: Path, suffix: str) -> Path:
+    """``<real store path><suffix>``: ``.log``, ``.lock``, ``.bak``."""
+    real = real_path(path)
+    return real.with_name(real.name + suffix)
+
+
+def serialise(data: Mapping[str, Any]) -> tuple[bytes, bytes]:
+    """The canonical bytes of a store in two pieces (body, final newline), so that
+    hundreds of MB are not copied just to append one byte."""
+    return orjson.dumps(data, option=JSON_OPTIONS), b"\n"
+
+
+def dumps(data: Mapping[str, Any]) -> bytes:
+    """The canonical bytes of a store: UTF-8 JSON, 2-space indent, sorted keys."""
+    return b"".join(serialise(data))
+
+
+def fingerprint(st: os.stat_result) -> Fingerprint:
+    """The fingerprint of a stat result."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A short reason for an OS error, without errno numbers."""
+    if exc.errno == errno.ENOSPC:
+        return "disk full"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.EROFS:
+        return "read-only file system"
+    return exc.strerror or exc.__class__.__name__
+
+
+def cannot_write(path: Path, what: str, exc: OSError) -> StoreError:
+    """The one-line error for a store that cannot be written (reading still works)."""
+    reason = describe_os_error(exc)
+    hint = ""
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        hint = " (the folder is read-only or belongs to another user)"
+    return StoreError(
+        f"{literal(str(path))} cannot be written: {reason} {what}{hint}; "
+        "it can still be read, nothing was written"
+    )
+
+
+# ----------------------------------------------------------------- reading
+
+
+def read_file(path: Path) -> tuple[object, Fingerprint, str]:
+    """Parse a store file; raise ``StoreError`` naming the file and what is wrong.
+
+    Returns the document tree, the file's fingerprint and its content key."""
+    name = literal(str(path))
+    try:
+        with path.open("rb") as fh:
+            st = os.fstat(fh.fileno())
+            if stat.S_ISDIR(st.st_mode):
+                raise StoreError(f"{name}: is a folder, expected a JSON file")
+            if not stat.S_ISREG(st.st_mode):
+                raise StoreError(f"{name}: is {file_kind(st.st_mode)}, expected a JSON file")
+            raw = fh.read()
+    except IsADirectoryError:
+        raise StoreError(f"{name}: is a folder, expected a JSON file") from None
+    except FileNotFoundError:
+        raise StoreError(
+            f"{name}: no such file (create one with 'casefiles generate' or pass --store)"
+        ) from None
+    except OSError as exc:
+        raise StoreError(f"{name}: cannot read: {describe_os_error(exc)}") from None
+    return parse_bytes(raw, name), fingerprint(st), validcache.digest(raw)
+
+
+def parse_bytes(raw: bytes, name: str) -> object:
+    """Parse store bytes, with messages that say what is wrong and where."""
+    if not raw or raw.isspace():
+        raise StoreError(f"{name}: the file is empty; expected a JSON object of tables")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise StoreError(
+            f"{name}: starts with a byte-order mark (BOM); save it as UTF-8 without BOM"
+        )
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as uexc:
+            line = raw.count(b"\n", 0, uexc.start) + 1
+            raise StoreError(
+                f"{name}: not UTF-8 text: byte 0x{raw[uexc.start]:02x} at offset {uexc.start} "
+                f"(line {line})"
+            ) from None
+        msg = str(exc)
+        if exc.pos >= len(raw.rstrip()) - 1 and "recursion" not in msg:
+            hint = " (the file looks truncated)"
+        else:
+            hint = ""
+        raise StoreError(
+            f"{name}: invalid JSON at line {exc.lineno}, column {exc.colno}: "
+            f"{literal(exc.msg)}{hint}"
+        ) from None
+    except RecursionError:  # pragma: no cover - orjson reports depth itself
+        raise StoreError(f"{name}: invalid JSON: nested too deeply") from None
+
+
+_META_START: Final = b'\n  "' + model.META.encode() + b'": {'
+_TABLE_END: Final = b"\n  }"
+
+
+def read_meta(path: Path) -> dict[str, Any] | None:
+    """The ``meta`` document of a store file without parsing the whole file, when
+    it is in the canonical layout (top-level keys at two spaces of indent, which no
+    string can contain since JSON escapes newlines); else a full parse.  ``None``
+    when the file cannot be read or has no usable meta table."""
+    try:
+        with path.open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size == 0:
+                return None
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                start = mm.find(_META_START)
+                end = mm.find(_TABLE_END, start) if start >= 0 else -1
+                if start >= 0 and end >= 0:
+                    chunk = mm[start + 3 : end + len(_TABLE_END)]
+                    data: object = orjson.loads(b"{" + chunk + b"}")
+                else:
+                    data = orjson.loads(mm[:])
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    meta = data.get(model.META)
+    if isinstance(meta, dict) and len(meta) == 1:
+        doc = next(iter(meta.values()))
+        if isinstance(doc, dict):
+            return doc
+    return None
+
+
+# ----------------------------------------------------------------- writing
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or a new file in ``folder`` durable (best effort)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Temporary files left by a writer that died (we hold the lock, so none is live)."""
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def _keep_backup(path: Path) -> None:
+    """Make ``path.bak`` the current file, atomically (hard link, else copy)."""
+    if not path.exists():
+        return
+    bak = path.with_name(path.name + ".bak")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        os.unlink(tmp)
+        try:
+            os.link(path, tmp)
+        except OSError:
+            shutil.copy2(path, tmp)
+        os.replace(tmp, bak)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def write_atomic(path: Path, *payload: bytes) -> Fingerprint:
+    """Replace the file at ``path`` (a symlink's target, not the link) by the
+    ``payload`` pieces so that a crash leaves the old or the new file, never a mix,
+    keeping the old one as ``.bak``.  The caller holds the write lock."""
+    path = real_path(path)
+    _remove_stale_temps(path)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise cannot_write(path, f"in {literal(str(path.parent))}", exc) from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            for piece in payload:
+                fh.write(piece)
+            fh.flush()
+            os.fsync(fh.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        _keep_backup(path)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise StoreError(
+            f"{literal(str(path))}: write failed: {describe_os_error(exc)}; file unchanged"
+        ) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    fsync_dir(path.parent)
+    return fingerprint(path.stat())
+
+
+# ----------------------------------------------------------------- articles
+
+
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, for messages."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def read_article_file(target: Path, label: str) -> str:
+    """Read an article as UTF-8 text (invalid bytes shown as U+FFFD), size-limited.
+
+    Only regular files are read: a FIFO, device or socket is refused at once
+    (checked before opening, and again on the open descriptor, which is opened
+    non-blocking so that a FIFO swapped in meanwhile cannot hang the reader)."""
+    shown = literal(str(target))
+    try:
+        st = os.stat(target)
+        if not stat.S_ISREG(st.st_mode):
+            raise StoreError(
+                f"source {label}: article file {shown} is {file_kind(st.st_mode)}, "
+                "not a regular file"
+            )
+        fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise StoreError(f"source {label}: article file {shown} is missing") from None
+    except OSError as exc:
+        raise StoreError(
+            f"source {label}: {shown}: cannot read: {describe_os_error(exc)}"
+        ) from None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise StoreError(
+                f"source {label}: article file {shown} is {file_kind(st.st_mode)}, "
+                "not a regular file"
+            )
+        if st.st_size > MAX_ARTICLE_BYTES:
+            raw = b""
+        else:
+            try:
+                raw = fh.read(MAX_ARTICLE_BYTES + 1)
+            except OSError as exc:
+                raise StoreError(
+                    f"source {label}: {shown}: cannot read: {describe_os_error(exc)}"
+                ) from None
+    if st.st_size > MAX_ARTICLE_BYTES or len(raw) > MAX_ARTICLE_BYTES:
+        raise StoreError(
+            f"source {label}: article file is larger than {MAX_ARTICLE_BYTES // 2**20} MiB"
+        )
+    return raw.decode("utf-8", errors="replace")
+
+
+def check_article_files(data: Mapping[str, Any], folder: Path, name: str) -> list[Problem]:
+    """Problems with the article files that sources name (missing, outside, not a
+    regular file, too large, unreadable); never opens them."""
+    problems: list[Problem] = []
+    root = folder.resolve()
+    for doc in data.get(model.SOURCES, {}).values():
+        rel = doc.get("file")
+        if rel is None:
+            continue
+
+        def add(message: str, doc_id: str = doc["id"]) -> None:
+            problems.append(Problem(name, model.SOURCES, doc_id, "file", message))
+
+        target = (root / rel).resolve()
+        if not target.is_relative_to(root):
+            add("points outside the store's folder")
+            continue
+        try:
+            st = os.stat(target)
+        except FileNotFoundError:
+            add(f"article file {literal(rel)!r} not found next to the store")
+            continue
+        except OSError as exc:
+            add(f"article file {literal(rel)!r} cannot be read: {describe_os_error(exc)}")
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            add(f"article file {literal(rel)!r} is {file_kind(st.st_mode)}, not a regular file")
+        elif st.st_size > MAX_ARTICLE_BYTES:
+            add(f"article file {literal(rel)!r} is larger than {MAX_ARTICLE_BYTES // 2**20} MiB")
+    return problems
