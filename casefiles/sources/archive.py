@@ -14,14 +14,16 @@ publication is itself evidence).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final
 
 from casefiles import model
-from casefiles.sources.capture import Capture, take, write_files
-from casefiles.sources.fetch import REFUSED, CaptureError, Limits
+from casefiles.sources.capture import Capture, Written, take, write_files
+from casefiles.sources.fetch import FAILED, REFUSED, CaptureError, Limits
 from casefiles.store import Store, StoreError
 from casefiles.textsafe import clip, literal
 
@@ -81,16 +83,53 @@ def chosen(store: Store, ids: Sequence[str]) -> list[dict[str, Any]]:
     return out
 
 
-def record(store: Store, source_id: str, cap: Capture) -> Row:
-    """Write one capture's files and put it into its source; the files are removed
-    again when the store refuses."""
+class _Stopped(Exception):
+    """The run was interrupted before this capture was written."""
+
+
+def capture_files(
+    folder: Path, source: dict[str, Any], limits: Limits | None, stop: threading.Event
+) -> tuple[Capture, Written, bool]:
+    """Capture a source's URL and write its files (in a worker thread: the
+    download, the extraction and the fsyncs overlap with other sources').
+    After an interruption (``stop``) nothing is written, or it is removed again."""
+    cap = take(str(source["url"]), limits)
+    if stop.is_set():
+        raise _Stopped
+    source_id = str(source["id"])
+    first = not has_copy(source)
+    stem = source_id if first else f"{source_id}.{cap.stamp}"
+    written = write_files(folder, stem, cap)
+    if stop.is_set():
+        written.remove()
+        raise _Stopped
+    return cap, written, first
+
+
+def record(
+    store: Store,
+    source_id: str,
+    cap: Capture,
+    written: Written | None = None,
+    written_as_first: bool = False,
+) -> Row:
+    """Put one capture into its source (writing its files first unless ``written``
+    has them); the files are removed again when the store refuses."""
     current = store.get(model.SOURCES, source_id)
     if current is None:
+        if written is not None:
+            written.remove()
         return Row(source_id, REFUSED, "the source was removed from the store meanwhile")
+    first = not has_copy(current)
+    if written is not None and written_as_first != first:
+        # The source changed between the download and now (another program captured it).
+        written.remove()
+        written = None
     new = dict(current)
     chars = len(cap.extracted.text)
-    if not has_copy(current):
-        written = write_files(store.folder, source_id, cap)
+    if first:
+        if written is None:
+            written = write_files(store.folder, source_id, cap)
         new["file"] = written.text
         new["warc"] = written.warc
         new.update(cap.fields())
@@ -100,7 +139,8 @@ def record(store: Store, source_id: str, cap: Capture) -> Row:
             new["author"] = cap.extracted.author
         outcome, detail = CAPTURED, f"{chars:,} chars, sha256 {cap.sha256[:12]}…"
     else:
-        written = write_files(store.folder, f"{source_id}.{cap.stamp}", cap)
+        if written is None:
+            written = write_files(store.folder, f"{source_id}.{cap.stamp}", cap)
         later = list(new.get("recaptures") or [])
         before = [c.get("sha256") for c in later] or [current.get("sha256")]
         previous = next((h for h in reversed(before) if isinstance(h, str)), None)
@@ -143,26 +183,41 @@ def archive(
     if progress is not None:
         for doc in no_url:
             progress(done, total, rows[doc["id"]])
+    stop = threading.Event()
     pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="casefiles-archive")
+    futures: dict[Future[tuple[Capture, Written, bool]], str] = {}
+    handed: set[str] = set()  # given to ``record``, which cleans up after itself
     try:
-        futures: dict[Future[Capture], str] = {
-            pool.submit(take, str(doc["url"]), limits): str(doc["id"]) for doc in todo
+        futures = {
+            pool.submit(capture_files, store.folder, doc, limits, stop): str(doc["id"])
+            for doc in todo
         }
         for fut in as_completed(futures):
             source_id = futures[fut]
+            handed.add(source_id)
             try:
-                row = record(store, source_id, fut.result())
+                row = record(store, source_id, *fut.result())
             except CaptureError as exc:
                 row = Row(source_id, exc.outcome, str(exc))
             except StoreError as exc:
                 first = f": {exc.problems[0]}" if exc.problems else ""
                 row = Row(source_id, REFUSED, f"the store refused it: {exc}{first}")
+            except Exception as exc:  # one page's surprise must not end the whole run
+                what = f"{type(exc).__name__}: {clip(str(exc), 100)}"
+                row = Row(source_id, FAILED, f"internal error ({what}); please report it")
             rows[source_id] = row
             done += 1
             if progress is not None:
                 progress(done, total, row)
     except KeyboardInterrupt:
+        stop.set()
         pool.shutdown(wait=False, cancel_futures=True)
+        # Captures written but not yet recorded: take their files away again.
+        for fut, source_id in futures.items():
+            if source_id in handed or not fut.done() or fut.cancelled():
+                continue
+            if fut.exception() is None:
+                fut.result()[1].remove()
         raise ArchiveInterrupted(_ordered(rows, [])) from None
     pool.shutdown(wait=True)
     return _ordered(rows, [*no_url, *todo])

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from casefiles.sources.extract import Extracted, extract
-from casefiles.sources.fetch import Limits, Original, fetch, read_local
+from casefiles.sources.fetch import FAILED, CaptureError, Limits, Original, fetch, read_local
+from casefiles.textsafe import literal
 
 ARTICLES_DIR: Final = "articles"
 WARC_DIR: Final = "warc"
@@ -204,6 +205,12 @@ def write_files(folder: Path, stem: str, capture: Capture) -> Written:
             break
         written.text = f"{ARTICLES_DIR}/{text_path.name}"
         written.warc = f"{WARC_DIR}/{warc_path.name}"
+    except OSError as exc:
+        written.remove()
+        raise CaptureError(
+            FAILED,
+            f"cannot write in {literal(str(folder))}: {exc.strerror or exc}; nothing was kept",
+        ) from None
     except BaseException:
         written.remove()
         raise

@@ -116,7 +116,16 @@ def extract(orig: Original) -> Extracted:
         first = next((ln for ln in text.splitlines() if ln.strip()), "")
         result = Extracted(text, clean_line(first, 200), None, None, None)
     else:
-        result = _html(orig)
+        try:
+            result = _html(orig)
+        except CaptureError:
+            raise
+        except Exception as exc:  # a parser surprise on hostile markup: not an article
+            raise CaptureError(
+                NOT_ARTICLE,
+                f"{literal(clip(orig.source, 120))}: the page could not be read as HTML "
+                f"({type(exc).__name__})",
+            ) from None
     if len(result.text.strip()) < MIN_TEXT_CHARS:
         raise CaptureError(
             NOT_ARTICLE, f"{literal(clip(orig.source, 120))}: no article text found in the page"

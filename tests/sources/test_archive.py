@@ -145,6 +145,9 @@ def test_interrupted_run_resumes(server: FixtureServer, empty_store: Path) -> No
             store, archive.missing(store), Limits(timeout=5), jobs=1, progress=stop_after_two
         )
     assert [r.outcome for r in info.value.rows] == ["captured", "captured"]
+    # Nothing written for the captures that were not recorded.
+    assert len(list((empty_store.parent / "articles").iterdir())) == 2
+    assert len(list((empty_store.parent / "warc").iterdir())) == 2
     store = Store.load(empty_store, check_files=True)
     left = archive.missing(store)
     assert len(left) == 4

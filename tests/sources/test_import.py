@@ -346,3 +346,15 @@ def test_cli_end_to_end_in_a_subprocess(server: FixtureServer, empty_store: Path
     bad = run_cli("--store", str(empty_store), "import", server.url("/to-file"))
     assert bad.returncode == 1 and bad.stdout == ""
     assert len(bad.stderr.splitlines()) == 1 and "file:///etc/passwd" in bad.stderr
+
+
+def test_unwritable_articles_folder(
+    server: FixtureServer, empty_store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (empty_store.parent / "articles").write_text("a file where the folder should be")
+    before = snapshot(empty_store.parent)
+    code, out, err = run(capsys, "--store", str(empty_store), "import", server.url("/news.html"))
+    assert code == 1 and out == ""
+    assert len(err.splitlines()) == 1 and "cannot write in" in err, err
+    assert snapshot(empty_store.parent) == before
+    assert not (empty_store.parent / "warc").exists()
