@@ -75,7 +75,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     _add_source_commands(add)
     _add_store_commands(add)
+    _add_export_command(add)
     return parser
+
+
+def _add_export_command(add: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    """``export`` (casefiles.export)."""
+    p = add("export", "write cases as CSV tables, a JSON store or Markdown dossiers")
+    p.add_argument("--format", required=True, choices=("csv", "json", "md"), dest="fmt")
+    p.add_argument(
+        "--out", required=True, metavar="PATH", help="a folder (csv, md) or a file (json)"
+    )
+    p.add_argument(
+        "--case",
+        action="append",
+        dest="cases",
+        metavar="ID",
+        help="only this case and what it refers to (repeat for more)",
+    )
+    p.add_argument("--force", action="store_true", help="replace an existing export")
 
 
 def _add_store_commands(add: Callable[[str, str], argparse.ArgumentParser]) -> None:
@@ -306,6 +324,20 @@ def cmd_archive(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r.ok for r in rows) else EXIT_DATA
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write an export (casefiles.export); the store is only read."""
+    from casefiles.export import ExportError, export
+
+    store = _load(args)
+    try:
+        result = export(store, args.fmt, Path(args.out), args.cases, force=args.force)
+    except ExportError as exc:
+        _out(f"casefiles export: {exc}", sys.stderr)
+        return EXIT_DATA
+    _out(result.summary())
+    return EXIT_OK
+
+
 def cmd_browse(args: argparse.Namespace) -> int:
     """Open the browser; when it cannot be imported (a missing or broken
     dependency), say so and fail instead of printing something else."""
@@ -459,6 +491,7 @@ COMMANDS = {
     "generate": cmd_generate,
     "import": cmd_import,
     "archive": cmd_archive,
+    "export": cmd_export,
     None: cmd_browse,
 }
 
