@@ -136,7 +136,7 @@ def main() -> None:
     )
     for name, kept, dropped, n in q:
         print(f"  {name:<14} {kept:>19.1%} {dropped:>20.1%} {n:>11}")
-    print("timings (median of %d runs; local server on 127.0.0.1)" % args.runs)
+    print(f"timings (median of {args.runs} runs; local server on 127.0.0.1)")
     print(f"  {'import one page (in process)':<44} {one * 1000:>8.0f} ms")
     print(f"  {'import one page (CLI, with start-up)':<44} {cli * 1000:>8.0f} ms")
     label = f"archive {args.pages} local pages ({args.jobs} at a time)"
