@@ -128,12 +128,12 @@ def _read_keys(config: Config, keys: object, raw: str, path: Path) -> None:
         culprit = max(
             (b for b in (clash.first, clash.second) if b in config.keys), key=order.__getitem__
         )
-        other = clash.second if culprit == clash.first else clash.first
+        owner = clash.owner if culprit == clash.first else f"{clash.first}'s"
         more = len({c.screen for c in found if culprit in (c.first, c.second)}) - 1
         also = f" (and {more} more screen{'s' if more > 1 else ''})" if more else ""
         config.problems.append(
             f"{_where(path, raw, culprit)}: key {keys_label(clash.key)!r} for {culprit} is "
-            f"already {other}'s on the {clash.screen}{also}; "
+            f"already {owner} on the {clash.screen}{also}; "
             f"{culprit} keeps {keys_label(SPECS[culprit].keys)}"
         )
         del config.keys[culprit]

@@ -151,6 +151,75 @@ SCREENS: Final[Mapping[str, frozenset[str]]] = {
     "search": _ids("search") | {"casefiles.back", "casefiles.search"},
 }
 
+_LIST_OWN: Final = {
+    "left": "scroll left",
+    "right": "scroll right",
+    "ctrl+pageup": "page left",
+    "ctrl+pagedown": "page right",
+}
+_SCREEN_OWN: Final = {"ctrl+c": "copy text", "super+c": "copy text"}
+_FOCUS_OWN: Final = {"tab": "focus next", "shift+tab": "focus previous"}
+_APP_OWN: Final = {"ctrl+q": "quit"}
+_INPUT_OWN: Final = {
+    key: "editing the search text"
+    for key in [
+        "left",
+        "right",
+        "home",
+        "end",
+        "ctrl+pageup",
+        "ctrl+pagedown",
+        "shift+left",
+        "ctrl+left",
+        "ctrl+shift+left",
+        "shift+right",
+        "ctrl+right",
+        "ctrl+shift+right",
+        "backspace",
+        "ctrl+shift+a",
+        "ctrl+a",
+        "ctrl+e",
+        "shift+home",
+        "shift+end",
+        "delete",
+        "ctrl+d",
+        "ctrl+w",
+        "ctrl+u",
+        "super+backspace",
+        "ctrl+backspace",
+        "alt+backspace",
+        "ctrl+k",
+        "ctrl+x",
+        "ctrl+c",
+        "super+c",
+        "ctrl+v",
+    ]
+}
+#: Textual's own keys on each screen (its bindings without an id: scrolling a
+#: list sideways, editing the search text, copying, moving focus, ``ctrl+q``):
+#: a key from the config file that one of these already has never arrives.
+#: Measured from the running app by ``tests/tui/test_keys.py``.
+TEXTUAL_KEYS: Final[Mapping[str, Mapping[str, str]]] = {
+    "main screen": {**_LIST_OWN, **_SCREEN_OWN, **_APP_OWN},
+    "party view": {**_LIST_OWN, **_FOCUS_OWN, **_SCREEN_OWN, **_APP_OWN},
+    "help and dossier": {**_FOCUS_OWN, **_SCREEN_OWN},
+    "reader": {
+        **_LIST_OWN,
+        "pageup": "page up",
+        "pagedown": "page down",
+        **_FOCUS_OWN,
+        **_SCREEN_OWN,
+        **_APP_OWN,
+    },
+    "search": {**_INPUT_OWN, **_FOCUS_OWN, **_SCREEN_OWN, **_APP_OWN},
+}
+#: A Textual key a binding may take because it does the same thing there.
+_SAME_AS: Final = {
+    ("ctrl+q", "casefiles.quit"),
+    ("pageup", "casefiles.reader_page_up"),
+    ("pagedown", "casefiles.reader_page_down"),
+}
+
 # -- key names
 
 #: Modifiers in the order Textual writes them (alphabetical).
@@ -278,12 +347,20 @@ def canonical(key: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Clash:
-    """Two bindings active on one screen that share a key."""
+    """Two bindings active on one screen that share a key; ``second`` is a
+    binding id, or ``textual`` when it is one of Textual's own keys there
+    (``what`` says which)."""
 
     screen: str
     key: str
     first: str
     second: str
+    what: str = ""
+
+    @property
+    def owner(self) -> str:
+        """Who has the key besides ``first``, for a message."""
+        return f"Textual's {self.what!r} key" if self.second == "textual" else f"{self.second}'s"
 
 
 def _replaces(a: str, b: str) -> bool:
@@ -294,15 +371,21 @@ def clashes(keys: Mapping[str, str]) -> list[Clash]:
     """Every pair of bindings on one screen with a common key, given the keys
     each binding has now (``keys``: id -> key list; missing ids have their
     defaults).  A pair where one deliberately ``replaces`` the other is not a
-    clash."""
+    clash.  A key given in ``keys`` that is not among the binding's defaults
+    also clashes with Textual's own keys on that screen (``TEXTUAL_KEYS``)."""
     found: list[Clash] = []
     for screen, ids in SCREENS.items():
         owners: dict[str, list[str]] = {}
+        own = {canonical(key): what for key, what in TEXTUAL_KEYS[screen].items()}
         for spec in KEYS:
             if spec.id not in ids:
                 continue
+            defaults = {canonical(key) for key in spec.keys.split(",")}
             for key in keys.get(spec.id, spec.keys).split(","):
-                owners.setdefault(canonical(key), []).append(spec.id)
+                key = canonical(key)
+                owners.setdefault(key, []).append(spec.id)
+                if key in own and key not in defaults and (key, spec.id) not in _SAME_AS:
+                    found.append(Clash(screen, key, spec.id, "textual", own[key]))
         for key, owner_ids in owners.items():
             for i, first in enumerate(owner_ids):
                 for second in owner_ids[i + 1 :]:
@@ -359,6 +442,7 @@ __all__ = [
     "NAMED_KEYS",
     "SCREENS",
     "SPECS",
+    "TEXTUAL_KEYS",
     "Clash",
     "KeySpec",
     "KeyValueError",

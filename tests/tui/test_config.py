@@ -234,3 +234,26 @@ def test_every_problem_is_one_line(tmp_path: Path) -> None:
     assert len(problems) == 5
     assert all("\n" not in p for p in problems)
     assert {spec.id for spec in KEYS} >= {"casefiles.copy", "casefiles.read", "casefiles.help"}
+
+
+@sync
+async def test_a_key_textual_already_has_on_a_screen_is_refused(
+    bundled_store: Store, tmp_path: Path
+) -> None:
+    """``right`` scrolls a list sideways (Textual's own key on the focused list):
+    as "next pane" it would never arrive, so it is refused and ``l`` still works."""
+    path = write(
+        tmp_path, '[keys]\n"casefiles.next_pane" = "l,right"\n"casefiles.quit" = "q,ctrl+q"\n'
+    )
+    config = load_config(path)
+    assert config.keys == {"casefiles.quit": "q,ctrl+q"}  # ctrl+q quits in Textual too
+    assert config.problems == [
+        f"{path}, line 2: key 'right' for casefiles.next_pane is already Textual's "
+        "'scroll right' key on the main screen; casefiles.next_pane keeps tab l"
+    ]
+    search = load_config(write(tmp_path, '[keys]\n"casefiles.search_page_down" = "ctrl+d"\n'))
+    assert "Textual's 'editing the search text' key on the search" in search.problems[0]
+    app = make_app(bundled_store, config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        assert app.focused is not None and app.focused.id == "parties"

@@ -361,7 +361,7 @@ async def test_the_screens_table_matches_the_bindings_active_on_each_screen(
     """``keys.SCREENS`` (which config clashes are judged by) is what the running
     app has active on each screen: every binding id on the focus chain up to the
     first modal node."""
-    from casefiles.tui.keys import SCREENS
+    from casefiles.tui.keys import SCREENS, TEXTUAL_KEYS
 
     def active(app: CaseFilesApp) -> set[str]:
         return {
@@ -370,6 +370,15 @@ async def test_the_screens_table_matches_the_bindings_active_on_each_screen(
             for group in bindings.key_to_bindings.values()
             for binding in group
             if binding.id is not None
+        }
+
+    def textual_keys(app: CaseFilesApp) -> set[str]:
+        return {
+            binding.key
+            for _node, bindings in app.screen._modal_binding_chain
+            for group in bindings.key_to_bindings.values()
+            for binding in group
+            if binding.id is None
         }
 
     visits = [
@@ -391,6 +400,7 @@ async def test_the_screens_table_matches_the_bindings_active_on_each_screen(
                 assert active(app) == SCREENS[screen] - {"casefiles.help"}, screen  # dossier
             else:
                 assert active(app) == SCREENS[screen], screen
+            assert textual_keys(app) == set(TEXTUAL_KEYS[screen]), screen
             if screen != "main screen":
                 await pilot.press("escape")
                 await pilot.pause(0.2)
