@@ -31,6 +31,8 @@ The key table itself lives in ``casefiles.tui.keys`` (re-exported here).
 
 from __future__ import annotations
 
+import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,6 +103,12 @@ def _read_keys(config: Config, keys: object, raw: str, path: Path) -> None:
         return
     for binding_id, value in keys.items():
         where = _where(path, raw, binding_id)
+        if binding_id not in KEY_IDS and isinstance(value, dict):
+            config.problems.append(
+                f'{where}: put binding ids in quotes, as in "casefiles.down" = "j" '
+                "(unquoted, the dots make a table)"
+            )
+            continue
         if binding_id not in KEY_IDS:
             config.problems.append(
                 f"{where}: unknown binding id {literal(clip(binding_id, 60))!r} "
@@ -190,28 +198,58 @@ def parse_config(raw: str, path: Path) -> Config:
     return config
 
 
+class _NotRegular(OSError):
+    """The config path is a FIFO, device, folder or socket."""
+
+
+def _read_regular(target: Path) -> bytes:
+    """At most ``MAX_CONFIG_BYTES + 1`` bytes of a regular file; opening does not
+    wait on a FIFO (``O_NONBLOCK``) and anything but a regular file is refused."""
+    fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = (
+                "a folder"
+                if stat.S_ISDIR(mode)
+                else "a FIFO (named pipe)"
+                if stat.S_ISFIFO(mode)
+                else "a device or socket"
+            )
+            raise _NotRegular(f"is {kind}, not a regular file")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_CONFIG_BYTES:
+            chunk = os.read(fd, MAX_CONFIG_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def load_config(path: Path | None = None) -> Config:
     """The settings from ``path`` (default: ``paths.config_file()``); a missing file
     means defaults without problems."""
     target = path or paths.config_file()
+    name = literal(str(target))
     try:
-        with target.open("rb") as file:
-            raw = file.read(MAX_CONFIG_BYTES + 1)
+        raw = _read_regular(target)
     except FileNotFoundError:
         return Config(path=target)
+    except _NotRegular as exc:
+        return Config(path=target, problems=[f"{name}: {exc}; using defaults"])
     except OSError as exc:
         return Config(
             path=target,
-            problems=[
-                f"{literal(str(target))}: cannot read: {exc.strerror or exc}; using defaults"
-            ],
+            problems=[f"{name}: cannot read: {literal(str(exc.strerror or exc))}; using defaults"],
         )
     if len(raw) > MAX_CONFIG_BYTES:
         return Config(
             path=target,
-            problems=[
-                f"{literal(str(target))}: bigger than {MAX_CONFIG_BYTES:,} bytes; using defaults"
-            ],
+            problems=[f"{name}: bigger than {MAX_CONFIG_BYTES:,} bytes; using defaults"],
         )
     try:
         text = raw.decode("utf-8")

@@ -249,7 +249,7 @@ def run_plan(
     if not plan.ok:
         return OpenResult("refused", plan.refusal or "nothing to open")
     name = literal(Path(plan.argv[0]).name or plan.argv[0])
-    what = literal(plan.target)
+    what = clip(literal(plan.target), 120)
     try:
         if plan.terminal and suspend is not None:
             try:

@@ -257,3 +257,39 @@ async def test_a_key_textual_already_has_on_a_screen_is_refused(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("l")
         assert app.focused is not None and app.focused.id == "parties"
+
+
+def test_unquoted_binding_ids_get_a_hint(tmp_path: Path) -> None:
+    path = write(tmp_path, '[keys]\ncasefiles.down = "e"\ncasefiles.up = "i"\n')
+    config = load_config(path)
+    assert config.keys == {}
+    assert config.problems == [
+        f'{path}, line 2: put binding ids in quotes, as in "casefiles.down" = "j" '
+        "(unquoted, the dots make a table)"
+    ]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_config_path_that_is_not_a_regular_file_is_refused_at_once(
+    tmp_path: Path, kind: str
+) -> None:
+    """A FIFO would block ``open()`` for ever (nobody writes to it): refused
+    without waiting, like a folder."""
+    import os
+    import threading
+
+    path = tmp_path / "config.toml"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.mkdir()
+    result: list[object] = []
+    worker = threading.Thread(target=lambda: result.append(load_config(path)), daemon=True)
+    worker.start()
+    worker.join(timeout=5)
+    assert result, "load_config blocked"
+    config = result[0]
+    assert config.problems == [  # type: ignore[attr-defined]
+        f"{path}: is {'a FIFO (named pipe)' if kind == 'fifo' else 'a folder'}, "
+        "not a regular file; using defaults"
+    ]
