@@ -13,6 +13,7 @@ share left out.  Prints a table; figures are for reading, not pass/fail.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -35,6 +36,8 @@ from casefiles.sources.quotes import check_quotes  # noqa: E402
 from casefiles.store import Store  # noqa: E402
 from tests.sources.server import FIXTURES, FixtureServer  # noqa: E402
 
+LOCAL = Limits(timeout=10, allow_private=True)
+
 
 def words(text: str) -> Counter[str]:
     return Counter(normalise(text).split())
@@ -53,7 +56,7 @@ def page_text(html: bytes, encoding: str) -> str:
 def quality(server: FixtureServer) -> list[tuple[str, float, float, int]]:
     rows = []
     for name, encoding in (("news", "utf-8"), ("cp1252", "cp1252"), ("khmer", "utf-8")):
-        cap = take(server.url(f"/{name}.html"))
+        cap = take(server.url(f"/{name}.html"), LOCAL)
         got = words(cap.extracted.text)
         article = words((FIXTURES / f"{name}.expected.txt").read_text(encoding="utf-8"))
         page = words(page_text((FIXTURES / f"{name}.html").read_bytes(), encoding))
@@ -75,13 +78,14 @@ def time_import(server: FixtureServer, runs: int) -> tuple[float, float]:
             Store.create_empty(path)
             store = Store.load(path)
             t = time.perf_counter()
-            import_source(store, server.url(f"/news.html?run={i}"))
+            import_source(store, server.url(f"/news.html?run={i}"), limits=LOCAL)
             inproc.append(time.perf_counter() - t)
             t = time.perf_counter()
             subprocess.run(
                 [sys.executable, "-m", "casefiles", "--store", str(path), "import",
                  server.url(f"/khmer.html?run={i}")],
                 check=True, capture_output=True, cwd=ROOT,
+                env={**os.environ, "CASEFILES_ALLOW_PRIVATE": "1"},
             )  # fmt: skip
             cli.append(time.perf_counter() - t)
     return statistics.median(inproc), statistics.median(cli)
@@ -98,7 +102,7 @@ def time_archive(server: FixtureServer, pages: int, jobs: int) -> tuple[float, i
                 {"id": f"p{i}", "title": f"Page {i}", "url": server.url(f"/page/{i}")},
             )
         t = time.perf_counter()
-        rows = archive.archive(store, archive.missing(store), Limits(timeout=10), jobs=jobs)
+        rows = archive.archive(store, archive.missing(store), LOCAL, jobs=jobs)
         took = time.perf_counter() - t
     return took, sum(r.ok for r in rows)
 

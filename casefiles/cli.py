@@ -135,6 +135,12 @@ def _add_source_commands(add: Callable[[str, str], argparse.ArgumentParser]) -> 
             metavar="S",
             help=f"give up on a silent server after S seconds ({DEFAULT_TIMEOUT:g})",
         )
+        p.add_argument(
+            "--allow-private",
+            action="store_true",
+            default=os.environ.get("CASEFILES_ALLOW_PRIVATE") == "1",
+            help="also fetch from this machine and private networks (or CASEFILES_ALLOW_PRIVATE=1)",
+        )
 
     p = add("import", "capture a web page or local file (HTML, text, PDF) as a new source")
     p.add_argument("target", metavar="URL|PATH")
@@ -242,7 +248,11 @@ def _limits(args: argparse.Namespace, command: str) -> Limits:
         raise UsageError(f"casefiles {command}: --max-size must be between 0 and 4096 (MB)")
     if not 0 < args.timeout <= 3600:
         raise UsageError(f"casefiles {command}: --timeout must be between 0 and 3600 (seconds)")
-    return Limits(max_bytes=int(args.max_size * 2**20), timeout=args.timeout)
+    return Limits(
+        max_bytes=int(args.max_size * 2**20),
+        timeout=args.timeout,
+        allow_private=args.allow_private,
+    )
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -259,7 +269,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_DATA
     if args.json:
         data = result.as_json()
-        data["case"] = args.case if result.case_linked or result.duplicate is None else None
+        data["case"] = args.case
         text = json_safe(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8"))
         _out(text)
         return EXIT_OK

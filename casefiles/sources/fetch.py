@@ -67,6 +67,10 @@ class Limits:
     deadline: float | None = None
     """Longest time for the whole exchange (default: three times ``timeout``)."""
     max_redirects: int = MAX_REDIRECTS
+    allow_private: bool = False
+    """Also fetch from this machine (loopback) and private or link-local networks.
+    Off by default: a case file from someone else must not make ``archive`` read
+    a router's admin page or a cloud metadata service into the store."""
 
     @property
     def total(self) -> float:
@@ -217,6 +221,36 @@ def check_url(url: str) -> str:
     return url
 
 
+def check_host(url: str, allow_private: bool) -> None:
+    """Refuse a URL whose host is (or resolves to) an address on this machine or
+    a private, link-local or reserved network, unless ``allow_private``."""
+    import ipaddress
+    import socket
+
+    if allow_private:
+        return
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    where = literal(clip(url, 120))
+    try:
+        addresses = [ipaddress.ip_address(host)]
+    except ValueError:
+        try:
+            infos = socket.getaddrinfo(host, parts.port or None, proto=socket.IPPROTO_TCP)
+        except (OSError, UnicodeError):
+            raise CaptureError(
+                FAILED, f"{where}: cannot find the host {literal(clip(host, 60))}"
+            ) from None
+        addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
+    for address in addresses:
+        if not address.is_global or address.is_multicast:
+            raise CaptureError(
+                REFUSED,
+                f"{where}: {address} is on this machine or a private network; not fetched "
+                "(--allow-private fetches it)",
+            )
+
+
 def fetch(url: str, limits: Limits | None = None) -> Original:
     """Download one http(s) document within ``limits``; ``CaptureError`` says why not."""
     import httpx
@@ -237,6 +271,7 @@ def fetch(url: str, limits: Limits | None = None) -> Original:
     try:
         with httpx.Client(timeout=timeout, follow_redirects=False, headers=headers) as client:
             while True:
+                check_host(current, limits.allow_private)
                 with client.stream("GET", current) as resp:
                     if resp.is_redirect:
                         location = resp.headers.get("location", "")
@@ -394,6 +429,7 @@ __all__ = [
     "CaptureError",
     "Limits",
     "Original",
+    "check_host",
     "check_url",
     "fetch",
     "parse_content_type",

@@ -16,6 +16,8 @@ from casefiles.store import Store
 from tests.sources.conftest import snapshot
 from tests.sources.server import ARTICLE, MUTABLE, FixtureServer, page
 
+LOCAL = Limits(timeout=5, allow_private=True)
+
 
 def add_sources(store_path: Path, server: FixtureServer, paths: dict[str, str]) -> None:
     store = Store.load(store_path)
@@ -141,9 +143,7 @@ def test_interrupted_run_resumes(server: FixtureServer, empty_store: Path) -> No
             raise KeyboardInterrupt
 
     with pytest.raises(archive.ArchiveInterrupted) as info:
-        archive.archive(
-            store, archive.missing(store), Limits(timeout=5), jobs=1, progress=stop_after_two
-        )
+        archive.archive(store, archive.missing(store), LOCAL, jobs=1, progress=stop_after_two)
     assert [r.outcome for r in info.value.rows] == ["captured", "captured"]
     # Nothing written for the captures that were not recorded.
     assert len(list((empty_store.parent / "articles").iterdir())) == 2
@@ -151,7 +151,7 @@ def test_interrupted_run_resumes(server: FixtureServer, empty_store: Path) -> No
     store = Store.load(empty_store, check_files=True)
     left = archive.missing(store)
     assert len(left) == 4
-    rows = archive.archive(store, left, Limits(timeout=5), jobs=2)
+    rows = archive.archive(store, left, LOCAL, jobs=2)
     assert [r.outcome for r in rows] == ["captured"] * 4
     assert archive.missing(Store.load(empty_store, check_files=True)) == []
 

@@ -13,6 +13,7 @@ import pytest
 from casefiles import model
 from casefiles.cli import main
 from casefiles.sources.dedupe import url_key
+from casefiles.sources.fetch import Limits
 from casefiles.sources.importer import import_source
 from casefiles.sources.warc import read_document
 from casefiles.store import Store, StoreError
@@ -334,7 +335,7 @@ def test_store_refusal_removes_the_files(server: FixtureServer, empty_store: Pat
     (empty_store.parent / (empty_store.name + ".log")).mkdir()
     before = snapshot(empty_store.parent)
     with pytest.raises(StoreError):
-        import_source(store, server.url("/news.html"))
+        import_source(store, server.url("/news.html"), limits=Limits(allow_private=True))
     assert snapshot(empty_store.parent) == before
     assert not (empty_store.parent / "articles").exists()
 
@@ -358,3 +359,27 @@ def test_unwritable_articles_folder(
     assert len(err.splitlines()) == 1 and "cannot write in" in err, err
     assert snapshot(empty_store.parent) == before
     assert not (empty_store.parent / "warc").exists()
+
+
+def test_this_machine_and_private_networks_refused_by_default(
+    server: FixtureServer,
+    empty_store: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("CASEFILES_ALLOW_PRIVATE")
+    before = snapshot(empty_store.parent)
+    for url in (
+        server.url("/news.html"),
+        "http://10.1.2.3/",
+        "http://[::1]:9/",
+        "http://169.254.169.254/latest",
+    ):
+        code, out, err = run(capsys, "--store", str(empty_store), "import", url)
+        assert code == 1 and out == "", url
+        assert "is on this machine or a private network; not fetched" in err, err
+    assert snapshot(empty_store.parent) == before
+    code, _, err = run(
+        capsys, "--store", str(empty_store), "import", server.url("/news.html"), "--allow-private"
+    )
+    assert code == 0, err
