@@ -1,0 +1,426 @@
+"""The change log: random edits where memory, a fresh load and a checkpoint agree;
+``log``/``--verify``/``checkpoint``/``put``/``rm`` through the real CLI; old stores;
+``open_db`` for scripts."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tinydb import TinyDB, where
+
+import casefiles
+from casefiles import model
+from casefiles.migrations import migrate
+from casefiles.store import Store, StoreError, dumps
+from casefiles.store.verify import history, verify
+from casefiles.validate import validate
+from tests.conftest import DATA, run_cli
+
+BAD = Path(__file__).resolve().parent / "bad_stores"
+
+
+@contextmanager
+def _copy_of_minimal() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory() as folder:
+        shutil.copytree(DATA, Path(folder) / "store")
+        yield Path(folder) / "store" / "minimal.json"
+
+
+def _indexes(store: Store) -> dict[str, Any]:
+    cases = list(store.table(model.CASES))
+    parties = list(store.table(model.PARTIES))
+    return {
+        "by_id": {t: list(store.table(t).items()) for t in model.TABLES},
+        "cases_of_party": {p: store.cases_of_party(p) for p in parties},
+        "proceedings_of": {c: [p["id"] for p in store.proceedings_of(c)] for c in cases},
+        "sentences_of": {c: [s["id"] for s in store.sentences_of(c)] for c in cases},
+        "sources_of": {c: [s["id"] for s in store.sources_of(c)] for c in cases},
+    }
+
+
+# ------------------------------------------------------------- random edit sequences
+
+IDS = st.sampled_from(["ana-vey", "bo-lin", "rights-group", "new-a", "new-b"])
+CASE_IDS = st.sampled_from(["vey-case", "case-two", "case-three"])
+PROC_IDS = st.sampled_from(["vey-trial", "vey-appeal", "proc-new"])
+LEVELS = st.sampled_from(model.COURT_LEVELS[:3])
+
+OPS = st.one_of(
+    st.tuples(st.just("party"), IDS, st.text("ab ", min_size=1, max_size=4)),
+    st.tuples(st.just("court"), st.sampled_from(["city-court", "appeal-court", "top"]), LEVELS),
+    st.tuples(
+        st.just("case"), CASE_IDS, st.lists(IDS, max_size=3, unique=True), st.booleans()
+    ),
+    st.tuples(
+        st.just("proceeding"),
+        PROC_IDS,
+        CASE_IDS,
+        LEVELS,
+        st.sampled_from(["city-court", "appeal-court", "top", None]),
+    ),
+    st.tuples(st.just("sentence"), st.sampled_from(["s1", "s2"]), CASE_IDS, IDS, PROC_IDS),
+    st.tuples(
+        st.just("delete"),
+        st.sampled_from(model.TABLES),
+        st.sampled_from(
+            ["ana-vey", "new-a", "top", "case-two", "proc-new", "s1", "vey-trial-sentence"]
+        ),
+    ),
+    st.tuples(st.just("checkpoint")),
+)
+
+
+def _apply(store: Store, op: tuple[Any, ...]) -> None:
+    kind = op[0]
+    if kind == "party":
+        store.put(model.PARTIES, {"id": op[1], "kind": "person", "name": op[2]})
+    elif kind == "court":
+        store.put(model.COURTS, {"id": op[1], "name": op[1].title(), "level": op[2]})
+    elif kind == "case":
+        case: dict[str, Any] = {
+            "id": op[1],
+            "title": op[1],
+            "status": "open",
+            "participants": [{"party": p, "role": "defendant"} for p in op[2]],
+        }
+        if op[3] and op[2]:
+            case["charges"] = [{"party": op[2][0], "label": "incitement"}]
+        store.put(model.CASES, case)
+    elif kind == "proceeding":
+        proc: dict[str, Any] = {"id": op[1], "case": op[2], "level": op[3], "kind": "ruling"}
+        if op[4]:
+            proc["court"] = op[4]
+        store.put(model.PROCEEDINGS, proc)
+    elif kind == "sentence":
+        store.put(
+            model.SENTENCES,
+            {
+                "id": op[1],
+                "case": op[2],
+                "party": op[3],
+                "penalty": "imprisonment",
+                "proceeding": op[4],
+                "term": {"years": 1},
+            },
+        )
+    elif kind == "delete":
+        store.delete(op[1], op[2])
+    else:
+        store.checkpoint()
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(ops=st.lists(OPS, min_size=1, max_size=12))
+def test_random_edits_memory_fresh_load_and_checkpoint_agree(
+    ops: list[tuple[Any, ...]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CASEFILES_NO_CACHE", "1")
+    with _copy_of_minimal() as path:
+        store = Store.load(path)
+        accepted = 0
+        for op in ops:
+            before = copy.deepcopy(store.data)
+            try:
+                _apply(store, op)
+                accepted += 1
+            except StoreError:
+                assert store.data == before, "a refused edit changed memory"
+            # Every accepted edit leaves a store that passes a full validation.
+            assert validate(store.data, "memory") == [], op
+        fresh = Store.load(path)
+        assert fresh.data == store.data
+        assert _indexes(fresh) == _indexes(store)
+        store.checkpoint()
+        again = Store.load(path)
+        assert again.data == store.data
+        assert _indexes(again) == _indexes(store)
+        if store.log_seq:  # something was committed, so folded: the file is memory's bytes
+            assert path.read_bytes() == dumps(store.data)
+        assert verify(path).ok, verify(path).problem
+
+
+# ------------------------------------------------------------------ verify
+
+
+def _edited(path: Path, n: int = 4) -> Store:
+    store = Store.load(path)
+    for i in range(n):
+        store.put(model.PARTIES, {"id": f"p-{i}", "kind": "person", "name": f"P {i}"})
+    return store
+
+
+def test_verify_accepts_a_clean_log_and_checkpoints(minimal_store: Path) -> None:
+    store = _edited(minimal_store)
+    assert verify(minimal_store).ok
+    store.checkpoint()
+    store.put(model.PARTIES, {"id": "p-9", "kind": "person", "name": "Late"})
+    verdict = verify(minimal_store)
+    assert verdict.ok, verdict.problem
+    assert any("replaying entries 1-4" in line for line in verdict.checked)
+
+
+def test_verify_names_a_tampered_entry(minimal_store: Path) -> None:
+    _edited(minimal_store)
+    log = minimal_store.with_name("minimal.json.log")
+    lines = log.read_bytes().split(b"\n")
+    lines[1] = lines[1].replace(b'"P 1"', b'"P X"')
+    log.write_bytes(b"\n".join(lines))
+    verdict = verify(minimal_store)
+    assert not verdict.ok
+    assert "entry 2 " in str(verdict.problem), verdict.problem
+    result = run_cli("log", "--verify", "--store", str(minimal_store))
+    assert result.returncode == 1
+    assert "entry 2 " in result.stderr
+
+
+def test_verify_names_reordered_entries(minimal_store: Path) -> None:
+    _edited(minimal_store)
+    log = minimal_store.with_name("minimal.json.log")
+    lines = log.read_bytes().split(b"\n")
+    lines[1], lines[2] = lines[2], lines[1]
+    log.write_bytes(b"\n".join(lines))
+    verdict = verify(minimal_store)
+    assert not verdict.ok
+    assert "seq 3, expected 2" in str(verdict.problem), verdict.problem
+
+
+def test_verify_names_a_tampered_folded_entry(minimal_store: Path) -> None:
+    store = _edited(minimal_store)
+    store.checkpoint()
+    log = minimal_store.with_name("minimal.json.log")
+    lines = log.read_bytes().split(b"\n")
+    lines[3] = lines[3].replace(b'"P 3"', b'"P Z"')  # the last entry: no later entry chains it
+    log.write_bytes(b"\n".join(lines))
+    verdict = verify(minimal_store)
+    assert not verdict.ok
+    assert "entry 4" in str(verdict.problem), verdict.problem
+    with pytest.raises(StoreError, match="does not hold entry 4"):
+        Store.load(minimal_store)
+
+
+def test_verify_names_a_checkpoint_edited_outside_casefiles(minimal_store: Path) -> None:
+    store = _edited(minimal_store)
+    store.checkpoint()
+    data = orjson.loads(minimal_store.read_bytes())
+    data["parties"]["2"]["name"] = "Changed by hand"
+    minimal_store.write_bytes(dumps(data))
+    verdict = verify(minimal_store)
+    assert not verdict.ok
+    assert "parties[bo-lin]" in str(verdict.problem)
+    assert "outside casefiles" in str(verdict.problem)
+
+
+def test_replayed_entry_that_does_not_apply_is_named(minimal_store: Path) -> None:
+    _edited(minimal_store, 2)
+    log = minimal_store.with_name("minimal.json.log")
+    first = orjson.loads(log.read_bytes().split(b"\n")[0])
+    first["before"] = "0" * 64
+    raw = log.read_bytes().split(b"\n")
+    raw[0] = orjson.dumps(first, option=orjson.OPT_SORT_KEYS)
+    log.write_bytes(b"\n".join(raw))
+    with pytest.raises(StoreError, match="entry 1"):
+        Store.load(minimal_store)
+
+
+# ------------------------------------------------------------------ history
+
+
+def test_log_lists_changes_newest_first_with_field_diffs(minimal_store: Path) -> None:
+    store = Store.load(minimal_store)
+    case = copy.deepcopy(store.get(model.CASES, "vey-case"))
+    assert case is not None
+    case["title"] = "Renamed"
+    store.put(model.CASES, case, reason="typo in the title")
+    store.checkpoint()
+    store.put(model.PARTIES, {"id": "x-y", "kind": "person", "name": "X"})
+    case["status"] = "open"
+    store.put(model.CASES, case)
+    items = history(minimal_store)
+    assert [i["seq"] for i in items] == [3, 2, 1]
+    assert items[2]["reason"] == "typo in the title"
+    assert items[2]["diff"] == [
+        {"field": "title", "before": "Prosecution of Ana Vey", "after": "Renamed"}
+    ]
+    assert items[0]["diff"] == [{"field": "status", "before": "closed", "after": "open"}]
+    assert [i["seq"] for i in history(minimal_store, "vey-case", limit=1)] == [3]
+    result = run_cli("log", "vey-case", "--store", str(minimal_store))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.index("#3") < result.stdout.index("#1")
+    assert '~ title: "Prosecution of Ana Vey" -> "Renamed"' in result.stdout
+    assert "(typo in the title)" in result.stdout
+    as_json = run_cli("log", "--json", "--limit", "2", "--store", str(minimal_store))
+    assert [i["seq"] for i in orjson.loads(as_json.stdout)] == [3, 2]
+
+
+def test_author_comes_from_the_environment(
+    minimal_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CASEFILES_AUTHOR", "Ana Monitor")
+    Store.load(minimal_store).put(model.PARTIES, {"id": "x-y", "kind": "person", "name": "X"})
+    assert history(minimal_store)[0]["author"] == "Ana Monitor"
+
+
+# ------------------------------------------------------------ checkpoints and old stores
+
+
+def test_automatic_checkpoint_past_a_log_size(
+    minimal_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CASEFILES_CHECKPOINT_BYTES", "600")
+    store = _edited(minimal_store, 6)
+    assert store.checkpoint_seq > 0
+    assert orjson.loads(minimal_store.read_bytes())["meta"]["1"]["log_seq"] == store.checkpoint_seq
+    assert minimal_store.with_name("minimal.json.log").read_bytes().count(b"\n") == 6
+    assert Store.load(minimal_store).data == store.data
+
+
+def test_store_without_a_log_opens_unchanged(minimal_store: Path) -> None:
+    before = sorted(p.name for p in minimal_store.parent.iterdir())
+    raw = minimal_store.read_bytes()
+    Store.load(minimal_store)
+    run_cli("stats", "--store", str(minimal_store))
+    assert sorted(p.name for p in minimal_store.parent.iterdir()) == before
+    assert minimal_store.read_bytes() == raw
+
+
+def test_store_written_by_stock_tinydb_opens(tmp_path: Path) -> None:
+    path = tmp_path / "stock.json"
+    data = migrate(orjson.loads((DATA / "minimal.json").read_bytes()))
+    db = TinyDB(path)
+    for table in (*model.TABLES, model.META):
+        t = db.table(table)
+        for key, doc in sorted(data[table].items(), key=lambda kv: int(kv[0])):
+            t.insert(doc)
+            assert key
+    db.close()
+    del data["sources"]["1"]["file"]
+    store = Store.load(path, check_files=False)
+    assert store.get(model.CASES, "vey-case") is not None
+    store.put(model.PARTIES, {"id": "x-y", "kind": "person", "name": "X"})
+    store.checkpoint()
+    assert TinyDB(path).table("parties").get(where("id") == "x-y") is not None
+
+
+def test_store_written_by_the_previous_version_opens_and_checkpoints(tmp_path: Path) -> None:
+    """tests/data/minimal.json is a schema-1 file as the previous version wrote it
+    (with its .bak from a whole-file write)."""
+    shutil.copytree(DATA, tmp_path / "s")
+    path = tmp_path / "s" / "minimal.json"
+    shutil.copyfile(path, path.with_name("minimal.json.bak"))
+    store = Store.load(path)
+    store.put(model.PARTIES, {"id": "x-y", "kind": "person", "name": "X"})
+    store.checkpoint()
+    data = orjson.loads(path.read_bytes())
+    assert data["meta"]["1"]["schema_version"] == model.SCHEMA_VERSION
+    assert data["meta"]["1"]["log_seq"] == 1
+    assert verify(path).ok
+
+
+# ------------------------------------------------------------------ the real CLI
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in BAD.glob("*.json")))
+def test_put_and_rm_refuse_every_malformed_store(name: str, tmp_path: Path) -> None:
+    shutil.copytree(DATA / "articles", tmp_path / "articles")
+    store = tmp_path / f"{name}.json"
+    shutil.copyfile(BAD / f"{name}.json", store)
+    doc = tmp_path / "doc.json"
+    doc.write_bytes(b'{"id": "x-y", "kind": "person", "name": "X"}')
+    listing = sorted(p.name for p in tmp_path.iterdir())
+    before = _digest(store)
+    for args in (["put", "parties", str(doc)], ["rm", "parties", "bo-lin"]):
+        result = run_cli(*args, "--store", str(store))
+        assert result.returncode == 1, (args, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert "\x1b" not in result.stdout + result.stderr
+        assert _digest(store) == before
+        assert sorted(p.name for p in tmp_path.iterdir()) == listing, "nothing written"
+
+
+def test_put_and_rm_through_the_cli(minimal_store: Path) -> None:
+    s = str(minimal_store)
+    doc = minimal_store.parent / "new.json"
+    doc.write_bytes(b'{"id": "chan-dara", "kind": "person", "name": "Chan Dara"}')
+    result = run_cli("put", "parties", str(doc), "--reason", "new witness", "--store", s)
+    assert result.returncode == 0, result.stderr
+    assert "created" in result.stdout
+    bad = minimal_store.parent / "bad.json"
+    bad.write_bytes(b'{"id": "city-court", "name": "City Court", "level": "supreme"}')
+    result = run_cli("put", "courts", str(bad), "--store", s)
+    assert result.returncode == 1
+    assert "proceedings[vey-trial].level" in result.stderr
+    result = run_cli("rm", "parties", "ana-vey", "--store", s)
+    assert result.returncode == 1
+    assert "references to it" in result.stderr
+    assert "sentences[vey-trial-sentence].party" in result.stderr
+    result = run_cli("rm", "parties", "chan-dara", "--reason", "duplicate", "--store", s)
+    assert result.returncode == 0, result.stderr
+    result = run_cli("checkpoint", "--store", s)
+    assert result.returncode == 0 and "up to entry 2" in result.stdout
+    result = run_cli("log", "--verify", "--store", s)
+    assert result.returncode == 0, result.stderr
+    items = history(minimal_store)
+    assert [(i["op"], i.get("reason")) for i in items] == [
+        ("delete", "duplicate"),
+        ("put", "new witness"),
+    ]
+
+
+def test_put_reads_standard_input(minimal_store: Path) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "casefiles", "put", "parties", "--store", str(minimal_store)],
+        input=b'{"id": "x-y", "kind": "person", "name": "X"}',
+        capture_output=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert result.returncode == 0, result.stderr
+    assert Store.load(minimal_store).get(model.PARTIES, "x-y") is not None
+
+
+# ------------------------------------------------------------------ open_db
+
+
+def test_open_db_reads_with_tinydb_queries_and_logs_writes(minimal_store: Path) -> None:
+    db = casefiles.open_db(minimal_store)
+    cases = db.table("cases")
+    assert [c["id"] for c in cases.search(where("status") == "closed")] == ["vey-case"]
+    cases.update({"status": "open"}, where("id") == "vey-case")
+    assert Store.load(minimal_store).get(model.CASES, "vey-case")["status"] == "open"  # type: ignore[index]
+    new_key = db.table("parties").insert({"id": "x-y", "kind": "person", "name": "X"})
+    assert db.table("parties").get(doc_id=new_key)["id"] == "x-y"  # type: ignore[index]
+    with pytest.raises(StoreError):
+        db.table("courts").update({"level": "supreme"}, where("id") == "city-court")
+    with pytest.raises(StoreError):
+        db.table("parties").remove(where("id") == "ana-vey")
+    db.table("parties").remove(where("id") == "x-y")
+    fresh = Store.load(minimal_store)
+    assert fresh.get(model.COURTS, "city-court")["level"] == "first_instance"  # type: ignore[index]
+    assert fresh.get(model.PARTIES, "x-y") is None
+    assert [i["op"] for i in history(minimal_store)] == ["delete", "put", "put"]
+    with pytest.raises(StoreError):
+        db.drop_tables()
+    assert os.path.exists(minimal_store)
