@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source_commands(add)
     _add_store_commands(add)
     _add_export_command(add)
+    _add_edit_command(add)
     return parser
 
 
@@ -489,7 +490,43 @@ def cmd_checkpoint(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_edit_command(add: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    """``edit`` (casefiles.edit.session)."""
+    p = add(
+        "edit",
+        "edit a document (a case: with its proceedings and sentences) as YAML in $VISUAL/$EDITOR",
+    )
+    p.add_argument(
+        "table", metavar="TABLE", help="cases, parties, courts, sources, proceedings, sentences"
+    )
+    p.add_argument("doc_id", metavar="ID")
+    p.add_argument("--reason", metavar="TEXT", help="why, for the change log")
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    """Edit one document in the user's editor until it is valid (casefiles.edit.session)."""
+    from casefiles.edit.session import TABLE_NAMES, EditorError, edit_session, editor_command
+
+    table = TABLE_NAMES.get(args.table)
+    if table is None:
+        raise UsageError(
+            f"casefiles edit: unknown table {literal(clip(args.table, 40))!r}; "
+            f"expected one of: {', '.join(model.TABLES)}"
+        )
+    try:
+        command = editor_command()
+    except EditorError as exc:
+        raise UsageError(f"casefiles edit: {exc}") from None
+    store = _load(args)
+    outcome = edit_session(store, table, args.doc_id, command=command, reason=args.reason)
+    stream = sys.stdout if outcome.exit_code == EXIT_OK else sys.stderr
+    for line in outcome.lines:
+        _out(f"casefiles edit: {line}" if line == outcome.lines[0] else line, stream)
+    return outcome.exit_code
+
+
 COMMANDS = {
+    "edit": cmd_edit,
     "put": cmd_put,
     "rm": cmd_rm,
     "log": cmd_log,
