@@ -156,8 +156,18 @@ def _with(path: Path, mutate: object) -> list[str]:
         lambda d: d["sources"]["1"].__setitem__("published", "٢٠٢٠-٠١"),
         lambda d: d["meta"]["1"].__setitem__("schema_version", -5),
         lambda d: d["sentences"]["1"].__setitem__("fine", {"amount": 1, "currency": "USD\n"}),
+        lambda d: d["sources"]["1"].__setitem__("url", "https://example.org/a b"),
     ],
-    ids=["doc-key", "slug", "date-nl", "fullwidth", "arabic-indic", "schema-neg", "currency"],
+    ids=[
+        "doc-key",
+        "slug",
+        "date-nl",
+        "fullwidth",
+        "arabic-indic",
+        "schema-neg",
+        "currency",
+        "url-space",
+    ],
 )
 def test_patterns_are_anchored_and_ascii(minimal_store: Path, bad: object) -> None:
     assert _with(minimal_store, bad), "accepted"
@@ -372,3 +382,17 @@ def test_fifo_article_is_refused_without_hanging(minimal_store: Path) -> None:
     problems = check_article_files(data, minimal_store.parent, "f")
     assert problems and "not found" not in problems[0].message
     assert "FIFO" in problems[0].message
+
+
+def test_fifo_article_through_the_cli(minimal_store: Path) -> None:
+    from tests.conftest import run_cli
+
+    os.mkfifo(minimal_store.parent / "articles" / "pipe.txt")
+    data = orjson.loads(minimal_store.read_bytes())
+    data["sources"]["1"]["file"] = "articles/pipe.txt"
+    minimal_store.write_bytes(orjson.dumps(data))
+    result = run_cli("validate", "--store", str(minimal_store), timeout=30)
+    assert result.returncode == 1
+    assert "is a FIFO (named pipe), not a regular file" in result.stderr
+    result = run_cli("search", "sentenced", "--store", str(minimal_store), timeout=30)
+    assert "Traceback" not in result.stderr
