@@ -6,6 +6,8 @@ through Pilot."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -275,7 +277,6 @@ def test_a_config_path_that_is_not_a_regular_file_is_refused_at_once(
 ) -> None:
     """A FIFO would block ``open()`` for ever (nobody writes to it): refused
     without waiting, like a folder."""
-    import os
     import threading
 
     path = tmp_path / "config.toml"
@@ -293,3 +294,60 @@ def test_a_config_path_that_is_not_a_regular_file_is_refused_at_once(
         f"{path}: is {'a FIFO (named pipe)' if kind == 'fifo' else 'a folder'}, "
         "not a regular file; using defaults"
     ]
+
+
+@pytest.mark.skipif(
+    shutil.which("tmux") is None and not os.environ.get("CI"), reason="tmux is not installed"
+)
+def test_the_real_browser_starts_with_a_deeply_nested_config_in_tmux(tmp_path: Path) -> None:
+    """Before: ``RecursionError``, exit 70.  Now the console script starts with the
+    defaults, shows the notice, and ``q`` quits with status 0."""
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    root = Path(__file__).resolve().parents[2]
+    script = Path(sys.executable).with_name("casefiles")
+    shutil.copytree(root / "data", tmp_path / "data")
+    home = tmp_path / "home"
+    home.mkdir()
+    depth = 100_000
+    (home / "config.toml").write_text("a = " + "[" * depth + "]" * depth + "\n", encoding="utf-8")
+    socket, name = f"cfcfg-{uuid.uuid4().hex[:8]}", "cfg"
+    status = tmp_path / "status"
+
+    def tmux(*args: str) -> str:
+        done = subprocess.run(
+            ["tmux", "-L", socket, *args], capture_output=True, text=True, timeout=30
+        )
+        return done.stdout
+
+    def wait_for(check: object, what: str) -> str:
+        deadline = time.monotonic() + 60
+        shown = ""
+        while time.monotonic() < deadline:
+            shown = tmux("capture-pane", "-t", name, "-p")
+            if check(shown):  # type: ignore[operator]
+                return shown
+            time.sleep(0.2)
+        raise AssertionError(f"{what} did not happen; the screen shows:\n{shown}")
+
+    env = (
+        f"HOME={home} XDG_CONFIG_HOME={home}/config XDG_DATA_HOME={home}/data "
+        f"XDG_CACHE_HOME={home}/cache CASEFILES_CONFIG={home}/config.toml TERM=xterm-256color"
+    )
+    command = (
+        f"env {env} {script} --store {tmp_path}/data/casefiles.json; echo $? > {status}; sleep 30"
+    )
+    try:
+        tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", command)
+        shown = wait_for(lambda s: "nested too deeply" in s, "the notice")
+        assert "Cases" in shown and "Traceback" not in shown
+        tmux("send-keys", "-t", name, "q")
+        deadline = time.monotonic() + 30
+        while not status.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert status.read_text().strip() == "0"
+    finally:
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, timeout=30)
