@@ -1,5 +1,7 @@
-"""``O`` (open outside): the pure decision in ``plan_open`` — what is opened, with
-which argv, and every refusal (no textual, no program is run)."""
+"""``O`` (open outside): the decision in ``plan_open`` (what is opened, with which
+argv, every refusal), the one URL rule shared with validation, and ``run_plan``
+running real programs (scripts in a temporary folder): the target is only ever a
+whole argument, and failures (exit status, missing program, timeout) are reported."""
 
 from __future__ import annotations
 
@@ -8,7 +10,10 @@ from pathlib import Path
 
 import orjson
 import pytest
+from conftest import SIZE, make_app, sync
 
+from casefiles.store import Store
+from casefiles.tui.config import Config
 from casefiles.tui.opener import OpenResult, argv_problem, check_url, plan_open, run_plan
 
 ENV: dict[str, str] = {}
@@ -272,3 +277,22 @@ def test_a_fifo_is_not_opened(folder: Path) -> None:
     os.mkfifo(folder / "articles" / "pipe.txt")
     plan = plan_open({"id": "s1", "file": "articles/pipe.txt"}, folder, env={})
     assert not plan.ok and "not a regular file" in (plan.refusal or "")
+
+
+@sync
+async def test_shift_o_says_when_the_opener_fails(hostile_store: Store, tmp_path: Path) -> None:
+    """``O`` with an opener that exits 3: the app shows the status and what the
+    program said (before: nothing at all)."""
+    opener = _script(tmp_path, "opener", 'echo "no display found" >&2\nexit 3\n')
+    config = Config(opener=[opener])
+    app = make_app(hostile_store, config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5", "O")
+        wanted = "opener exited with status 3: no display found"
+        for _ in range(100):
+            if any(n.message == wanted for n in app._notifications):
+                break
+            await pilot.pause(0.05)
+        messages = [n.message for n in app._notifications]
+        assert wanted in messages, messages
+        assert app.is_running
