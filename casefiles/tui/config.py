@@ -124,8 +124,9 @@ def _read_keys(config: Config, keys: object, raw: str, path: Path) -> None:
         try:
             config.keys[binding_id] = normalise_keys(value)
         except KeyValueError as exc:
+            why = clip(literal(str(exc)), 160)
             config.problems.append(
-                f"{where}: keys for {binding_id} = {_preview(value)}: {literal(str(exc))}; "
+                f"{where}: keys for {binding_id} = {_preview(value)}: {why}; "
                 f"keeping {keys_label(SPECS[binding_id].keys)}"
             )
     # A key may do one thing per screen: drop the override changed later in
