@@ -68,7 +68,44 @@ def _names(doc: Mapping[str, Any]) -> list[str]:
     return [n for n in out if isinstance(n, str) and n.strip()]
 
 
-def _find(norm_text: str, words: set[str], name: str) -> tuple[float, str] | None:
+@dataclass(slots=True)
+class _Text:
+    """The normalised text, its words, and where each word start (3 characters) occurs."""
+
+    norm: str
+    padded: str
+    bare: str
+    """Without spaces, for scripts written without spaces between words (Khmer)."""
+    words: list[str]
+    starts: dict[str, list[int]]
+    phrases: set[str]
+    """Every run of 1 to ``MAX_PHRASE`` words, for exact whole-word lookups."""
+
+    @classmethod
+    def of(cls, text: str) -> _Text:
+        from casefiles.search.normalise import normalise
+
+        norm = normalise(text)
+        words = norm.split()
+        starts: dict[str, list[int]] = {}
+        for i, w in enumerate(words):
+            starts.setdefault(w[:PREFIX], []).append(i)
+        phrases = {
+            " ".join(words[i : i + n])
+            for n in range(1, MAX_PHRASE + 1)
+            for i in range(len(words) - n + 1)
+        }
+        return cls(norm, f" {norm} ", norm.replace(" ", ""), words, starts, phrases)
+
+
+PREFIX: Final = 3
+MAX_PHRASE: Final = 6
+MAX_CANDIDATES: Final = 400
+"""Places tried per name (the first ones in the text)."""
+
+
+def _find(text: _Text, name: str) -> tuple[float, str] | None:
+    """(score, matched words) when ``name`` occurs in the text, exactly or nearly."""
     from rapidfuzz import fuzz
 
     from casefiles.search.normalise import normalise
@@ -76,65 +113,58 @@ def _find(norm_text: str, words: set[str], name: str) -> tuple[float, str] | Non
     key = normalise(name)
     if not key:
         return None
-    padded = f" {norm_text} "
-    if f" {key} " in padded:
+    if key in text.phrases or (key.count(" ") >= MAX_PHRASE and f" {key} " in text.padded):
         return 100.0, key
     if len(key) <= SHORT_NAME:
         return None
-    if " " not in key and not key.isascii() and key in norm_text:
-        # Khmer and other scripts written without spaces between words.
+    if not key.isascii() and key.replace(" ", "") in text.bare:
+        # Khmer and other scripts written with or without spaces between words.
         return 100.0, key
-    # Cheap filter: some word of the name (or its start) must be near.
-    if key.isascii() and not any(w[:3] in words for w in key.split() if len(w) >= 3):
-        return None
-    found = fuzz.partial_ratio_alignment(key, norm_text, processor=None, score_cutoff=FUZZY_CUTOFF)
-    if found is None:
-        return None
-    a, b = found.dest_start, found.dest_end
-    while a < b and norm_text[a] == " ":
-        a += 1
-    while b > a and norm_text[b - 1] == " ":
-        b -= 1
-    # Widen to whole words and score again, so "mony" inside "ceremony" does not count.
-    while a > 0 and norm_text[a - 1] != " ":
-        a -= 1
-    while b < len(norm_text) and norm_text[b] != " ":
-        b += 1
-    matched = norm_text[a:b]
-    score = fuzz.ratio(key, matched, processor=None)
-    if score < FUZZY_CUTOFF:
-        return None
-    return score, matched
+    # Fuzzy: phrases of the text as many words long as the name, starting where one
+    # of the name's words starts the same way (a typo rarely hits every word's start).
+    parts = key.split()
+    n = len(parts)
+    tried: set[int] = set()
+    best: tuple[float, str] | None = None
+    for j, part in enumerate(parts):
+        if len(part) < PREFIX:
+            continue
+        for i in text.starts.get(part[:PREFIX], ())[:MAX_CANDIDATES]:
+            start = i - j
+            if start < 0 or start in tried or start + n > len(text.words):
+                continue
+            tried.add(start)
+            phrase = " ".join(text.words[start : start + n])
+            score = fuzz.ratio(key, phrase, processor=None, score_cutoff=FUZZY_CUTOFF)
+            if score and (best is None or score > best[0]):
+                best = (score, phrase)
+    return best
 
 
-def _scan(table: str, docs: Iterable[Mapping[str, Any]], norm: str, words: set[str]) -> list[Hit]:
+def _scan(table: str, docs: Iterable[Mapping[str, Any]], text: _Text) -> list[Hit]:
     hits = []
     for doc in docs:
         best: tuple[float, str, str] | None = None
         for name in _names(doc):
-            found = _find(norm, words, name)
+            found = _find(text, name)
             if found and (best is None or found[0] > best[0]):
                 best = (found[0], found[1], name)
                 if found[0] >= 100:
                     break
         if best is not None:
-            hits.append(
-                Hit(table, str(doc["id"]), str(doc.get("name") or doc["id"]), best[1], best[0])
-            )
+            name = str(doc.get("name") or doc["id"])
+            hits.append(Hit(table, str(doc["id"]), name, best[1], best[0]))
     hits.sort(key=lambda h: (-h.score, h.name))
     return hits
 
 
 def suggest(store: Any, text: str) -> Suggestions:
     """Known parties and courts named in ``text``, and the dates it mentions."""
-    from casefiles.search.normalise import normalise
-
     text = text[:MAX_TEXT]
-    norm = normalise(text)
-    words = {w[:3] for w in norm.split()}
+    prepared = _Text.of(text)
     return Suggestions(
-        parties=_scan(model.PARTIES, store.table(model.PARTIES).values(), norm, words),
-        courts=_scan(model.COURTS, store.table(model.COURTS).values(), norm, words),
+        parties=_scan(model.PARTIES, store.table(model.PARTIES).values(), prepared),
+        courts=_scan(model.COURTS, store.table(model.COURTS).values(), prepared),
         dates=find_dates(text),
     )
 
