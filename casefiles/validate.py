@@ -15,7 +15,13 @@ from typing import Any, Final
 
 from casefiles import model
 from casefiles.links import url_problem
-from casefiles.textsafe import clip, is_safe_line, literal, refused_in_line, refused_in_text
+from casefiles.textsafe import (
+    clip,
+    literal,
+    refused_in_line,
+    refused_in_text,
+    search_refused_in_line,
+)
 
 MAX_LINE: Final = 2_000
 """Longest single-line value (names, titles, labels) in characters."""
@@ -466,7 +472,7 @@ class _Checker:
                 if (
                     type(value) is str
                     and 0 < len(value) <= MAX_LINE
-                    and is_safe_line(value)
+                    and not search_refused_in_line(value)
                     and not value.isspace()
                 ):
                     if kind == "ref":
