@@ -55,7 +55,8 @@ def page_text(html: bytes, encoding: str) -> str:
 
 def quality(server: FixtureServer) -> list[tuple[str, float, float, int]]:
     rows = []
-    for name, encoding in (("news", "utf-8"), ("cp1252", "cp1252"), ("khmer", "utf-8")):
+    pages = (("news", "utf-8"), ("statement", "utf-8"), ("cp1252", "cp1252"), ("khmer", "utf-8"))
+    for name, encoding in pages:
         cap = take(server.url(f"/{name}.html"), LOCAL)
         got = words(cap.extracted.text)
         article = words((FIXTURES / f"{name}.expected.txt").read_text(encoding="utf-8"))

@@ -195,6 +195,11 @@ def _slow(h: Handler) -> None:
     h.send(200, page("Slow", ARTICLE).encode(), "text/html")
 
 
+def _slowish(h: Handler) -> None:
+    time.sleep(1.5)
+    h.send(200, page("Slowish page", ARTICLE).encode(), "text/html")
+
+
 def _trickle(h: Handler) -> None:
     # A byte every 0.3 s: never silent for a whole timeout, but never done either.
     h.send_response(200)
@@ -217,6 +222,7 @@ ROUTES: dict[str, Callable[[Handler], None]] = {
     "/news.html": _fixture("news.html", "text/html; charset=utf-8"),
     "/cp1252.html": _fixture("cp1252.html", "text/html"),
     "/khmer.html": _fixture("khmer.html", "text/html; charset=UTF-8"),
+    "/statement.html": _fixture("statement.html", "text/html; charset=utf-8"),
     "/doc.pdf": lambda h: h.send(200, make_pdf(PDF_LINES), "application/pdf"),
     "/plain.txt": lambda h: h.send(200, ARTICLE.encode() * 2, "text/plain; charset=utf-8"),
     "/gzip.html": _gzip_page,
@@ -242,6 +248,7 @@ ROUTES: dict[str, Callable[[Handler], None]] = {
     "/404": lambda h: h.send(404, b"<h1>Not found</h1>", "text/html"),
     "/500": lambda h: h.send(500, b"<h1>Server error</h1>", "text/html"),
     "/slow": _slow,
+    "/slowish": _slowish,
     "/trickle": _trickle,
 }
 

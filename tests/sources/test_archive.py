@@ -164,3 +164,42 @@ def test_unknown_source_id(empty_store: Path, capsys: pytest.CaptureFixture[str]
 def test_nothing_to_archive(empty_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--store", str(empty_store), "archive", "--missing")
     assert code == 0 and out.strip() == "nothing to archive"
+
+
+def test_ctrl_c_in_a_real_process_keeps_what_finished(
+    server: FixtureServer, empty_store: Path
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    add_sources(
+        empty_store,
+        server,
+        {"a": "/page/1", "b": "/page/2", "c": "/slowish", "d": "/page/4", "e": "/page/5"},
+    )
+    cmd = [sys.executable, "-m", "casefiles", "--store", str(empty_store), "archive", "--jobs", "1"]
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env={**os.environ},
+    )  # fmt: skip
+    assert proc.stderr is not None
+    seen = ""
+    while "archive: 2/5" not in seen:
+        line = proc.stderr.readline()
+        assert line, seen
+        seen += line
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "interrupted after 2 of 5" in err and "Traceback" not in err
+    assert [ln.split()[0] for ln in out.splitlines()[1:-1]] == ["a", "b"]
+    # Only the two recorded captures are on disk; the next run does the rest.
+    assert sorted(p.name for p in (empty_store.parent / "articles").iterdir()) == ["a.txt", "b.txt"]
+    assert [d["id"] for d in archive.missing(Store.load(empty_store))] == ["c", "d", "e"]
+    again = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0, again.stderr
+    assert archive.missing(Store.load(empty_store, check_files=True)) == []

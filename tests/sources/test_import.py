@@ -383,3 +383,20 @@ def test_this_machine_and_private_networks_refused_by_default(
         capsys, "--store", str(empty_store), "import", server.url("/news.html"), "--allow-private"
     )
     assert code == 0, err
+
+
+def test_statement_page_without_article_markup(
+    server: FixtureServer, empty_store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys, "--store", str(empty_store), "import", server.url("/statement.html"), "--json"
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["title"] == "Joint statement: end judicial harassment of land activists"
+    text = (empty_store.parent / source(empty_store, data["id"])["file"]).read_text()
+    for line in (FIXTURES / "statement.expected.txt").read_text().splitlines():
+        assert line in text
+    for junk in ("use cookies", "Donate now", "About us", "Sign up", "Share this", "Sophea",
+                 "Leave a reply", "Registered association", "Related:"):  # fmt: skip
+        assert junk not in text, junk
