@@ -1,7 +1,9 @@
 """Store benchmark: load time, peak memory and one committed edit, ours beside stock
-TinyDB ``JSONStorage``, at generated stores of 1k, 10k and 100k cases.
+TinyDB ``JSONStorage``, at generated stores of 1k, 10k and 100k cases; then the
+change log: commit p50/p95 over 100 edits (an append + fsync each), a checkpoint
+folding them, and ``casefiles log --verify``.
 
-    .venv/bin/python bench/store.py [--sizes 1000,10000,100000] [--out DIR]
+    .venv/bin/python bench/store.py [--sizes 1000,10000,100000] [--out DIR] [--log-only]
 
 Each measurement runs in a fresh process (peak RSS is per process); memory is
 the peak RSS above a baseline process that imported the same modules.  Prints
@@ -50,6 +52,25 @@ elif mode == "stock":
     t = time.perf_counter(); db.table("cases").get(doc_id=8); out["query"] = time.perf_counter() - t
     t = time.perf_counter(); db.table("cases").update({"title": "Edited title"}, doc_ids=[8])
     out["commit"] = time.perf_counter() - t
+elif mode == "log":
+    store = Store.load(path)
+    ids = list(store.table("cases"))[:101]
+    t = time.perf_counter()
+    case = dict(store.get("cases", ids[100])); case["title"] = "Warm-up edit"
+    store.put("cases", case, reason="bench")
+    out["first_commit"] = time.perf_counter() - t
+    times = []
+    for i in range(100):
+        case = dict(store.get("cases", ids[i])); case["title"] = f"Edited title {i}"
+        t = time.perf_counter(); store.put("cases", case, reason="bench")
+        times.append(time.perf_counter() - t)
+    times.sort()
+    out["p50"] = times[49]; out["p95"] = times[94]; out["max"] = times[-1]
+    t = time.perf_counter(); store.checkpoint(); out["checkpoint"] = time.perf_counter() - t
+    from casefiles.store.verify import verify
+    t = time.perf_counter(); verdict = verify(path); out["verify"] = time.perf_counter() - t
+    assert verdict.ok, verdict.problem
+    out["log_bytes"] = path.with_name(path.name + ".log").stat().st_size
 out["rss"] = rss()
 print(json.dumps(out))
 """
@@ -73,22 +94,92 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--out", default=None, help="folder for generated stores (kept)")
+    parser.add_argument(
+        "--log-only", action="store_true", help="only the change-log table (commit, checkpoint)"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     work = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="casefiles-bench-"))
     cache = work / "cache"
+    if not args.log_only:
+        load_table(sizes, work, cache)
+    log_table(sizes, work, cache)
+    print(f"\nstores in {work}")
+
+
+def _generated(work: Path, n: int) -> Path:
     from casefiles.generate import write_generated
 
+    src = work / f"g{n}" / "store.json"
+    if not src.exists():
+        write_generated(src, n, seed=1)
+    return src
+
+
+def _print_table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
+    print("  ".join(h.rjust(w) for h, w in zip(head, widths, strict=True)))
+    for row in rows:
+        print("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)))
+
+
+def log_table(sizes: list[int], work: Path, cache: Path) -> None:
+    """Commit p50/p95 over 100 edits, checkpoint and verify, per size."""
     rows = []
     for n in sizes:
-        src = work / f"g{n}" / "store.json"
-        if not src.exists():
-            write_generated(src, n, seed=1)
+        src = _generated(work, n)
+        copy = work / f"g{n}" / "log.json"
+        for stale in copy.parent.glob("log.json*"):
+            stale.unlink()
+        copy.write_bytes(src.read_bytes())
+        child("ours-cold", copy, cache)  # remember the verdict: the edits start from a warm load
+        r = child("log", copy, cache)
+        rows.append(
+            (
+                f"{n:,}",
+                f"{src.stat().st_size / 2**20:,.0f}",
+                f"{r['first_commit'] * 1000:,.1f}",
+                f"{r['p50'] * 1000:,.2f}",
+                f"{r['p95'] * 1000:,.2f}",
+                f"{r['max'] * 1000:,.1f}",
+                f"{r['checkpoint'] * 1000:,.0f}",
+                f"{r['verify'] * 1000:,.0f}",
+                f"{r['log_bytes'] / 1024:,.0f}",
+            )
+        )
+    print("\nchange log: 100 edits of different cases, then one checkpoint, then log --verify")
+    _print_table(
+        (
+            "cases",
+            "file MiB",
+            "1st commit ms",
+            "commit p50 ms",
+            "p95 ms",
+            "max ms",
+            "checkpoint ms",
+            "verify ms",
+            "log KiB",
+        ),
+        rows,
+    )
+    print(
+        "1st commit builds the id -> document-number table; verify parses the store and "
+        "the previous checkpoint (.bak) and replays the entries between them"
+    )
+
+
+def load_table(sizes: list[int], work: Path, cache: Path) -> None:
+    """Load, query and one commit, ours beside stock TinyDB."""
+    rows = []
+    for n in sizes:
+        src = _generated(work, n)
         size = src.stat().st_size
         base = child("baseline", src, cache)["rss"]
         results = {}
         for mode in ("ours-cold", "ours-cached", "stock"):
             copy = work / f"g{n}" / f"{mode}.json"
+            for stale in copy.parent.glob(f"{mode}.json.*"):
+                stale.unlink()
             copy.write_bytes(src.read_bytes())
             if mode == "ours-cached":  # a first load remembers the verdict
                 child("ours-cold", copy, cache)
@@ -126,12 +217,9 @@ def main() -> None:
         "commit vs stock",
         "query vs stock",
     )
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
-    print("  ".join(h.rjust(w) for h, w in zip(head, widths, strict=True)))
-    for row in rows:
-        print("  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)))
+    _print_table(head, rows)
     print(
-        f"\nstores in {work}; ours-cold validates in full, ours-cached trusts bytes it validated "
+        "ours-cold validates in full, ours-cached trusts bytes it validated "
         "before; stock = tinydb.JSONStorage (re-reads the file per query)"
     )
 
