@@ -32,6 +32,7 @@ The key table itself lives in ``casefiles.tui.keys`` (re-exported here).
 from __future__ import annotations
 
 import os
+import shlex
 import stat
 import tomllib
 from dataclasses import dataclass, field
@@ -150,9 +151,13 @@ def _read_keys(config: Config, keys: object, raw: str, path: Path) -> None:
 
 def _read_opener(config: Config, opener: object, raw: str, path: Path) -> None:
     command = opener.get("command") if isinstance(opener, dict) else None
-    if isinstance(command, str):
-        command = [command]
     where = _where(path, raw, "opener")
+    if isinstance(command, str):  # "less -R": split as a shell would, never run by one
+        try:
+            command = shlex.split(command)
+        except ValueError as exc:
+            config.problems.append(f"{where}: [opener] command: {literal(str(exc))}")
+            return
     if not (
         isinstance(command, list)
         and command

@@ -148,7 +148,7 @@ SCREENS: Final[Mapping[str, frozenset[str]]] = {
     "help and dossier": _ids("view") | _SCROLL | {"casefiles.back", "casefiles.help"},
     "reader": _ids("app", "reader")
     | {"casefiles.down", "casefiles.up", "casefiles.top", "casefiles.bottom"},
-    "search": _ids("search") | {"casefiles.back", "casefiles.search"},
+    "search screen": _ids("search") | {"casefiles.back", "casefiles.search"},
 }
 
 _LIST_OWN: Final = {
@@ -211,7 +211,7 @@ TEXTUAL_KEYS: Final[Mapping[str, Mapping[str, str]]] = {
         **_SCREEN_OWN,
         **_APP_OWN,
     },
-    "search": {**_INPUT_OWN, **_FOCUS_OWN, **_SCREEN_OWN, **_APP_OWN},
+    "search screen": {**_INPUT_OWN, **_FOCUS_OWN, **_SCREEN_OWN, **_APP_OWN},
 }
 #: A Textual key a binding may take because it does the same thing there.
 _SAME_AS: Final = {
@@ -363,6 +363,11 @@ class Clash:
         return f"Textual's {self.what!r} key" if self.second == "textual" else f"{self.second}'s"
 
 
+def _types_a_character(key: str) -> bool:
+    """Whether ``key`` types a character (the search field takes those first)."""
+    return "+" not in key and (len(key) == 1 or key in CHARACTER_NAMES or key == "space")
+
+
 def _replaces(a: str, b: str) -> bool:
     return b in SPECS[a].replaces or a in SPECS[b].replaces
 
@@ -384,8 +389,12 @@ def clashes(keys: Mapping[str, str]) -> list[Clash]:
             for key in keys.get(spec.id, spec.keys).split(","):
                 key = canonical(key)
                 owners.setdefault(key, []).append(spec.id)
-                if key in own and key not in defaults and (key, spec.id) not in _SAME_AS:
+                if key in defaults or (key, spec.id) in _SAME_AS:
+                    continue
+                if key in own:
                     found.append(Clash(screen, key, spec.id, "textual", own[key]))
+                elif spec.scope == "search" and _types_a_character(key):
+                    found.append(Clash(screen, key, spec.id, "textual", "typing in the search"))
         for key, owner_ids in owners.items():
             for i, first in enumerate(owner_ids):
                 for second in owner_ids[i + 1 :]:

@@ -254,7 +254,12 @@ async def test_a_key_textual_already_has_on_a_screen_is_refused(
         "'scroll right' key on the main screen; casefiles.next_pane keeps tab l"
     ]
     search = load_config(write(tmp_path, '[keys]\n"casefiles.search_page_down" = "ctrl+d"\n'))
-    assert "Textual's 'editing the search text' key on the search" in search.problems[0]
+    assert "Textual's 'editing the search text' key on the search screen" in search.problems[0]
+    typed = load_config(write(tmp_path, '[keys]\n"casefiles.search_next" = "down,x"\n'))
+    assert typed.keys == {}
+    assert "Textual's 'typing in the search' key on the search screen" in typed.problems[0]
+    fine = load_config(write(tmp_path, '[keys]\n"casefiles.search" = "slash,s"\n'))
+    assert fine.problems == []  # s opens search elsewhere; in the search field it types s
     app = make_app(bundled_store, config)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("l")
@@ -351,3 +356,12 @@ def test_the_real_browser_starts_with_a_deeply_nested_config_in_tmux(tmp_path: P
         assert status.read_text().strip() == "0"
     finally:
         subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, timeout=30)
+
+
+def test_an_opener_given_as_one_string_is_split_into_arguments(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[opener]\ncommand = "less -R"\n'))
+    assert config.problems == [] and config.opener == ["less", "-R"]
+    config = load_config(write(tmp_path, "[opener]\ncommand = \"sh -c 'echo %s'\"\n"))
+    assert config.opener is None and "argument of its own" in config.problems[0]
+    config = load_config(write(tmp_path, '[opener]\ncommand = "less \'open"\n'))
+    assert config.opener is None and "No closing quotation" in config.problems[0]

@@ -388,7 +388,7 @@ async def test_the_screens_table_matches_the_bindings_active_on_each_screen(
         ("help and dossier", ["question_mark"]),
         ("help and dossier", ["1", "d"]),
         ("reader", ["5", "o"]),
-        ("search", ["slash"]),
+        ("search screen", ["slash"]),
     ]
     app = make_app(bundled_store)
     async with app.run_test(size=SIZE) as pilot:
