@@ -330,7 +330,7 @@ def _read(
         raise CaptureError(NOT_FOUND, f"{where}: HTTP {status} {literal(resp.reason_phrase)}")
     if status in (401, 403, 451):
         raise CaptureError(REFUSED, f"{where}: HTTP {status} {literal(resp.reason_phrase)}")
-    if status >= 400 or status < 200:
+    if not 200 <= status < 300:
         raise CaptureError(FAILED, f"{where}: HTTP {status} {literal(resp.reason_phrase)}")
     content_type = resp.headers.get("content-type", "")
     media, charset = parse_content_type(content_type)

@@ -247,6 +247,7 @@ ROUTES: dict[str, Callable[[Handler], None]] = {
     "/empty.html": lambda h: h.send(200, b"<html><body><nav>Home</nav></body></html>", "text/html"),
     "/404": lambda h: h.send(404, b"<h1>Not found</h1>", "text/html"),
     "/500": lambda h: h.send(500, b"<h1>Server error</h1>", "text/html"),
+    "/300": lambda h: h.send(300, page("Multiple choices", ARTICLE).encode(), "text/html"),
     "/slow": _slow,
     "/slowish": _slowish,
     "/trickle": _trickle,

@@ -242,6 +242,7 @@ HOSTILE = [
     ("/empty.html", [], "not an article", "no article text found"),
     ("/404", [], "not found", "HTTP 404"),
     ("/500", [], "failed", "HTTP 500"),
+    ("/300", [], "failed", "HTTP 300"),
     ("/slow", ["--timeout", "1"], "failed", "no answer within 1 s"),
     ("/trickle", ["--timeout", "1"], "failed", "still downloading after 3 s"),
 ]
