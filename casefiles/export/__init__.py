@@ -26,12 +26,12 @@ from pathlib import Path
 from typing import Final
 
 from casefiles import model
+from casefiles.caseview import CaseView
 from casefiles.export.json_export import write_json
 from casefiles.export.markdown import case_markdown
 from casefiles.export.output import ExportError, check_target, write_atomically
 from casefiles.export.select import Selection, UnknownCases, select
 from casefiles.export.tables_csv import write_csv
-from casefiles.caseview import CaseView
 from casefiles.store import Store
 from casefiles.textsafe import clip, literal
 
@@ -92,8 +92,7 @@ def export(
         ids = ", ".join(repr(literal(clip(i, 60))) for i in exc.ids[:5])
         more = f" and {len(exc.ids) - 5} more" if len(exc.ids) > 5 else ""
         raise ExportError(
-            f"no case with id {ids}{more} in {store.name} (try 'casefiles search'); "
-            "nothing written"
+            f"no case with id {ids}{more} in {store.name} (try 'casefiles search'); nothing written"
         ) from None
     check_target(store, out, force=force)
     day = today or date.today()

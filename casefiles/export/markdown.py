@@ -182,10 +182,7 @@ def case_markdown(view: CaseView) -> str:
     out += _section("Events and hearings", [_fact_item(view, e, notes) for e in view.events])
     out += _section(
         "Court levels",
-        [
-            _fact_item(view, r, notes, f"{r.level_text}: {fact_text(view, r)}")
-            for r in view.ladder
-        ],
+        [_fact_item(view, r, notes, f"{r.level_text}: {fact_text(view, r)}") for r in view.ladder],
     )
     sentences: list[str] = []
     for s in view.sentences:

@@ -39,8 +39,7 @@ def _looks_like_export(folder: Path) -> bool:
     except OSError:
         return False
     return all(
-        e.is_file(follow_symlinks=False) and Path(e.name).suffix in EXPORT_SUFFIXES
-        for e in entries
+        e.is_file(follow_symlinks=False) and Path(e.name).suffix in EXPORT_SUFFIXES for e in entries
     )
 
 

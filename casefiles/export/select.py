@@ -4,10 +4,11 @@ everything they refer to.
 A chosen case brings its proceedings and sentences (which refer to it), then
 every document reachable through references, followed transitively: parties
 (participants, charges, events, affiliations), courts (and the courts they
-appeal to), sources (every cite) and related cases (the case documents only,
-not their proceedings or sentences).  The result validates as a store on its
-own, and every document in it is byte-for-byte the stored one, under the same
-TinyDB document number.
+appeal to) and sources (every cite).  Related cases are not pulled in (they
+would pull in theirs, and soon half the store): a chosen case's ``related``
+list keeps only the cases chosen with it.  The result validates as a store on
+its own, and every document in it is the stored one, under the same TinyDB
+document number, except for that trimmed ``related`` list.
 """
 
 from __future__ import annotations
@@ -86,14 +87,24 @@ def select(store: Store, case_ids: Sequence[str] | None = None) -> Selection:
         table, doc_id = queue.pop()
         doc = store.get(table, doc_id)
         assert doc is not None
-        for _path, target, ref in references(table, doc):
-            add(target, ref)
+        for path, target, ref in references(table, doc):
+            if not (table == model.CASES and path.startswith("related")):
+                add(target, ref)
     docs = {
         t: _in_key_order(
             {k: d for k, d in store.data.get(t, {}).items() if d.get("id") in wanted[t]}
         )
         for t in model.TABLES
     }
+    cases = docs[model.CASES]
+    for key, case in cases.items():
+        related = case.get("related")
+        if related and any(r not in wanted[model.CASES] for r in related):
+            trimmed = {k: v for k, v in case.items() if k != "related"}
+            kept = [r for r in related if r in wanted[model.CASES]]
+            if kept:
+                trimmed["related"] = kept
+            cases[key] = trimmed
     return Selection(chosen, docs, whole=False)
 
 

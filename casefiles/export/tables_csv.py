@@ -116,6 +116,8 @@ def join_list(items: Iterable[object]) -> str:
 def cell(value: object) -> Cell:
     """One CSV cell from a data value: numbers as numbers, ``true``/``false``,
     empty for ``None``, any text neutralised."""
+    if type(value) is str:
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -171,7 +173,9 @@ def _columns(
             if (table, name) in JSON_COLUMNS:
                 out.append((header, as_json(name)))
         elif f.kind == "duration":
-            out.extend((f"{header}_{unit}", part(name, unit)) for unit in ("years", "months", "days"))
+            out.extend(
+                (f"{header}_{unit}", part(name, unit)) for unit in ("years", "months", "days")
+            )
         elif f.kind == "fine":
             out.extend((f"{header}_{key}", part(name, key)) for key in ("amount", "currency"))
         elif f.kind in ("refs", "lines"):
