@@ -49,7 +49,9 @@ class ReaderScreen(Screen[None]):
         bind("casefiles.copy", "copy_quote"),
     ]
 
-    QUIET_APP_ACTIONS: ClassVar[frozenset[str]] = frozenset({"read", "dossier", "search"})
+    QUIET_APP_ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        {"read", "dossier", "search", "history_back"}
+    )
     """App keys that do nothing useful here, left out of the footer."""
 
     DEFAULT_CSS = """

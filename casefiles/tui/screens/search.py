@@ -46,6 +46,16 @@ HINT: Final = (
 )
 
 
+def count_line(result: SearchResult, limit: int) -> str:
+    """How many hits, promising no more than the list can show: with fewer than
+    ``limit`` hits every hit is in the list, so only those are counted; at the
+    limit the index's total follows, with "about" when it is an estimate."""
+    n = len(result.hits)
+    if n < limit:
+        return f"{n:,} hit{'' if n == 1 else 's'}"
+    return result.count_text()
+
+
 class SearchInput(Input):
     """The query box.  It claims ``ctrl+n``/``ctrl+p`` so the app's command-palette
     key does not fire while searching, and moves the result cursor with them."""
@@ -189,11 +199,9 @@ class SearchScreen(Screen["Hit | None"]):
         if result.error:
             self._set_status(f"query error: {literal(result.error)}", error=True)
             return
-        n = len(result.hits)
-        total = max(result.total, n)
-        more = f" of {total:,}" if total > n else ""
         self.last_seconds = message.seconds
-        self._set_status(f"{n:,}{more} hit{'s' if total != 1 else ''}")
+        parts = [count_line(result, LIMIT), *(literal(note) for note in result.notes)]
+        self._set_status(" · ".join(parts))
 
     def action_move(self, delta: int) -> None:
         """Move the result cursor."""
@@ -229,4 +237,12 @@ class SearchScreen(Screen["Hit | None"]):
         self.workers.cancel_group(self, "search")
 
 
-__all__ = ["HINT", "ResultList", "SearchInput", "SearchScreen", "highlight", "snippet_window"]
+__all__ = [
+    "HINT",
+    "ResultList",
+    "SearchInput",
+    "SearchScreen",
+    "count_line",
+    "highlight",
+    "snippet_window",
+]
