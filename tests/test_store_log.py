@@ -424,3 +424,10 @@ def test_open_db_reads_with_tinydb_queries_and_logs_writes(minimal_store: Path) 
     with pytest.raises(StoreError):
         db.drop_tables()
     assert os.path.exists(minimal_store)
+
+
+def test_log_keeps_the_store_files_permissions(minimal_store: Path) -> None:
+    os.chmod(minimal_store, 0o600)
+    Store.load(minimal_store).put(model.PARTIES, {"id": "x-y", "kind": "person", "name": "X"})
+    mode = minimal_store.with_name("minimal.json.log").stat().st_mode & 0o777
+    assert mode & 0o077 == 0, oct(mode)

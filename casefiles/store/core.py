@@ -634,7 +634,12 @@ class Store:
         payload = b"".join(line + b"\n" for line in lines)
         created = not log.exists()
         try:
-            fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            # The log holds the same data as the store: the same permissions.
+            mode = real_path(self.path).stat().st_mode & 0o666
+        except OSError:
+            mode = 0o600
+        try:
+            fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, mode)
         except OSError as exc:
             raise cannot_write(
                 real_path(self.path), f"(change log {literal(str(log))})", exc
@@ -906,7 +911,8 @@ class Store:
             raise LogError(
                 f"{name}: entry {entry.seq} ({entry.op} {entry.table}[{literal(entry.id)}]) "
                 "does not apply: the document it changed is not the one in the store "
-                "(changed outside casefiles?); run 'casefiles log --verify'"
+                "(the store file was changed outside casefiles?); see 'casefiles log --verify'. "
+                "Moving the log aside opens the file without the entries it did not fold"
             )
         if entry.op == "delete" and current is None:
             raise LogError(f"{name}: entry {entry.seq} deletes a document that does not exist")
