@@ -273,8 +273,8 @@ def fetch(url: str, limits: Limits | None = None) -> Original:
             while True:
                 check_host(current, limits.allow_private)
                 with client.stream("GET", current) as resp:
-                    if resp.is_redirect:
-                        location = resp.headers.get("location", "")
+                    location = resp.headers.get("location", "").strip()
+                    if resp.is_redirect and location:
                         target = urljoin(current, location)
                         if len(redirects) >= limits.max_redirects:
                             raise CaptureError(
