@@ -244,7 +244,7 @@ HOSTILE = [
     ("/500", [], "failed", "HTTP 500"),
     ("/300", [], "failed", "HTTP 300"),
     ("/slow", ["--timeout", "1"], "failed", "no answer within 1 s"),
-    ("/trickle", ["--timeout", "1"], "failed", "still downloading after 3 s"),
+    ("/trickle", ["--timeout", "0.5"], "failed", "still downloading after 1.5 s"),
 ]
 
 
