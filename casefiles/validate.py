@@ -80,7 +80,8 @@ class F:
 
     ``kind`` is one of: id, line, text, date, bool, int, number, ref, vocab,
     lines (list of line), refs (list of ref), duration, fine, objects (list of
-    objects checked by ``item``), path.
+    objects checked by ``item``), path, url, sha256 (64 lower-case hex digits),
+    timestamp (UTC, ``2026-11-30T17:42:39Z``).
     """
 
     kind: str
