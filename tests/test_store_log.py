@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import os
@@ -431,3 +432,23 @@ def test_log_keeps_the_store_files_permissions(minimal_store: Path) -> None:
     Store.load(minimal_store).put(model.PARTIES, {"id": "x-y", "kind": "person", "name": "X"})
     mode = minimal_store.with_name("minimal.json.log").stat().st_mode & 0o777
     assert mode & 0o077 == 0, oct(mode)
+
+
+def test_checkpoint_in_background_folds_the_log(minimal_store: Path) -> None:
+    import time
+
+    store = Store.load(minimal_store)
+    assert store.checkpoint_in_background() is None, "nothing to fold"
+    store.put(model.PARTIES, {"id": "x-y", "kind": "person", "name": "X"})
+    pid = store.checkpoint_in_background()
+    assert pid is not None
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        meta = orjson.loads(minimal_store.read_bytes())["meta"]["1"]
+        if meta.get("log_seq") == 1:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("the background checkpoint did not fold the log")
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)

@@ -972,6 +972,32 @@ class Store:
             ).start()
         return True
 
+    def checkpoint_in_background(self) -> int | None:
+        """When the log holds entries the canonical file does not, start
+        ``casefiles checkpoint`` in a detached child process (for the browser to
+        call as it quits, so that quitting is instant); its process id, or
+        ``None`` when there is nothing to fold or it could not start."""
+        try:
+            size = self.log_path.stat().st_size
+        except OSError:
+            return None
+        if size <= self._cp_end and self._log_seq == self._cp_seq:
+            return None
+        import subprocess
+        import sys
+
+        try:
+            child = subprocess.Popen(
+                [sys.executable, "-m", "casefiles", "checkpoint", "--store", str(self.path)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        except OSError:
+            return None
+        return child.pid
+
     def reload(self) -> Store:
         """A fresh store from the file and log as they are now on disk."""
         return Store.load(self.path)
