@@ -5,8 +5,8 @@ Nothing here goes through a shell.  ``plan_open`` is the pure decision — what
 to open, with which argument vector, whether the program needs the terminal,
 or why it is refused — and is tested directly.  ``run_plan`` carries a plan
 out and returns an ``OpenResult`` (opened, refused, failed or timed out, with a
-one-line message); ``open_source`` does both for the running app, suspending it
-while a terminal program (a pager, a text browser) owns the screen.
+one-line message): the app runs a terminal program (a pager, a text browser)
+inside ``App.suspend`` on its own thread, any other program in a worker thread.
 
 Rules:
 
@@ -299,30 +299,6 @@ def run_plan(
     return OpenResult("opened", f"opened {what} with {name}")
 
 
-def open_source(
-    app: Any, source_doc: Mapping[str, Any], *, timeout: float = OPEN_TIMEOUT
-) -> OpenResult:
-    """Open a source outside the app with the app's config and store folder.
-
-    A terminal program suspends ``app``; call this on the app's thread for a
-    terminal plan (``plan.terminal``) and from a worker thread otherwise, or use
-    ``plan_open`` and ``run_plan`` separately.
-    """
-    config = getattr(app, "config", None)
-    opener = getattr(config, "opener", None)
-    store = getattr(app, "store", None)
-    folder = Path(getattr(store, "folder", "."))
-    plan = plan_open(source_doc, folder, opener)
-    return run_plan(plan, suspend=getattr(app, "suspend", None), timeout=timeout)
-
-
-def open_external(app: Any, source_doc: Mapping[str, Any]) -> str | None:
-    """The old interface of ``open_source``: a message when opening was refused
-    or failed (or timed out), ``None`` when the program reported success."""
-    result = open_source(app, source_doc)
-    return None if result.ok else result.message
-
-
 __all__ = [
     "OPEN_TIMEOUT",
     "TARGET",
@@ -331,8 +307,6 @@ __all__ = [
     "OpenResult",
     "argv_problem",
     "check_url",
-    "open_external",
-    "open_source",
     "plan_open",
     "resolve_file",
     "run_plan",
