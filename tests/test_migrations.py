@@ -49,7 +49,7 @@ def test_minimal_v1_store_migrates_to_a_valid_v2_store() -> None:
     assert model.SCHEMA_VERSION == 2
     assert messages(data) == []
     assert {p["kind"] for p in data["proceedings"].values()} == {"ruling"}
-    assert [e["kind"] for e in data["cases"]["1"]["events"]] == ["arrest", "arrest"]
+    assert [e["kind"] for e in data["cases"]["1"]["events"]] == ["arrest", "arrest", "bail"]
 
 
 def test_v1_store_without_migration_is_not_a_valid_v2_store() -> None:

@@ -33,7 +33,9 @@ base = {
         "events": [{"date": "2021-04-27", "label": "arrested", "party": "ana-vey", "conflict": "arrest",
                     "cites": [{"source": "src-a"}]},
                    {"date": "2021-04-28", "label": "arrested", "party": "ana-vey", "conflict": "arrest",
-                    "cites": [{"source": "src-b"}]}]}},
+                    "cites": [{"source": "src-b"}]},
+                   {"date": "2021-08-27", "label": "released on bail", "party": "ana-vey",
+                    "cites": [{"source": "src-a"}]}]}},
  "proceedings": {
   "1": {"id": "vey-trial", "case": "vey-case", "court": "city-court", "level": "first_instance",
         "stage": "trial", "date": "2022-03-01", "outcome": "convicted", "cites": [{"source": "src-a"}]},
@@ -109,7 +111,7 @@ bad("nan_number", "invalid JSON", raw=good.replace(b'"years": 5', b'"years": NaN
 base2 = copy.deepcopy(base)
 base2["meta"]["1"]["schema_version"] = 2
 for _p in base2["proceedings"].values(): _p["kind"] = "ruling"
-for _e in base2["cases"]["1"]["events"]: _e["kind"] = "arrest"
+for _e, _k in zip(base2["cases"]["1"]["events"], ("arrest", "arrest", "bail")): _e["kind"] = _k
 def bad2(name, fragment, mutate):
     d = copy.deepcopy(base2); mutate(d); bad(name, fragment, raw=dump(d))
 bad2("unknown_proceeding_kind", "proceedings[vey-trial].kind: unknown value 'verdict'; expected one of: ruling, detention, bail, adjournment, hearing", lambda d: d["proceedings"]["1"].__setitem__("kind", "verdict"))
