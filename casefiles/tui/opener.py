@@ -229,6 +229,11 @@ def _last_line(data: bytes) -> str:
     return clip(one_line(last), 160)
 
 
+def _ended(code: int) -> str:
+    """How a program that failed ended: ``exited with status 3``, ``was killed by signal 9``."""
+    return f"exited with status {code}" if code > 0 else f"was killed by signal {-code}"
+
+
 def run_plan(
     plan: OpenPlan,
     *,
@@ -262,7 +267,7 @@ def run_plan(
                     "failed", "this terminal cannot hand the screen to another program"
                 )
             if code != 0:
-                return OpenResult("failed", f"{name} exited with status {code}")
+                return OpenResult("failed", f"{name} {_ended(code)}")
             return OpenResult("opened", f"opened {what} with {name}")
         with tempfile.TemporaryFile() as errors:
             process = subprocess.Popen(
@@ -283,9 +288,8 @@ def run_plan(
             if code != 0:
                 errors.seek(max(errors.seek(0, os.SEEK_END) - 4096, 0))
                 said = _last_line(errors.read())
-                status = f"status {code}" if code > 0 else f"signal {-code}"
                 return OpenResult(
-                    "failed", f"{name} exited with {status}" + (f": {said}" if said else "")
+                    "failed", f"{name} {_ended(code)}" + (f": {said}" if said else "")
                 )
     except FileNotFoundError:
         return OpenResult(

@@ -296,3 +296,9 @@ async def test_shift_o_says_when_the_opener_fails(hostile_store: Store, tmp_path
         messages = [n.message for n in app._notifications]
         assert wanted in messages, messages
         assert app.is_running
+
+
+def test_an_opener_killed_by_a_signal_says_so(folder: Path, tmp_path: Path) -> None:
+    opener = _script(tmp_path, "opener", "kill -9 $$\n")
+    plan = plan_open({"id": "s1", "url": "https://example.org/"}, folder, opener=[opener], env={})
+    assert run_plan(plan) == OpenResult("failed", "opener was killed by signal 9")
