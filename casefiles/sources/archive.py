@@ -155,7 +155,9 @@ def record(
             outcome = CHANGED
             detail = f"hash changed: {previous[:12]}… → {cap.sha256[:12]}…, kept both"
     try:
-        store.put(model.SOURCES, new)
+        why = "capture" if first else "capture again"
+        url = literal(clip(str(current.get("url")), 300))
+        store.put(model.SOURCES, new, reason=f"casefiles archive: {why} of {url}")
     except BaseException:
         written.remove()
         raise

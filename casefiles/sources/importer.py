@@ -10,7 +10,6 @@ deleted.
 
 from __future__ import annotations
 
-import contextlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from casefiles.sources.capture import Capture, Written, is_url, take, write_file
 from casefiles.sources.dedupe import find_by_hash, find_by_url
 from casefiles.sources.fetch import REFUSED, CaptureError, Limits, check_url
 from casefiles.sources.suggest import Suggestions, suggest
-from casefiles.store import Store, StoreError
+from casefiles.store import Change, Store, StoreError
 from casefiles.textsafe import clip, literal
 
 MAX_ID_WORDS: Final = 6
@@ -125,17 +124,19 @@ def source_doc(source_id: str, target: str, cap: Capture, written: Written) -> d
     return doc
 
 
-def _link_case(store: Store, case_id: str, source_id: str) -> bool:
-    """Cite the source on the case (once); True when the case changed."""
+def _reason(what: str, target: str) -> str:
+    """The change-log reason of an import (one line, escapes shown, clipped)."""
+    return clip(f"casefiles import {what}: {literal(target)}", 500)
+
+
+def _cited_case(store: Store, case_id: str, source_id: str) -> dict[str, Any] | None:
+    """The case with a cite of the source added, or ``None`` when it cites it already."""
     case = store.get(model.CASES, case_id)
     assert case is not None
     cites = list(case.get("cites") or [])
     if any(c.get("source") == source_id for c in cites):
-        return False
-    new = dict(case)
-    new["cites"] = [*cites, {"source": source_id}]
-    store.put(model.CASES, new)
-    return True
+        return None
+    return {**case, "cites": [*cites, {"source": source_id}]}
 
 
 def import_source(
@@ -166,26 +167,27 @@ def import_source(
     source_id = new_id(store, cap.extracted.title or "", cap.sha256)
     written = write_files(store.folder, source_id, cap)
     doc = source_doc(source_id, target, cap, written)
-    put_done = False
+    changes: list[Change] = [("put", model.SOURCES, doc)]
+    cited = _cited_case(store, case, source_id) if case is not None else None
+    if cited is not None:
+        changes.append(("put", model.CASES, cited))
     try:
-        store.put(model.SOURCES, doc)
-        put_done = True
-        linked = _link_case(store, case, source_id) if case is not None else False
+        # The source and the case's cite together, or neither.
+        store.commit(changes, reason=_reason("new source", target))
     except BaseException:
-        if put_done:
-            with contextlib.suppress(StoreError):
-                store.delete(model.SOURCES, source_id)
         written.remove()
         raise
-    result = ImportResult(source_id, doc, capture=cap, case_linked=linked)
+    result = ImportResult(source_id, doc, capture=cap, case_linked=cited is not None)
     result.suggestions = suggest(store, cap.extracted.text)
     return result
 
 
 def _existing(store: Store, source_id: str, how: str, case: str | None) -> ImportResult:
     doc = dict(store.get(model.SOURCES, source_id) or {})
-    linked = _link_case(store, case, source_id) if case is not None else False
-    return ImportResult(source_id, doc, duplicate=how, case_linked=linked)
+    cited = _cited_case(store, case, source_id) if case is not None else None
+    if cited is not None:
+        store.put(model.CASES, cited, reason=_reason("cite existing source", source_id))
+    return ImportResult(source_id, doc, duplicate=how, case_linked=cited is not None)
 
 
 __all__ = ["ImportResult", "import_source", "new_id", "slug", "source_doc"]
