@@ -4,8 +4,9 @@ Every fact carries numbered footnotes (``[^3]``) naming the source (publisher,
 date, title, URL) and the quote and note of each cite; identical cites share
 one footnote.  Facts that sources disagree on are marked where they stand and
 listed again under *Sources disagree*, every version with its own footnotes.
-The text is pandoc Markdown (also CommonMark with footnotes): ``pandoc
-CASE.md -o CASE.pdf`` or ``-o CASE.docx``.
+The text is pandoc Markdown (also CommonMark with footnotes): ``pandoc -f
+markdown-smart CASE.md -o CASE.docx`` (``-smart`` keeps quotes as the sources
+wrote them).
 
 Data never becomes markup: every string from the store has Markdown's
 significant characters backslash-escaped (links, images, HTML, emphasis, code,
@@ -209,8 +210,8 @@ def case_markdown(view: CaseView) -> str:
         "Sources",
         [f"- {md(src.id)}: {source_line(src)}" for src in view.sources],
     )
-    if len(notes):
-        out += notes.lines()
+    for line in notes.lines():  # a blank line between notes, as pandoc wants
+        out += [line, ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 

@@ -89,7 +89,7 @@ def write_atomically(target: Path, build: Callable[[Path], None], *, folder: boo
             os.rename(target, aside)
         try:
             os.rename(made, target)
-        except OSError:
+        except BaseException:  # an interrupt too: put the old export back
             if aside is not None:
                 os.rename(aside, target)
                 aside = None

@@ -5,6 +5,8 @@ every fact and both versions of every disputed fact; hostile strings stay text
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -154,3 +156,21 @@ def test_escaping_rules() -> None:
         "\\$x\\$ \\@key \\^s\\^ \\~t\\~ \\`c\\` \\*e\\* \\_u\\_ \\|p\\|"
     )
     assert md("\x1b[31m") == "\\\\x1b\\[31m"
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")
+def test_pandoc_renders_hostile_strings_as_text(dossiers: Path) -> None:
+    html = subprocess.run(
+        ["pandoc", "-f", "markdown-smart", "-t", "html", str(dossiers / "hostile-case.md")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    assert "<img" not in html and "<script" not in html
+    assert 'href="http://evil' not in html and "javascript:" not in html.replace(
+        "[x](javascript:alert(1))", ""
+    )
+    assert "*bold*" in html and "$x$" in html and "[^1]" in html
+    hrefs = re.findall(r'href="([^"]+)"', html)
+    assert hrefs and all(h.startswith(("#fn", "https://")) for h in hrefs)
