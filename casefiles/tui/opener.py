@@ -119,8 +119,8 @@ def argv_problem(argv: Sequence[str]) -> str | None:
     for part in argv:
         if TARGET in part and part != TARGET:
             return (
-                f"{literal(part)!r} puts %s inside a larger string; the URL or path may "
-                'only be an argument of its own ("%s"), or leave %s out to append it'
+                f"{clip(literal(part), 40)!r} puts %s inside a larger string: the URL or "
+                'path may only be an argument of its own ("%s")'
             )
     return None
 
