@@ -24,6 +24,8 @@ from casefiles.textsafe import clip, literal
 
 MAX_TITLE: Final = 300
 MAX_PDF_PAGES: Final = 2_000
+MAX_PDF_TEXT: Final = 10_000_000
+"""Characters of PDF text after which the remaining pages are left out."""
 MIN_TEXT_CHARS: Final = 20
 
 # Library warnings must not reach the user's terminal as stray lines.
@@ -221,11 +223,13 @@ def _pdf(orig: Original) -> Extracted:
         reader = PdfReader(io.BytesIO(orig.body))
         if reader.is_encrypted and not reader.decrypt(""):
             raise CaptureError(NOT_ARTICLE, f"{where}: the PDF is encrypted")
-        pages = []
+        pages: list[str] = []
+        size = 0
         for i, page in enumerate(reader.pages):
-            if i >= MAX_PDF_PAGES:
+            if i >= MAX_PDF_PAGES or size > MAX_PDF_TEXT:
                 break
             pages.append(page.extract_text() or "")
+            size += len(pages[-1])
         meta = reader.metadata
         title = meta.title if meta is not None else None
         author = meta.author if meta is not None else None
