@@ -333,8 +333,9 @@ class Duration:
 
 @dataclass(frozen=True, slots=True)
 class SentenceArithmetic:
-    """What a sentence means in time: term, suspended part, custodial part,
-    pre-trial credit and what is left to serve after it."""
+    """What a sentence states in time: term, suspended part, custodial part,
+    pre-trial credit and what is left after that credit.  The case view adds
+    what recorded custody events say (``casefiles.caseview.SentenceView``)."""
 
     term: Duration
     suspended: Duration
@@ -350,37 +351,6 @@ def sentence_arithmetic(sentence: Mapping[str, Any]) -> SentenceArithmetic:
     pretrial = Duration.from_doc(sentence.get("pretrial"))
     custodial = term - suspended
     return SentenceArithmetic(term, suspended, custodial, pretrial, custodial - pretrial)
-
-
-def custodial(sentence: Mapping[str, Any]) -> Duration:
-    """The part of a sentence's term that is not suspended."""
-    return sentence_arithmetic(sentence).custodial
-
-
-def remaining_after_pretrial(sentence: Mapping[str, Any]) -> Duration:
-    """Custodial part less the time already spent in pre-trial detention."""
-    return sentence_arithmetic(sentence).remaining
-
-
-def sentence_summary(sentence: Mapping[str, Any]) -> str:
-    """One line: ``imprisonment 5 years (4 years 6 months suspended; custodial 6 months)``."""
-    penalty = humanise(str(sentence.get("penalty", "")))
-    a = sentence_arithmetic(sentence)
-    parts: list[str] = [penalty]
-    if a.term:
-        parts.append(a.term.human())
-    extras: list[str] = []
-    if a.suspended:
-        extras.append(f"{a.suspended.human()} suspended")
-        extras.append(f"custodial {a.custodial.human()}")
-    if a.pretrial:
-        extras.append(f"pre-trial {a.pretrial.human()}")
-        extras.append(f"remaining {a.remaining.human()}")
-    fine = sentence.get("fine")
-    if isinstance(fine, Mapping) and "amount" in fine:
-        extras.append(f"fine {fine['amount']:,} {fine.get('currency', '')}".rstrip())
-    text = " ".join(parts)
-    return f"{text} ({'; '.join(extras)})" if extras else text
 
 
 # ----------------------------------------------------------------- ladders

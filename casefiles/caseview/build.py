@@ -24,7 +24,7 @@ from casefiles.caseview.values import (
     text_or_none,
 )
 from casefiles.custody import custody_of
-from casefiles.model import Duration, PartyOutcome, humanise
+from casefiles.model import PartyOutcome, humanise
 from casefiles.store import Store
 
 #: ``[S30]``-style source references inside free text (summaries).
@@ -315,12 +315,11 @@ class _Builder:
             pid = str(sent["party"])
             proc = procs.get(str(sent.get("proceeding") or ""))
             ruling = rulings.get(str(sent.get("proceeding") or ""))
-            term = Duration.from_doc(sent.get("term"))
-            suspended = Duration.from_doc(sent.get("suspended"))
-            custodial = term - suspended
+            stated = model.sentence_arithmetic(sent)
+            term, suspended, custodial = stated.term, stated.suspended, stated.custodial
             ruling_date = text_or_none(proc.get("date")) if proc else None
             held = custody.get(pid)
-            pretrial = Duration.from_doc(sent.get("pretrial"))
+            pretrial = stated.pretrial
             derived = False
             if custodial and not pretrial and held is not None and held.spans and ruling_date:
                 pretrial = held.before(ruling_date)

@@ -261,27 +261,34 @@ class SentenceView(Fact):
         """The ruling's level, or ``level unknown``."""
         return humanise(self.level) if self.level else "level unknown"
 
+    def arithmetic(self) -> list[tuple[str, str]]:
+        """The parts worth saying, as ``(label, value)``: suspended, custodial,
+        pre-trial (marked when derived from events), served, remaining, and the
+        fine or compensation."""
+        parts: list[tuple[str, str]] = []
+        if self.suspended:
+            parts.append(("suspended", self.suspended.human()))
+            parts.append(("custodial", self.custodial.human()))
+        if self.pretrial:
+            how = " (from events)" if self.pretrial_derived else ""
+            parts.append(("pre-trial", self.pretrial.human() + how))
+        if self.served is not None and self.custodial:
+            parts.append(("served", self.served.human()))
+        if self.custodial:
+            parts.append(("remaining", self.remaining_text()))
+        if self.amount_text:
+            parts.append((self.amount_label, self.amount_text.split(" ", 1)[1]))
+        return parts
+
     def summary(self) -> str:
         """One line: ``imprisonment 5 years (4 years 6 months suspended;
         custodial 6 months; served 1 year; remaining none, pardoned 2018-08-20)``."""
-        parts = [humanise(self.penalty)]
-        if self.term:
-            parts.append(self.term.human())
-        extras: list[str] = []
-        if self.suspended:
-            extras.append(f"{self.suspended.human()} suspended")
-            extras.append(f"custodial {self.custodial.human()}")
-        if self.pretrial:
-            how = " (from events)" if self.pretrial_derived else ""
-            extras.append(f"pre-trial {self.pretrial.human()}{how}")
-        if self.served is not None and self.custodial:
-            extras.append(f"served {self.served.human()}")
-        if self.custodial:
-            extras.append("remaining " + self.remaining_text())
-        if self.amount_text:
-            extras.append(self.amount_text)
-        text = " ".join(parts)
-        return f"{text} ({'; '.join(extras)})" if extras else text
+        head = humanise(self.penalty) + (f" {self.term.human()}" if self.term else "")
+        extras = [
+            f"{value} suspended" if label == "suspended" else f"{label} {value}"
+            for label, value in self.arithmetic()
+        ]
+        return f"{head} ({'; '.join(extras)})" if extras else head
 
     def remaining_text(self) -> str:
         """``2 years 6 months``, ``none (pardoned 20 Aug 2018)``."""
