@@ -2,10 +2,10 @@
 10k and 100k cases, beside rapidfuzz ``process.extract`` and ``fzf --filter`` on
 the same candidate lines, and labelled-query recall on the bundled case file.
 
-    .venv/bin/python bench/search.py [--quick] [--sizes 10000,100000] [--seed 0]
+    .venv/bin/python bench/search.py [--quick] [--ours-only] [--sizes 10000,100000] [--seed 0]
 
-``--quick`` runs the 10k store only.  Prints tables; timings are for reading,
-not pass/fail.  Methods:
+``--quick`` runs the 10k store only; ``--ours-only`` skips rapidfuzz and fzf.
+Prints tables; timings are for reading, not pass/fail.  Methods:
 
 * Stores come from ``casefiles.generate.generate(n, seed)`` wrapped by
   ``Store.from_data`` (article files written to a temporary folder), which
@@ -13,7 +13,11 @@ not pass/fail.  Methods:
 * Every benchmark query is typed one character at a time; each prefix is one
   ``index.search(prefix, limit=50)`` call, timed.  A 5 ms heartbeat thread
   runs meanwhile; "stall" is its longest gap (how long the caller's UI thread
-  could be held).
+  could be held).  Each call's CPU time on the calling thread
+  (``time.thread_time``) is measured too: on a busy machine (other processes
+  on the same cores) wall time grows, CPU time much less, so compare runs by
+  the CPU columns.
+* A total counted exactly is shown as is; an estimate with ``~``.
 * Build memory is the growth of the resident set size (``/proc/self/statm``)
   across ``SearchIndex.build``.
 * rapidfuzz ``process.extract(query, lines, scorer=WRatio, limit=50)`` and
@@ -52,7 +56,11 @@ from casefiles import model  # noqa: E402
 from casefiles.generate import generate  # noqa: E402
 from casefiles.search import SearchIndex, normalise  # noqa: E402
 from casefiles.search.query import FILTER_NAMES  # noqa: E402
-from casefiles.search.vocabulary import field_values  # noqa: E402
+
+try:
+    from casefiles.search.vocabulary import field_values
+except ImportError:  # the code before the index was split (for before/after runs)
+    from casefiles.search.index import _field_values as field_values  # type: ignore
 from casefiles.store import Store, StoreError  # noqa: E402
 from tests.search.queries import QUERIES  # noqa: E402
 
@@ -180,30 +188,39 @@ def write_lines(lines: list[tuple[str, str, str]], path: Path) -> None:
             fh.write(f"{n}\t{text}\n")
 
 
-def size_run(n: int, seed: int, tmp: Path, have_fzf: bool) -> dict[str, Any]:
+def size_run(n: int, seed: int, tmp: Path, have_fzf: bool, others: bool) -> dict[str, Any]:
     folder = tmp / f"g{n}"
     t_gen, store = timed(lambda: make_store(n, seed, folder))
     gc.collect()
     before = rss()
+    c_build = time.thread_time()
     t_build, index = timed(lambda: SearchIndex.build(store))
+    c_build = time.thread_time() - c_build
     grown = rss() - before
     queries = bench_queries(store, seed)
     lat: list[float] = []
-    per_query: list[tuple[str, float, int]] = []
+    cpu: list[float] = []
+    per_query: list[tuple[str, float, float, str]] = []
     with Heartbeat() as beat:
         for q in queries:
-            worst = 0.0
+            worst = worst_cpu = 0.0
             for i in range(1, len(q) + 1):
+                c0 = time.thread_time()
                 dt, result = timed(lambda q=q, i=i: index.search(q[:i], limit=50))
+                dc = time.thread_time() - c0
                 lat.append(dt)
+                cpu.append(dc)
                 worst = max(worst, dt)
-            per_query.append((q, worst, result.total))
+                worst_cpu = max(worst_cpu, dc)
+            exact = getattr(result, "total_exact", None)
+            total = f"{result.total:,}" if exact else f"~{result.total:,}"
+            per_query.append((q, worst, worst_cpu, total))
     lines = list(lines_of(store))
     texts = [t for _, _, t in lines]
     rf_times: list[float] = []
     rf_stall = 0.0
-    processed = [utils.default_process(t) for t in texts]
-    for q in queries:
+    processed = [utils.default_process(t) for t in texts] if others else []
+    for q in queries if others else ():
         with Heartbeat() as beat2:
             dt, _ = timed(
                 lambda q=q: process.extract(
@@ -217,7 +234,7 @@ def size_run(n: int, seed: int, tmp: Path, have_fzf: bool) -> dict[str, Any]:
         rf_times.append(dt)
         rf_stall = max(rf_stall, beat2.max_gap)
     fzf_times: list[float] = []
-    if have_fzf:
+    if have_fzf and others:
         path = tmp / f"lines{n}.txt"
         write_lines(lines, path)
         for q in queries:
@@ -229,8 +246,10 @@ def size_run(n: int, seed: int, tmp: Path, have_fzf: bool) -> dict[str, Any]:
         "strings": len(lines),
         "gen": t_gen,
         "build": t_build,
+        "build_cpu": c_build,
         "mem": grown,
         "lat": lat,
+        "cpu": cpu,
         "stall": beat.max_gap,
         "per_query": per_query,
         "rf": rf_times,
@@ -244,7 +263,7 @@ def strip_filters(query: str) -> str:
     return " ".join(words)
 
 
-def recall(have_fzf: bool, tmp: Path) -> dict[str, tuple[float, float]]:
+def recall(have_fzf: bool, tmp: Path, others: bool) -> dict[str, tuple[float, float]]:
     store = Store.load(ROOT / "data" / "casefiles.json")
     index = SearchIndex.build(store)
     lines = list(lines_of(store))
@@ -267,6 +286,8 @@ def recall(have_fzf: bool, tmp: Path) -> dict[str, tuple[float, float]]:
         want = (kind, doc_id)
         ours = [(h.kind, h.id) for h in index.search(q, limit=10).hits]
         results["ours"].append(ours.index(want) + 1 if want in ours else None)
+        if not others:
+            continue
         plain = strip_filters(q)
         if have_fzf:
             out = fzf_filter(path, plain) if plain else []
@@ -297,6 +318,7 @@ def ms(x: float) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="10k cases only")
+    parser.add_argument("--ours-only", action="store_true", help="skip rapidfuzz and fzf")
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
@@ -309,7 +331,7 @@ def main() -> int:
         runs = []
         for n in sizes:
             print(f"… {n:,} cases", flush=True)
-            runs.append(size_run(n, args.seed, tmp, have_fzf))
+            runs.append(size_run(n, args.seed, tmp, have_fzf, not args.ours_only))
         print()
         print("Per keystroke, ours (index.search(prefix, limit=50)); whole query for the others")
         head = (
@@ -321,19 +343,32 @@ def main() -> int:
         print("-" * len(head))
         for r in runs:
             fz = r["fzf"] or [float("nan")]
+            rf = r["rf"] or [float("nan")]
             print(
                 f"{r['n']:>8,} {r['strings']:>9,} {r['build']:>8.1f} {r['mem'] / 2**20:>7.0f} "
                 f"{len(r['lat']):>5} {ms(statistics.median(r['lat']))} {ms(pct(r['lat'], 95))} "
-                f"{ms(max(r['lat']))} {ms(r['stall'])} | {ms(statistics.median(r['rf']))} "
-                f"{ms(max(r['rf']))} {ms(r['rf_stall'])} | {ms(statistics.median(fz))} "
+                f"{ms(max(r['lat']))} {ms(r['stall'])} | {ms(statistics.median(rf))} "
+                f"{ms(max(rf))} {ms(r['rf_stall'])} | {ms(statistics.median(fz))} "
                 f"{ms(max(fz))}"
             )
+        print("\nCPU time of the calling thread per keystroke (steady on a busy machine)")
+        head = (
+            f"{'cases':>8} {'build cpu s':>11} {'keys':>5} "
+            f"{'cpu p50':>8} {'cpu p95':>8} {'cpu max':>8}"
+        )
+        print(head)
+        print("-" * len(head))
         for r in runs:
-            print(f"\nslowest keystroke per query at {r['n']:,} cases (ms), total matches:")
-            for q, worst, total in r["per_query"]:
-                print(f"  {ms(worst)}  {total:>8,}  {q}")
+            print(
+                f"{r['n']:>8,} {r['build_cpu']:>11.1f} {len(r['cpu']):>5} "
+                f"{ms(statistics.median(r['cpu']))} {ms(pct(r['cpu'], 95))} {ms(max(r['cpu']))}"
+            )
+        for r in runs:
+            print(f"\nslowest keystroke per query at {r['n']:,} cases (wall ms, cpu ms), total:")
+            for q, worst, worst_cpu, total in r["per_query"]:
+                print(f"  {ms(worst)} {ms(worst_cpu)}  {total:>9}  {q}")
         print(f"\nLabelled queries ({len(QUERIES)}) on the bundled case file:")
-        for name, (r1, r3) in recall(have_fzf, tmp).items():
+        for name, (r1, r3) in recall(have_fzf, tmp, not args.ours_only).items():
             print(f"  {name:<18} recall@1 {r1:.3f}  recall@3 {r3:.3f}")
     return 0
 

@@ -75,12 +75,12 @@ def drop_negated(texts: list[str], cands: set[int], negative: tuple[Term, ...]) 
     return cands
 
 
-def tiered(cands: set[int], exact_sets: list[set[int]]) -> tuple[set[int], set[int]]:
-    """Candidates matching every group with a whole word (tier 0), and the rest."""
-    tier0 = set(cands)
+def tier0(cands: set[int], exact_sets: list[set[int]]) -> set[int]:
+    """Candidates matching every group with a whole word (scored first)."""
+    first = cands
     for ex in exact_sets:
-        tier0 &= ex
-    return tier0, cands - tier0
+        first = first & ex
+    return first
 
 
 def entry_ok(vocab: Vocabulary, e: int, allowed: Allowed) -> bool:
@@ -98,13 +98,13 @@ def choose(
     cancelled: Callable[[], bool],
 ) -> Chosen:
     """At most ``need`` texts worth scoring, best first (see the module docstring)."""
-    tier0, rest = tiered(cands, exact_sets)
+    first = tier0(cands, exact_sets)
     owners = vocab.owners
     mask = kind_mask(allowed.kinds)
     if mask == ALL_KINDS_MASK and not allowed.filtered:
-        chosen = sorted(tier0)[:need]
+        chosen = sorted(first)[:need]
         if len(chosen) < need:
-            chosen += sorted(rest)[: need - len(chosen)]
+            chosen += sorted(cands - first)[: need - len(chosen)]
         if len(cands) <= need:
             return Chosen(chosen, sum(map(len, map(owners.__getitem__, cands))), True)
         return Chosen(chosen, len(cands), False)
@@ -113,7 +113,7 @@ def choose(
     complete = True
     tk = vocab.text_kinds
     filtered = allowed.filtered
-    for n, x in enumerate(itertools.chain(sorted(tier0), sorted(rest))):
+    for n, x in enumerate(itertools.chain(sorted(first), sorted(cands - first))):
         seen += 1
         if not tk[x] & mask:
             continue
@@ -160,5 +160,5 @@ __all__ = [
     "entry_ok",
     "merge",
     "order",
-    "tiered",
+    "tier0",
 ]

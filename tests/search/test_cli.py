@@ -79,6 +79,20 @@ def test_no_matches_is_success() -> None:
     assert result.returncode == 0 and json.loads(result.stdout) == []
 
 
+def test_filter_naming_nothing_says_so() -> None:
+    result = run("--store", str(BUNDLED), "court:zzzz")
+    assert result.returncode == 0
+    assert "no matches" in result.stdout and "court" not in result.stdout.splitlines()[0][:6]
+    assert "note: court:zzzz names no court" in result.stderr
+
+
+def test_count_line_says_of_how_many() -> None:
+    result = run("--store", str(BUNDLED), "sok", "--limit", "3")
+    assert result.returncode == 0, result.stderr
+    last = result.stdout.splitlines()[-1]
+    assert last.startswith("3 of ") and last.endswith(" hits")
+
+
 def test_malformed_query_exit_1_with_message() -> None:
     result = run("--store", str(BUNDLED), "year:2018..2016")
     assert result.returncode == 1
