@@ -19,11 +19,15 @@ from typing import Any, Final
 from casefiles import model
 from casefiles.sources.capture import Capture, Written, is_url, take, write_files
 from casefiles.sources.dedupe import find_by_hash, find_by_url
-from casefiles.sources.fetch import REFUSED, CaptureError, Limits, check_url
+from casefiles.sources.fetch import NOT_FOUND, REFUSED, CaptureError, Limits, check_url
 from casefiles.sources.suggest import Suggestions, suggest
 from casefiles.store import Change, Store, StoreError
 from casefiles.textsafe import clip, literal
 
+_LOOKS_LIKE_HOST: Final = re.compile(
+    r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/|$)", re.I
+)
+_FILE_SUFFIXES: Final = frozenset({".html", ".htm", ".txt", ".text", ".md", ".pdf"})
 MAX_ID_WORDS: Final = 6
 MAX_ID_CHARS: Final = 48
 
@@ -154,6 +158,16 @@ def import_source(
             return _existing(store, existing, "url", case)
     elif target.startswith("-"):
         raise CaptureError(REFUSED, f"{literal(target)}: not a URL or a file")
+    elif (
+        not Path(target).exists()
+        and _LOOKS_LIKE_HOST.match(target)
+        and ("/" in target or Path(target).suffix.lower() not in _FILE_SUFFIXES)
+    ):
+        raise CaptureError(
+            NOT_FOUND,
+            f"{literal(target)}: no such file (for a web page, give the whole URL: "
+            f"https://{literal(target)})",
+        )
     cap = take(target, limits)
     urls = [u for u in (cap.original.final_url,) if u]
     how = "hash"

@@ -278,6 +278,8 @@ def test_hostile_one_line_exit_1_nothing_written(
         ("file:///etc/passwd", "only http and https URLs are fetched (scheme file)"),
         ("ftp://127.0.0.1/x", "only http and https URLs are fetched (scheme ftp)"),
         ("nope/missing.html", "no such file"),
+        ("www.example.org/story", "give the whole URL: https://www.example.org/story"),
+        ("report.pdf", "report.pdf: no such file"),
         ("tests/sources/fixtures", "is a folder"),
     ],
 )
