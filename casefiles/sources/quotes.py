@@ -94,10 +94,23 @@ def near_match(text: str, quote: str) -> tuple[float, str] | None:
     return found.score, text[starts[a] : ends[b - 1]]
 
 
-def check_quotes(store: Store) -> list[QuoteCheck]:
-    """Check every cited quote; one ``QuoteCheck`` per cite that has a quote."""
+def verify_quote(text: str, quote: str) -> tuple[str, float, str]:
+    """(status, score, closest passage) of one quote in one text: ``FOUND`` (the
+    reader's ``find_quote`` finds it), ``NEAR`` (only with punctuation folded or a
+    near spelling; the passage that came closest) or ``MISSING``.  For a mark
+    beside a cite, as ``validate --quotes`` gives it."""
     from casefiles.article import find_quote
 
+    if find_quote(text, quote):
+        return FOUND, 100.0, ""
+    near = near_match(text, quote)
+    if near is None:
+        return MISSING, 0.0, ""
+    return NEAR, near[0], near[1]
+
+
+def check_quotes(store: Store) -> list[QuoteCheck]:
+    """Check every cited quote; one ``QuoteCheck`` per cite that has a quote."""
     texts: dict[str, str | None] = {}
     out: list[QuoteCheck] = []
     for case_id, fact, cite in cites(store):
@@ -117,15 +130,9 @@ def check_quotes(store: Store) -> list[QuoteCheck]:
         text = texts[source_id]
         if text is None:
             out.append(QuoteCheck(case_id, fact, source_id, quote, NO_TEXT, 0.0))
-        elif find_quote(text, quote):
-            out.append(QuoteCheck(case_id, fact, source_id, quote, FOUND))
         else:
-            near = near_match(text, quote)
-            if near is None:
-                out.append(QuoteCheck(case_id, fact, source_id, quote, MISSING, 0.0))
-            else:
-                score, passage = near
-                out.append(QuoteCheck(case_id, fact, source_id, quote, NEAR, score, passage))
+            status, score, passage = verify_quote(text, quote)
+            out.append(QuoteCheck(case_id, fact, source_id, quote, status, score, passage))
     return out
 
 
@@ -150,4 +157,15 @@ def report(checks: list[QuoteCheck]) -> tuple[list[str], bool]:
     return lines, counts[MISSING] == 0
 
 
-__all__ = ["FOUND", "MISSING", "NEAR", "NO_TEXT", "QuoteCheck", "check_quotes", "cites", "report"]
+__all__ = [
+    "FOUND",
+    "MISSING",
+    "NEAR",
+    "NO_TEXT",
+    "QuoteCheck",
+    "check_quotes",
+    "cites",
+    "near_match",
+    "report",
+    "verify_quote",
+]
