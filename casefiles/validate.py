@@ -332,9 +332,7 @@ class _Checker:
                 self.add(table, doc_id, path, f"expected true or false, got {_preview(value)}")
         elif kind == "int":
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_INT:
-                self.add(
-                    table, doc_id, path, f"expected a whole number ≥ 0, got {_preview(value)}"
-                )
+                self.add(table, doc_id, path, f"expected a whole number ≥ 0, got {_preview(value)}")
         elif kind == "ref":
             if self.line(table, doc_id, path, value, False):
                 assert isinstance(value, str) and spec.ref
@@ -753,27 +751,64 @@ def validate_document(
     return check.problems
 
 
-def references(table: str, doc: Mapping[str, Any]) -> list[tuple[str, str, str]]:
-    """Every reference a valid document makes, from the schema, as
-    (field path, target table, target id): what a delete must not leave dangling."""
+def references(
+    table: str, doc: Mapping[str, Any], target: str | None = None
+) -> list[tuple[str, str, str]]:
+    """Every reference a valid document makes (only those to ``target`` when
+    given), from the schema, as (field path, target table, target id): what a
+    delete must not leave dangling."""
     out: list[tuple[str, str, str]] = []
-    _collect_refs(SCHEMA[table], doc, "", out)
+    _collect_refs(SCHEMA[table], doc, "", out, target)
     return out
 
 
+def can_refer(table: str, target: str) -> bool:
+    """Whether documents of ``table`` can refer to documents of ``target`` at all."""
+    return _reaches(SCHEMA[table], target)
+
+
+_REACHES: dict[tuple[int, str | None], bool] = {}
+
+
+def _reaches(spec: Mapping[str, F], target: str | None) -> bool:
+    key = (id(spec), target)
+    found = _REACHES.get(key)
+    if found is None:
+        found = any(
+            (f.kind in ("ref", "refs") and (target is None or f.ref == target))
+            or (f.kind == "objects" and f.item is not None and _reaches(f.item, target))
+            for f in spec.values()
+        )
+        _REACHES[key] = found
+    return found
+
+
 def _collect_refs(
-    spec: Mapping[str, F], doc: Mapping[str, Any], prefix: str, out: list[tuple[str, str, str]]
+    spec: Mapping[str, F],
+    doc: Mapping[str, Any],
+    prefix: str,
+    out: list[tuple[str, str, str]],
+    target: str | None,
 ) -> None:
     for name, value in doc.items():
         fspec = spec.get(name)
         if fspec is None:
             continue
-        path = _join(prefix, name)
-        if fspec.kind == "ref" and fspec.ref and isinstance(value, str):
-            out.append((path, fspec.ref, value))
-        elif fspec.kind == "refs" and fspec.ref and isinstance(value, list):
+        kind = fspec.kind
+        if kind == "ref" and (target is None or fspec.ref == target) and isinstance(value, str):
+            assert fspec.ref is not None
+            out.append((_join(prefix, name), fspec.ref, value))
+        elif kind == "refs" and (target is None or fspec.ref == target) and isinstance(value, list):
+            assert fspec.ref is not None
+            path = _join(prefix, name)
             out.extend((f"{path}[{i}]", fspec.ref, v) for i, v in enumerate(value))
-        elif fspec.kind == "objects" and fspec.item and isinstance(value, list):
+        elif (
+            kind == "objects"
+            and fspec.item is not None
+            and isinstance(value, list)
+            and _reaches(fspec.item, target)
+        ):
+            path = _join(prefix, name)
             for i, item in enumerate(value):
                 if isinstance(item, dict):
-                    _collect_refs(fspec.item, item, f"{path}[{i}]", out)
+                    _collect_refs(fspec.item, item, f"{path}[{i}]", out, target)

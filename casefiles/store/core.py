@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+import orjson
+
 from casefiles import migrations, model, validcache
 from casefiles.model import Doc
 from casefiles.store import changelog
@@ -46,7 +48,14 @@ from casefiles.store.files import (
     write_atomic,
 )
 from casefiles.textsafe import literal, refused_in_line
-from casefiles.validate import Problem, link_problems, references, validate, validate_document
+from casefiles.validate import (
+    Problem,
+    can_refer,
+    link_problems,
+    references,
+    validate,
+    validate_document,
+)
 
 if TYPE_CHECKING:
     from filelock import FileLock
@@ -470,10 +479,15 @@ class Store:
     def referrers(self, table: str, doc_id: str) -> list[tuple[str, str, str]]:
         """Every (table, id, field) that refers to ``table[doc_id]`` (a full scan)."""
         out: list[tuple[str, str, str]] = []
+        needle = orjson.dumps(doc_id)  # the id as a JSON string: only those documents can refer
         for t in model.TABLES:
+            if not can_refer(t, table):
+                continue
             for other_id, doc in self.by_id[t].items():
-                for path, target, ref in references(t, doc):
-                    if ref == doc_id and target == table:
+                if needle not in orjson.dumps(doc):
+                    continue
+                for path, _target, ref in references(t, doc, table):
+                    if ref == doc_id:
                         out.append((t, other_id, path))
         return out
 
