@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from casefiles.model import (
@@ -121,6 +121,20 @@ class Custody:
             stop = min(to_date(end) if end else self.today, cut)
             total = total + between(to_date(start), stop)
         return total.normalised()
+
+    def reached(self, length: Duration) -> str | None:
+        """The date (ISO) on which time in custody reached ``length``, if it did."""
+        need = length
+        for span in self.spans:
+            start = parse_date(span.start)
+            if start is None:
+                continue
+            have = span.length(self.today)
+            if not (need - have):
+                begin = to_date(start)
+                return (_add_months(begin, need.months) + timedelta(days=need.days)).isoformat()
+            need = need - have
+        return None
 
     def ended_after(self, ruling_date: str | None) -> tuple[str, str | None] | None:
         """``("pardoned"|"released", date)`` when the party is out of custody and

@@ -344,12 +344,18 @@ class SentenceArithmetic:
     remaining: Duration
 
 
+#: Penalties whose term is time in prison (probation, a ban or house arrest
+#: have a term too, but it is not served in custody).
+CUSTODIAL_PENALTIES: Final = frozenset({"imprisonment"})
+
+
 def sentence_arithmetic(sentence: Mapping[str, Any]) -> SentenceArithmetic:
-    """Derive custodial part (term − suspended) and remaining time (custodial − pre-trial)."""
+    """Derive custodial part (term − suspended, for a prison term) and remaining
+    time (custodial − pre-trial)."""
     term = Duration.from_doc(sentence.get("term"))
     suspended = Duration.from_doc(sentence.get("suspended"))
     pretrial = Duration.from_doc(sentence.get("pretrial"))
-    custodial = term - suspended
+    custodial = term - suspended if sentence.get("penalty") in CUSTODIAL_PENALTIES else Duration()
     return SentenceArithmetic(term, suspended, custodial, pretrial, custodial - pretrial)
 
 

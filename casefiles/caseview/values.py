@@ -222,8 +222,15 @@ class SentenceView(Fact):
 
     @property
     def served(self) -> Duration | None:
-        """Time in custody recorded by events (``None`` when none are recorded)."""
-        return self.custody.served if self.custody else None
+        """Time in custody recorded by events (``None`` when none are recorded).
+        While custody has no recorded end, no more than the custodial part is
+        counted: beyond it the record is silent, not proof of longer detention."""
+        if self.custody is None:
+            return None
+        served = self.custody.served
+        if self.custody.ongoing and self.custodial and not (self.custodial - served):
+            return self.custodial
+        return served
 
     @property
     def remaining(self) -> Duration:
@@ -301,7 +308,9 @@ class SentenceView(Fact):
             if self.remaining:
                 text += f" (in custody, as of {model.human_date(self.custody.as_of)})"
             else:
-                text += " (custodial part served; no release recorded)"
+                by = self.custody.reached(self.custodial)
+                when = f" by {model.human_date(by)}" if by else ""
+                text += f" (custodial part served{when}; no release recorded)"
         return text
 
 
