@@ -65,12 +65,29 @@ def label(table: str, doc_id: object) -> str:
     return f"{table}[{shown}]"
 
 
-def problem_line(problem: Problem) -> str:
+class Finding(str):
+    """One problem or warning, as the line shown to the user
+    (``cases[x].events[2].date: bad date …``), with where it is: ``table``,
+    ``doc_id`` and ``field`` (a path inside the document, ``""`` for the whole
+    document), so a form can show ``message`` beside its field."""
+
+    table: str
+    doc_id: str
+    field: str
+    message: str
+
+    def __new__(cls, table: str, doc_id: str, field: str, message: str) -> Finding:
+        where = label(table, doc_id) if table else ""
+        if field:
+            where += f".{field}"
+        self = super().__new__(cls, f"{where}: {message}" if where else message)
+        self.table, self.doc_id, self.field, self.message = table, doc_id, field, message
+        return self
+
+
+def problem_line(problem: Problem) -> Finding:
     """A validation problem without the file name: ``cases[x].events[2].date: bad date …``."""
-    where = label(problem.table, problem.doc_id or "") if problem.table else ""
-    if problem.field:
-        where += f".{problem.field}"
-    return f"{where}: {problem.message}" if where else problem.message
+    return Finding(problem.table or "", problem.doc_id or "", problem.field or "", problem.message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +133,8 @@ class Check:
     """What checking an operation found.  ``problems`` refuse it; ``warnings``
     (quotes not found in their article) need the user's confirmation."""
 
-    problems: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
     stale: list[Stale] = field(default_factory=list)
     order: tuple[DocChange, ...] = ()
     """The changes in the order they validate in (and are committed in)."""
@@ -126,6 +143,15 @@ class Check:
     def ok(self) -> bool:
         """Nothing refuses the operation (warnings may remain)."""
         return not self.problems and not self.stale
+
+    def by_field(self, table: str, doc_id: str) -> dict[str, list[str]]:
+        """Problems and warnings of one document by field path (``""``: the
+        document as a whole): what a form shows beside each field."""
+        out: dict[str, list[str]] = {}
+        for finding in (*self.problems, *self.warnings):
+            if finding.table == table and finding.doc_id == doc_id:
+                out.setdefault(finding.field, []).append(finding.message)
+        return out
 
 
 class EditRefused(Exception):
@@ -230,7 +256,7 @@ class Operation:
         if doc is None:
             raise EditRefused(
                 f"no document {label(table, doc_id)}",
-                Check(problems=[f"{label(table, doc_id)}: no such document"]),
+                Check(problems=[Finding(table, doc_id, "", "no such document")]),
             )
         if fact is None:
             if table not in FACT_TABLES:
@@ -240,7 +266,7 @@ class Operation:
             first = {**doc, "conflict": key}
             wanted = new_id or _free_id(store, table, doc_id)
             second = {**doc, **values, "id": wanted, "conflict": key, "cites": list(cites)}
-            _differs(doc, second, label(table, doc_id))
+            _differs(doc, second, table, doc_id, "")
             changes = [DocChange(table, wanted, _copy(store.get(table, wanted)), second)]
             if first != doc:
                 changes.insert(0, DocChange(table, doc_id, _copy(doc), first))
@@ -251,7 +277,10 @@ class Operation:
         items = [dict(i) for i in doc.get(name, ())]
         if not 0 <= index < len(items):
             where = f"{label(table, doc_id)}.{name}[{index}]"
-            raise EditRefused(f"no fact {where}", Check(problems=[f"{where}: no such fact"]))
+            raise EditRefused(
+                f"no fact {where}",
+                Check(problems=[Finding(table, doc_id, f"{name}[{index}]", "no such fact")]),
+            )
         item = items[index]
         key = item.get("conflict") or _free_key(
             store, doc_id, f"{doc_id}-{SINGULAR[name]}-{index + 1}"
@@ -259,7 +288,7 @@ class Operation:
         item["conflict"] = key
         items[index] = item
         second = {**item, **values, "conflict": key, "cites": list(cites)}
-        _differs(item, second, f"{label(table, doc_id)}.{name}[{index}]")
+        _differs(item, second, table, doc_id, f"{name}[{index}]")
         last = max(i for i, it in enumerate(items) if it.get("conflict") == key)
         items.insert(last + 1, second)
         new_case = {**doc, name: items}
@@ -287,14 +316,19 @@ class Operation:
                 if change.before is None:
                     what = "added"
                 result.problems.append(
-                    f"{label(change.table, change.doc_id)}: {what} by another program since "
-                    "this edit began; both versions are kept, nothing was written"
+                    Finding(
+                        change.table,
+                        change.doc_id,
+                        "",
+                        f"{what} by another program since this edit began; both versions "
+                        "are kept, nothing was written",
+                    )
                 )
         if result.stale:
             return result
         if self.kind == "edit":
             result.problems += provenance_problems(self.changes)
-        first: list[str] | None = None
+        first: list[Finding] | None = None
         for order in _orderings(self.changes):
             problems = dry_run(store, order)
             if not problems:
@@ -331,11 +365,12 @@ class Operation:
             # The store now shows the other program's version: report both.
             again = self.check(store)
             if again.ok:
-                again.problems.append(literal(str(exc)))
+                again.problems.append(Finding("", "", "", literal(str(exc))))
             raise EditRefused(str(exc), again) from None
         except StoreError as exc:
             refused = Check(
-                problems=[problem_line(p) for p in exc.problems] or [literal(str(exc))],
+                problems=[problem_line(p) for p in exc.problems]
+                or [Finding("", "", "", literal(str(exc)))],
                 warnings=result.warnings,
             )
             raise EditRefused(str(exc), refused) from None
@@ -350,20 +385,21 @@ def _copy(doc: Doc | None) -> Doc | None:
     return copy.deepcopy(doc) if doc is not None else None
 
 
-def _differs(first: Mapping[str, Any], second: Mapping[str, Any], where: str) -> None:
+def _differs(
+    first: Mapping[str, Any], second: Mapping[str, Any], table: str, doc_id: str, path: str
+) -> None:
     strip = ("cites", "conflict", "id")
     if {k: v for k, v in first.items() if k not in strip} == {
         k: v for k, v in second.items() if k not in strip
     }:
-        raise EditRefused(
-            f"{where}: the new version says the same",
-            Check(
-                problems=[
-                    f"{where}: the new version has the same values as the first; "
-                    "to add a source for the same fact, add a cite to it instead"
-                ]
-            ),
+        finding = Finding(
+            table,
+            doc_id,
+            path,
+            "the new version has the same values as the first; to add a source for the "
+            "same fact, add a cite to it instead",
         )
+        raise EditRefused(f"{finding}", Check(problems=[finding]))
 
 
 def _slug(text: str) -> str:
@@ -412,25 +448,34 @@ def _new_items(before: Doc | None, after: Doc, name: str) -> Iterator[tuple[int,
             yield i, item
 
 
-def provenance_problems(changes: Iterable[DocChange]) -> list[str]:
+def provenance_problems(changes: Iterable[DocChange]) -> list[Finding]:
     """New or changed facts without a cite."""
-    out: list[str] = []
+    out: list[Finding] = []
     for c in changes:
         if c.after is None or not isinstance(c.after, dict):
             continue
         if c.table in FACT_TABLES and c.after != c.before and not c.after.get("cites"):
             out.append(
-                f"{label(c.table, c.doc_id)}.cites: a new or changed {SINGULAR[c.table]} needs "
-                "at least one cite (a source, and optionally a quote and a note)"
+                Finding(
+                    c.table,
+                    c.doc_id,
+                    "cites",
+                    f"a new or changed {SINGULAR[c.table]} needs at least one cite "
+                    "(a source, and optionally a quote and a note)",
+                )
             )
         elif c.table == model.CASES:
             for name in FACT_LISTS:
                 for i, item in _new_items(c.before, c.after, name):
                     if isinstance(item, dict) and not item.get("cites"):
                         out.append(
-                            f"{label(c.table, c.doc_id)}.{name}[{i}].cites: a new or changed "
-                            f"{SINGULAR[name]} needs at least one cite (a source, and "
-                            "optionally a quote and a note)"
+                            Finding(
+                                c.table,
+                                c.doc_id,
+                                f"{name}[{i}].cites",
+                                f"a new or changed {SINGULAR[name]} needs at least one cite "
+                                "(a source, and optionally a quote and a note)",
+                            )
                         )
     return out
 
@@ -448,10 +493,10 @@ def _cites_in(value: object, path: str) -> Iterator[tuple[str, Mapping[str, Any]
                     yield from _cites_in(item, where)
 
 
-def quote_warnings(store: Store, changes: Iterable[DocChange]) -> list[str]:
+def quote_warnings(store: Store, changes: Iterable[DocChange]) -> list[Finding]:
     """Quotes new in the edit that are not found in their source's article text
     (sources without a readable article are not checked)."""
-    out: list[str] = []
+    out: list[Finding] = []
     texts: dict[str, str | None] = {}
     for c in changes:
         if c.after is None:
@@ -471,9 +516,13 @@ def quote_warnings(store: Store, changes: Iterable[DocChange]) -> list[str]:
             if text is None or find_quote(text, quote):
                 continue
             out.append(
-                f"{label(c.table, c.doc_id)}.{path}.quote: "
-                f"{literal(clip(quote, 80))!r} is not in the article of source "
-                f"{literal(clip(source_id, 60))}"
+                Finding(
+                    c.table,
+                    c.doc_id,
+                    f"{path}.quote",
+                    f"{literal(clip(quote, 80))!r} is not in the article of source "
+                    f"{literal(clip(source_id, 60))}",
+                )
             )
     return out
 
@@ -503,7 +552,7 @@ def _orderings(changes: tuple[DocChange, ...]) -> Iterator[tuple[DocChange, ...]
         yield (*rest, *cases)
 
 
-def dry_run(store: Store, changes: Sequence[DocChange]) -> list[str]:
+def dry_run(store: Store, changes: Sequence[DocChange]) -> list[Finding]:
     """Validate ``changes`` in order as ``Store.commit`` would (each against the
     store as the previous ones leave it), writing nothing."""
     overlay: dict[tuple[str, str], Doc | None] = {}
@@ -514,33 +563,38 @@ def dry_run(store: Store, changes: Sequence[DocChange]) -> list[str]:
             return overlay[(t, i)]
         return store.get(t, i)
 
-    out: list[str] = []
+    out: list[Finding] = []
     for c in changes:
         if c.after is None:
             if lookup(c.table, c.doc_id) is None:
-                out.append(f"{label(c.table, c.doc_id)}: no such document")
+                out.append(Finding(c.table, c.doc_id, "", "no such document"))
                 continue
             refs = _referrers(store, overlay, c.table, c.doc_id)
             if refs:
                 shown = ", ".join(f"{label(t, i)}.{path}" for t, i, path in refs[:20])
                 more = f" and {len(refs) - 20} more" if len(refs) > 20 else ""
                 out.append(
-                    f"{label(c.table, c.doc_id)}: cannot be deleted while {len(refs)} "
-                    f"reference{'s' if len(refs) != 1 else ''} to it remain: {shown}{more}"
+                    Finding(
+                        c.table,
+                        c.doc_id,
+                        "",
+                        f"cannot be deleted while {len(refs)} "
+                        f"reference{'s' if len(refs) != 1 else ''} to it remain: {shown}{more}",
+                    )
                 )
                 continue
             overlay[(c.table, c.doc_id)] = None
             continue
         doc = c.after
         shape = [
-            f"{label(c.table, c.doc_id)}{'.' + path if path else ''}: cannot be written: {why}"
+            Finding(c.table, c.doc_id, path, f"cannot be written: {why}")
             for path, why in unwritable(doc)[:50]
         ]
         if shape:
             out += shape
             continue
         if doc.get("id") != c.doc_id:
-            out.append(f"{label(c.table, c.doc_id)}.id: does not match the document's id")
+            out.append(Finding(c.table, c.doc_id, "id", "does not match the document's id"))
             continue
         problems = validate_document(c.table, doc, lookup, name)
         if problems:
@@ -696,7 +750,9 @@ class History:
     def undo(self, store: Store) -> Operation:
         """Undo the last operation; return it."""
         if not self._done:
-            raise EditRefused("nothing to undo", Check(problems=["nothing to undo"]))
+            raise EditRefused(
+                "nothing to undo", Check(problems=[Finding("", "", "", "nothing to undo")])
+            )
         op = self._done[-1]
         op.inverse("undo").apply(store, accept_warnings=True)
         self._done.pop()
@@ -706,7 +762,9 @@ class History:
     def redo(self, store: Store) -> Operation:
         """Apply the last undone operation again; return it."""
         if not self._undone:
-            raise EditRefused("nothing to redo", Check(problems=["nothing to redo"]))
+            raise EditRefused(
+                "nothing to redo", Check(problems=[Finding("", "", "", "nothing to redo")])
+            )
         op = self._undone[-1]
         replace(op, kind="redo", title=f"redo: {op.title}").apply(store, accept_warnings=True)
         self._undone.pop()
@@ -720,6 +778,7 @@ __all__ = [
     "Check",
     "DocChange",
     "EditRefused",
+    "Finding",
     "History",
     "Operation",
     "Stale",

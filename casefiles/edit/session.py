@@ -196,6 +196,8 @@ def edit_session(
     stem = f"{table}-{doc_id}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.yaml"
     work = data_folder("edits") / stem
     pending: str | None = None  # what the last round asked the user about
+    problems: list[str] = []
+    hints: list[str] = []
     try:
         for _round in range(MAX_ROUNDS):
             _write(work, offered)
@@ -224,7 +226,8 @@ def edit_session(
                     return Outcome("no change", ["no change (the file was saved empty)"])
                 parsed = yamlio.typed(table, doc_id, data)
             except UnicodeDecodeError as exc:
-                problems, hints = [f"the file is not UTF-8 text (byte {exc.start})"], list[str]()
+                problems = [f"the file is not UTF-8 text (byte {exc.start})"]
+                hints = []
             except yamlio.YamlRefused as exc:
                 problems, hints = exc.problems, []
             else:
@@ -247,7 +250,7 @@ def edit_session(
                         pending = "warnings"
                         offered = _render(header, _notes("warnings", check, [], []), user_body)
                         continue
-                    problems, hints = check.problems, parsed.hints
+                    problems, hints = list(check.problems), parsed.hints
                 else:
                     _remove(work)
                     lines = [f"saved: {c}" for c in op.describe()]

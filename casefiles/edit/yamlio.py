@@ -103,8 +103,16 @@ class _Dumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
+_YAML_BREAKS: Final = frozenset("\r\x85\u2028\u2029")
+"""Characters a YAML reader turns into line breaks (or drops) unless double-quoted."""
+
+
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
+    style: str | None = None
+    if not _YAML_BREAKS.isdisjoint(value):
+        style = '"'  # escaped as \r, \N, \L, \P: read back exactly
+    elif "\n" in value:
+        style = "|"
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

@@ -328,3 +328,62 @@ def test_doc_change_words() -> None:
     assert str(DocChange("parties", "a", None, {"id": "a"})) == "add parties[a]"
     assert str(DocChange("parties", "a", {"id": "a"}, None)) == "delete parties[a]"
     assert str(DocChange("parties", "a\x1b", {"id": "a"}, {"id": "a"})) == "edit parties[a\\x1b]"
+
+
+def test_findings_say_where_for_a_form(store_path: Path) -> None:
+    """What a form needs: each problem with its field, beside that field."""
+    store = Store.load(store_path)
+    case = copy.deepcopy(store.get(model.CASES, CASE))
+    assert case is not None
+    case["events"].append({"date": "26/09/2018", "label": "x", "kind": "other"})
+    case["status"] = "asleep"
+    check = Operation.put(store, model.CASES, case).check(store)
+    n = len(case["events"]) - 1
+    fields = check.by_field(model.CASES, CASE)
+    assert fields[f"events[{n}].cites"] == [
+        "a new or changed event needs at least one cite (a source, and optionally a quote "
+        "and a note)"
+    ]
+    assert fields["status"][0].startswith("unknown value 'asleep'")
+    assert fields[f"events[{n}].date"][0].startswith("bad date '26/09/2018'")
+    finding = next(p for p in check.problems if p.field == "status")
+    assert finding.startswith(f"cases[{CASE}].status: unknown value")
+
+
+def test_a_case_dropping_a_party_with_its_proceeding_changed_in_one_edit(
+    store_path: Path,
+) -> None:
+    """The proceeding must stop naming the party before the case drops them:
+    the commit is reordered (the case's change last) and goes through."""
+    store = Store.load(store_path)
+    proc = next(p for p in store.proceedings_of(CASE) if "ny-chakrya" in p.get("parties", ()))
+    case = copy.deepcopy(store.get(model.CASES, CASE))
+    assert case is not None
+    before = [(model.CASES, copy.deepcopy(case)), (model.PROCEEDINGS, copy.deepcopy(proc))]
+    # Ny Chakrya leaves the case entirely (participant, charges, events, proceedings, sentences).
+    case["participants"] = [p for p in case["participants"] if p["party"] != "ny-chakrya"]
+    case["charges"] = [c for c in case["charges"] if c["party"] != "ny-chakrya"]
+    case["events"] = [e for e in case["events"] if e.get("party") != "ny-chakrya"]
+    after: list[tuple[str, dict[str, object]]] = [(model.CASES, case)]
+    for p in store.proceedings_of(CASE):
+        if "ny-chakrya" in p.get("parties", ()) or "ny-chakrya" in p.get("absent", ()):
+            q = copy.deepcopy(p)
+            q["parties"] = [x for x in q.get("parties", ()) if x != "ny-chakrya"]
+            q["absent"] = [x for x in q.get("absent", ()) if x != "ny-chakrya"]
+            for key in ("parties", "absent"):
+                if not q[key]:
+                    del q[key]
+            after.append((model.PROCEEDINGS, q))
+            if (model.PROCEEDINGS, p) not in before:
+                before.append((model.PROCEEDINGS, copy.deepcopy(p)))
+    for s in store.sentences_of(CASE):
+        before.append((model.SENTENCES, copy.deepcopy(s)))
+        if s["party"] != "ny-chakrya":
+            after.append((model.SENTENCES, copy.deepcopy(s)))
+    op = Operation.between(before, after, "drop ny-chakrya")
+    check = op.check(store)
+    assert check.ok, check.problems
+    assert check.order[-1].table == model.CASES  # reordered
+    op.apply(store)
+    assert "ny-chakrya" not in store.latest_outcomes(CASE)
+    assert Store.load(store_path).get(model.CASES, CASE) == case
