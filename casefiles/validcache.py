@@ -4,7 +4,8 @@ Validating every field of a 100k-case store costs seconds of pure Python; the
 bytes of a file that passed once do not need it again.  A content's SHA-256
 (with the validator's schema version) is recorded in the user cache folder
 after a full validation succeeds, or after a checkpoint wrote a store whose
-edits were each checked as a full validation checks them.  Any other byte, in any file, is validated in full.
+edits were each checked as a full validation checks them.  Any other byte,
+in any file, is validated in full.
 Set ``CASEFILES_NO_CACHE=1`` to always validate.
 """
 
