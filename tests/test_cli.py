@@ -42,8 +42,11 @@ def test_show_dossier_text(minimal_store: Path) -> None:
     ladder = out[out.index("Court ladder") :]
     assert ladder.index("first instance") < ladder.index("appeal ")
     assert "4 years 6 months suspended; custodial 6 months" in out
-    assert "pre-trial 4 months; remaining 2 months" in out
-    assert "⚠ conflict" in out
+    assert "pre-trial 4 months; served 4 months; remaining 2 months" in out
+    assert "⚠  [src-a]" in out  # a fact under conflict is flagged in its line
+    disagree = out[out.index("\nSources disagree\n") :]
+    assert "arrest: 2 versions" in disagree
+    assert "Ana Vey — arrested, 2021-04-27  [src-a]" in disagree
     assert "https://example.org/a" in out
 
 
@@ -55,7 +58,10 @@ def test_show_json_matches_text(minimal_store: Path) -> None:
     derived = d["sentences"][0]["derived"]
     assert derived["custodial"] == {"months": 6, "text": "6 months"}
     assert derived["remaining"]["text"] == "2 months"
-    assert d["conflicts"] == {"arrest": ["2021-04-27", "2021-04-28"]}
+    assert {k: [v["text"] for v in vs] for k, vs in d["conflicts"].items()} == {
+        "arrest": ["Ana Vey — arrested, 2021-04-27", "Ana Vey — arrested, 2021-04-28"]
+    }
+    assert [v["sources"] for v in d["conflicts"]["arrest"]] == [["src-a"], ["src-b"]]
     assert [s["id"] for s in d["sources"]] == ["src-a", "src-b"]
 
 
