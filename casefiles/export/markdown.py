@@ -137,21 +137,10 @@ def _fact_item(view: CaseView, fact: Fact, notes: Footnotes, text: str | None = 
 
 def _sentence_item(view: CaseView, s: SentenceView, notes: Footnotes) -> list[str]:
     lines = [_fact_item(view, s, notes)]
-    details = [f"term {s.term.human()}"]
-    if s.suspended:
-        details.append(f"suspended {s.suspended.human()}")
-    if s.term or s.suspended:
-        details.append(f"custodial {s.custodial.human()}")
-    if s.pretrial:
-        how = " (from events)" if s.pretrial_derived else ""
-        details.append(f"pre-trial {s.pretrial.human()}{how}")
-    if s.served is not None and s.custodial:
-        details.append(f"served {s.served.human()}")
-    if s.custodial:
-        details.append(f"remaining {s.remaining_text()}")
-    if s.amount_text:
-        details.append(s.amount_text)
-    lines.append(f"    - {md('; '.join(details))}")
+    details = [f"term {s.term.human()}"] if s.term else []
+    details += [f"{label} {value}" for label, value in s.arithmetic()]
+    if details:
+        lines.append(f"    - {md('; '.join(details))}")
     return lines
 
 
