@@ -42,6 +42,7 @@ from casefiles.tui.messages import (
 from casefiles.tui.screens.main import MainScreen
 from casefiles.tui.screens.party import PartyScreen
 from casefiles.tui.selection import Selection
+from casefiles.tui.text import match_terminal_widths
 
 # What the first screen does not need is imported when first used (search,
 # reader, help, dossier, opener, clipboard, palette): start-up stays short.
@@ -98,6 +99,7 @@ class CaseFilesApp(App[int]):
     COMMANDS: ClassVar[set[type[Provider] | Any]] = App.COMMANDS | {_palette_provider}
 
     def __init__(self, store: Store, config: Config | None = None) -> None:
+        match_terminal_widths()  # Khmer vowel signs take the cell the terminal gives them
         super().__init__()
         self.store = store
         self.config = config if config is not None else load_config()

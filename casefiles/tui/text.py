@@ -10,12 +10,16 @@ colours themselves.  Nothing here imports textual.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 
+import rich.cells
+from rich._unicode_data import load as _load_cell_table
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 
+from casefiles.article import char_cells
 from casefiles.textsafe import literal
 
 Piece = tuple[str, str]
@@ -63,4 +67,59 @@ def width(value: str) -> int:
     return cell_len(value)
 
 
-__all__ = ["TAGS", "Line", "Piece", "clean", "pad", "plain", "safe", "to_text", "width"]
+def _terminal_ranges(widths: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Rich's width table with every spacing combining mark (``Mc``) that it
+    counts as zero cells set to the width terminals give it (``char_cells``)."""
+    out: list[tuple[int, int, int]] = []
+    for start, end, cells in widths:
+        if cells != 0:
+            out.append((start, end, cells))
+            continue
+        run_start, run_cells = start, None
+        for code in range(start, end + 1):
+            ch = chr(code)
+            want = char_cells(ch) if unicodedata.category(ch) == "Mc" else 0
+            if run_cells is None:
+                run_cells = want
+            elif want != run_cells:
+                out.append((run_start, code - 1, run_cells))
+                run_start, run_cells = code, want
+        out.append((run_start, end, run_cells or 0))
+    return out
+
+
+def match_terminal_widths() -> None:
+    """Make Rich (and so Textual) count cells the way terminals draw them.
+
+    Rich counts a spacing combining mark (Unicode category ``Mc``: the Khmer
+    vowel sign AA in ``ម៉ាលីន``, Devanagari ``ा``, …) as zero cells; terminals
+    following the ``wcwidth`` rules of glibc — tmux, xterm, VTE — advance the
+    cursor one cell for it.  Every such mark then shifted the rest of its row:
+    labels were cut, right borders moved, the input cursor landed inside a
+    word.  Rich looks widths up in one table per Unicode version (a list);
+    this rewrites that list in place and empties Rich's width caches, so
+    every width Textual computes afterwards agrees with the terminal
+    (``casefiles.article.char_cells`` is the rule).  Safe to call again.
+    """
+    for version in ("auto", "latest"):
+        table = _load_cell_table(version)
+        widths = table.widths
+        fixed = _terminal_ranges(list(widths))
+        if fixed != list(widths) and isinstance(widths, list):
+            widths[:] = fixed
+    rich.cells.get_character_cell_size.cache_clear()
+    rich.cells.cached_cell_len.cache_clear()
+
+
+__all__ = [
+    "TAGS",
+    "Line",
+    "Piece",
+    "clean",
+    "match_terminal_widths",
+    "pad",
+    "plain",
+    "safe",
+    "to_text",
+    "width",
+]

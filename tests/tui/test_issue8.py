@@ -191,3 +191,22 @@ async def test_reader_y_copies_the_current_quote_with_its_citation(bundled_store
         assert " ".join(quote.split())[:20] in app.clipboard
         assert "—" in app.clipboard  # then the source's citation
         assert not any("Nothing selected" in n for n in notices(app))
+
+
+@sync
+async def test_the_input_cursor_follows_khmer_as_the_terminal_draws_it(
+    bundled_store: Store,
+) -> None:
+    from casefiles.article import cells
+    from casefiles.tui.screens.search import SearchInput
+
+    app = make_app(bundled_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash")
+        await until(pilot, lambda: isinstance(app.screen, SearchScreen), "the search screen")
+        box = app.screen.query_one(SearchInput)
+        await pilot.pause()
+        start = box.cursor_screen_offset.x  # the empty box
+        box.insert_text_at_cursor("ម៉ាលីន ok")
+        await pilot.pause()
+        assert box.cursor_screen_offset.x - start == cells("ម៉ាលីន ok")  # 7 cells, not 6

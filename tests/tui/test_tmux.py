@@ -82,3 +82,38 @@ def test_search_in_a_real_terminal(session: tuple[str, Path], tmp_path: Path) ->
     tmux("send-keys", "-t", name, "Enter")
     shown = wait_for(name, "ជិន ម៉ាលីន")  # the party view lists his Khmer-script alias
     tmux("send-keys", "-t", name, "q")
+
+
+def test_khmer_rows_keep_their_borders_in_a_real_terminal(
+    session: tuple[str, Path], tmp_path: Path
+) -> None:
+    """Khmer spacing vowel signs (``ា`` in ``ម៉ាលីន``) take a cell in the terminal:
+    a row that holds them ends with its border like every other row (issue 8:
+    the border moved one cell and the label was cut)."""
+    from casefiles.article import cells
+
+    name, store = session
+    home = tmp_path / "home"
+    env = (
+        f"HOME={home} XDG_CONFIG_HOME={home}/config XDG_DATA_HOME={home}/data "
+        f"XDG_CACHE_HOME={home}/cache CASEFILES_CONFIG={home}/config.toml "
+        "TERM=xterm-256color"
+    )
+    command = f"env {env} {SCRIPT} --store {store}; sleep 30"
+    tmux("new-session", "-d", "-s", name, "-x", "100", "-y", "30", command)
+    first = wait_for(name, "Cases").splitlines()[0]
+    width = cells(first)  # the top border: as wide as the app's screen
+    assert width >= 80, first
+    tmux("send-keys", "-t", name, "/")
+    wait_for(name, "Type to search")
+    tmux("send-keys", "-t", name, "-l", "ម៉ាលីន")  # his Khmer-script alias, typed
+    shown = wait_for(name, "Chin Malin")
+    box = next(line for line in shown.splitlines() if "ម៉ាលីន" in line)
+    assert cells(box) == width, box  # the input row is as wide as the screen
+    tmux("send-keys", "-t", name, "Enter")
+    shown = wait_for(name, "aliases: ជិន ម៉ាលីន")
+    rows = [line for line in shown.splitlines() if line.startswith("│")]
+    assert rows, shown
+    for line in rows:
+        assert line.endswith("│") and cells(line) == width, line
+    tmux("send-keys", "-t", name, "q")
