@@ -241,7 +241,7 @@ def check_host(url: str, allow_private: bool) -> None:
             raise CaptureError(
                 FAILED, f"{where}: cannot find the host {literal(clip(host, 60))}"
             ) from None
-        addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
+        addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     for address in addresses:
         if not address.is_global or address.is_multicast:
             raise CaptureError(

@@ -2,10 +2,9 @@
 
 Order of work, so that a failure leaves nothing behind: duplicate check by
 URL (before any download), capture (fetch, hash, extract), duplicate check by
-hash, files written under new names, the source put into the store, then
-(with ``case``) a cite added to the case.  When the store refuses either
-document, the files are removed again and the source, if it was put, is
-deleted.
+hash, files written under new names, then the source (and, with ``case``,
+the case with a cite of it) committed to the store in one change.  When the
+store refuses, the files are removed again.
 """
 
 from __future__ import annotations

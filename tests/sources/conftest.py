@@ -24,6 +24,15 @@ def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Any connection to an address that is not loopback fails the test; fetching
     from this machine is allowed (the fixture server is on 127.0.0.1)."""
     monkeypatch.setenv("CASEFILES_ALLOW_PRIVATE", "1")
+    for proxy in (
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ):
+        monkeypatch.delenv(proxy, raising=False)  # the fixture server is reached directly
     real_connect = socket.socket.connect
 
     def connect(self: socket.socket, address: Any) -> Any:
