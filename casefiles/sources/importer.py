@@ -74,6 +74,9 @@ class ImportResult:
             out.append("courts named: " + ", ".join(f"{h.name} ({h.id})" for h in s.courts))
         if s.dates:
             out.append("dates mentioned: " + ", ".join(s.dates))
+        if s.cases:
+            shown = ", ".join(f"{c} ({n} named)" for c, _, n in s.cases)
+            out.append("cases of those parties: " + shown)
         return out
 
 

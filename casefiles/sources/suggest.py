@@ -50,6 +50,9 @@ class Suggestions:
     courts: list[Hit] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
     """Partial ISO dates (``2022-11-23``), or ``--11-23`` style for day and month only."""
+    cases: list[tuple[str, str, int]] = field(default_factory=list)
+    """(case id, title, parties named) of the cases the named parties take part
+    in, most parties first: where the source most likely belongs."""
 
     def as_json(self) -> dict[str, Any]:
         """Plain data for ``--json``."""
@@ -59,6 +62,7 @@ class Suggestions:
             ],
             "courts": [{"id": h.id, "name": h.name, "score": round(h.score)} for h in self.courts],
             "dates": list(self.dates),
+            "cases": [{"id": c, "title": t, "parties_named": n} for c, t, n in self.cases],
         }
 
 
@@ -99,6 +103,7 @@ class _Text:
 
 
 PREFIX: Final = 3
+MAX_CASES: Final = 5
 MAX_PHRASE: Final = 6
 MAX_CANDIDATES: Final = 400
 """Places tried per name (the first ones in the text)."""
@@ -162,10 +167,17 @@ def suggest(store: Any, text: str) -> Suggestions:
     """Known parties and courts named in ``text``, and the dates it mentions."""
     text = text[:MAX_TEXT]
     prepared = _Text.of(text)
+    parties = _scan(model.PARTIES, store.table(model.PARTIES).values(), prepared)
+    named: dict[str, int] = {}
+    for hit in parties:
+        for case_id in store.cases_of_party(hit.id):
+            named[case_id] = named.get(case_id, 0) + 1
+    ranked = sorted(named.items(), key=lambda item: -item[1])[:MAX_CASES]
     return Suggestions(
-        parties=_scan(model.PARTIES, store.table(model.PARTIES).values(), prepared),
+        parties=parties,
         courts=_scan(model.COURTS, store.table(model.COURTS).values(), prepared),
         dates=find_dates(text),
+        cases=[(c, store.name_of(model.CASES, c), n) for c, n in ranked],
     )
 
 

@@ -82,6 +82,7 @@ def test_news_page_keeps_article_drops_boilerplate_and_records_custody(
     assert {"chin-malin", "kem-sokha"} <= {p["id"] for p in sugg["parties"]}
     assert {"sc", "coa", "ppmc"} <= {c["id"] for c in sugg["courts"]}
     assert "2022-11-23" in sugg["dates"]
+    assert sugg["cases"][0]["id"] == "adhoc-5-witness-bribery"
     # The whole store, article files included, is still valid.
     raw = json.loads(bundled.read_text())
     assert validate(raw, "x") == []
