@@ -505,7 +505,13 @@ def _add_edit_command(add: Callable[[str, str], argparse.ArgumentParser]) -> Non
 
 def cmd_edit(args: argparse.Namespace) -> int:
     """Edit one document in the user's editor until it is valid (casefiles.edit.session)."""
-    from casefiles.edit.session import TABLE_NAMES, EditorError, edit_session, editor_command
+    from casefiles.edit.session import (
+        TABLE_NAMES,
+        EditorError,
+        edit_session,
+        editor_command,
+        reason_problem,
+    )
 
     table = TABLE_NAMES.get(args.table)
     if table is None:
@@ -513,6 +519,9 @@ def cmd_edit(args: argparse.Namespace) -> int:
             f"casefiles edit: unknown table {literal(clip(args.table, 40))!r}; "
             f"expected one of: {', '.join(model.TABLES)}"
         )
+    bad_reason = reason_problem(args.reason)
+    if bad_reason:
+        raise UsageError(f"casefiles edit: --reason: {bad_reason}")
     try:
         command = editor_command()
     except EditorError as exc:

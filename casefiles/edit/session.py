@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -43,7 +44,8 @@ from casefiles import model, paths
 from casefiles.edit import yamlio
 from casefiles.edit.ops import Check, EditRefused, Operation, label
 from casefiles.store import Store
-from casefiles.textsafe import literal
+from casefiles.store.changelog import MAX_REASON
+from casefiles.textsafe import literal, refused_in_line
 
 MAX_ROUNDS: Final = 20
 """Times the editor opens for one edit before the session gives up."""
@@ -118,6 +120,17 @@ def data_folder(name: str) -> Path:
     return folder
 
 
+def reason_problem(reason: str | None) -> str | None:
+    """Why the change log would refuse ``reason`` (checked before the editor opens)."""
+    if reason is None:
+        return None
+    if len(reason) > MAX_REASON:
+        return f"the reason is longer than {MAX_REASON:,} characters"
+    if refused_in_line(reason) is not None:
+        return "the reason holds a control character"
+    return None
+
+
 def _header(table: str, doc_id: str, store: Store) -> list[str]:
     lines = [
         f"casefiles edit {label(table, doc_id)} in {store.name}",
@@ -188,12 +201,16 @@ def edit_session(
     snap = yamlio.snapshot(store, table, doc_id)
     if snap is None:
         return Outcome("not found", [f"no document {label(table, doc_id)} in {store.name}"])
+    bad_reason = reason_problem(reason)
+    if bad_reason:
+        return Outcome("gave up", [f"not opened: {bad_reason}"])
     base = yamlio.documents(table, snap)
     header = _header(table, doc_id, store)
     body = yamlio.dump(snap)
     offered = _render(header, [], body)
     first = offered
-    stem = f"{table}-{doc_id}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.yaml"
+    safe_id = re.sub(r"[^a-z0-9._-]+", "_", doc_id)[:80]
+    stem = f"{table}-{safe_id}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.yaml"
     work = data_folder("edits") / stem
     pending: str | None = None  # what the last round asked the user about
     problems: list[str] = []
@@ -230,6 +247,13 @@ def edit_session(
                 hints = []
             except yamlio.YamlRefused as exc:
                 problems, hints = exc.problems, []
+                # Name the lines as the reopened file will number them.
+                notes = _notes("problems", None, problems, hints)
+                body_line = len(yamlio.comment(header + notes).splitlines()) + 1
+                try:
+                    yamlio.load(user_body, first_line=body_line)
+                except yamlio.YamlRefused as again:
+                    problems = again.problems
             else:
                 op = Operation.between(base, parsed.docs, f"edit {label(table, doc_id)}")
                 if not op.changes:
@@ -347,5 +371,6 @@ __all__ = [
     "Outcome",
     "edit_session",
     "editor_command",
+    "reason_problem",
     "run_editor",
 ]

@@ -160,9 +160,9 @@ def documents(table: str, data: Mapping[str, Any]) -> list[tuple[str, Doc]]:
 # ---------------------------------------------------------------- reading
 
 
-def _where(event: Any) -> str:
+def _where(event: Any, first_line: int = 1) -> str:
     mark = getattr(event, "start_mark", None)
-    return f"line {mark.line + 1}: " if mark is not None else ""
+    return f"line {mark.line + first_line}: " if mark is not None else ""
 
 
 class _Frame:
@@ -174,10 +174,11 @@ class _Frame:
         self.key_lines: dict[str, int] = {}
 
 
-def load(text: str) -> object:
+def load(text: str, first_line: int = 1) -> object:
     """Parse YAML text into plain data (every scalar a string, empty values
     ``None``); ``None`` for a file with no document.  ``YamlRefused`` for
-    anything listed in the module's docstring."""
+    anything listed in the module's docstring, naming lines counted from
+    ``first_line`` (the text's line in the file the user sees)."""
     if len(text) > MAX_CHARS:
         raise YamlRefused([f"the file has {len(text):,} characters; at most {MAX_CHARS:,}"])
     if text.startswith("\ufeff"):
@@ -189,17 +190,16 @@ def load(text: str) -> object:
     try:
         while loader.check_event():
             event = loader.get_event()
+            at = _where(event, first_line)
             if isinstance(event, yaml.DocumentStartEvent):
                 documents_seen += 1
                 if documents_seen > 1:
-                    raise YamlRefused(
-                        [f"{_where(event)}a second document ('---'); keep one document"]
-                    )
+                    raise YamlRefused([f"{at}a second document ('---'); keep one document"])
                 continue
             if isinstance(event, yaml.AliasEvent):
                 raise YamlRefused(
                     [
-                        f"{_where(event)}an alias (*{literal(clip(str(event.anchor), 40))}) is "
+                        f"{at}an alias (*{literal(clip(str(event.anchor), 40))}) is "
                         "not accepted: write the value out in full"
                     ]
                 )
@@ -212,14 +212,14 @@ def load(text: str) -> object:
                 if event.anchor is not None:
                     raise YamlRefused(
                         [
-                            f"{_where(event)}an anchor (&{literal(clip(str(event.anchor), 40))}) "
+                            f"{at}an anchor (&{literal(clip(str(event.anchor), 40))}) "
                             "is not accepted: write each value out in full"
                         ]
                     )
                 if event.tag is not None:
                     raise YamlRefused(
                         [
-                            f"{_where(event)}a tag ({literal(clip(str(event.tag), 60))}) is not "
+                            f"{at}a tag ({literal(clip(str(event.tag), 60))}) is not "
                             "accepted: values are plain text, lists and fields"
                         ]
                     )
@@ -229,13 +229,9 @@ def load(text: str) -> object:
                 else:
                     top = stack[-1] if stack else None
                     if top is not None and isinstance(top.value, dict) and top.key is None:
-                        raise YamlRefused(
-                            [f"{_where(event)}a field name must be plain text, not a list"]
-                        )
+                        raise YamlRefused([f"{at}a field name must be plain text, not a list"])
                     if len(stack) >= MAX_DEPTH:
-                        raise YamlRefused(
-                            [f"{_where(event)}nested more than {MAX_DEPTH} levels deep"]
-                        )
+                        raise YamlRefused([f"{at}nested more than {MAX_DEPTH} levels deep"])
                     container: dict[str, Any] | list[Any] = (
                         {} if isinstance(event, yaml.MappingStartEvent) else []
                     )
@@ -251,8 +247,8 @@ def load(text: str) -> object:
                 top.value.append(value)
             elif top.key is None:
                 if not isinstance(value, str):
-                    raise YamlRefused([f"{_where(event)}a field name must be plain text"])
-                line = event.start_mark.line + 1
+                    raise YamlRefused([f"{at}a field name must be plain text"])
+                line = event.start_mark.line + first_line
                 if value in top.value or value in top.key_lines:
                     raise YamlRefused(
                         [
@@ -266,7 +262,7 @@ def load(text: str) -> object:
                 top.value[top.key] = value
                 top.key = None
     except yaml.YAMLError as exc:
-        raise YamlRefused([_yaml_error(exc)]) from None
+        raise YamlRefused([_yaml_error(exc, first_line)]) from None
     except RecursionError:
         raise YamlRefused([f"nested more than {MAX_DEPTH} levels deep"]) from None
     finally:
@@ -274,10 +270,10 @@ def load(text: str) -> object:
     return result
 
 
-def _yaml_error(exc: yaml.YAMLError) -> str:
+def _yaml_error(exc: yaml.YAMLError, first_line: int = 1) -> str:
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
-    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    where = f"line {mark.line + first_line}, column {mark.column + 1}: " if mark else ""
     return f"{where}not valid YAML: {literal(clip(str(problem), 200))}"
 
 

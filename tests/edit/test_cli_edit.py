@@ -349,3 +349,32 @@ def test_usage_errors(store_path: Path, tmp_path: Path) -> None:
     assert code == 2 and "$EDITOR cannot be split" in err
     code, _out, err = _edit(store_path, "/no/such/editor", "parties", "chin-malin")
     assert code == 1 and "could not be started" in err
+
+
+def test_yaml_problems_name_the_line_of_the_reopened_file(store_path: Path, tmp_path: Path) -> None:
+    editor = editor_script(
+        tmp_path,
+        "ed",
+        """
+        if round == 0:
+            text = text.replace("kind: person\\n", "kind: person\\nkind: organisation\\n")
+        else:
+            return
+        """,
+    )
+    code, _out, _err = _edit(store_path, editor, "parties", "chin-malin")
+    assert code == 1
+    lines = (tmp_path / "ed.seen1").read_text().splitlines()
+    problem = next(line for line in lines if "is given twice" in line)
+    # "#   - line N: field 'kind' is given twice (also on line M)"
+    n = int(problem.split("line ")[1].split(":")[0])
+    m = int(problem.split("also on line ")[1].rstrip(")").split(")")[0])
+    assert lines[n - 1] == "kind: organisation"
+    assert lines[m - 1] == "kind: person"
+
+
+def test_a_bad_reason_is_refused_before_the_editor_opens(store_path: Path, tmp_path: Path) -> None:
+    editor = editor_script(tmp_path, "ed", "raise SystemExit('the editor must not run')")
+    code, _out, err = _edit(store_path, editor, "parties", "chin-malin", "--reason", "a\x1bb")
+    assert code == 2 and "--reason: the reason holds a control character" in err
+    assert not (tmp_path / "ed.round").exists()
