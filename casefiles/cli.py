@@ -292,6 +292,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     if result.case_linked:
         line += f", cited on case {literal(args.case)}"
     _out(line)
+    if result.capture is not None and result.capture.extracted.cleaned:
+        _out(
+            "casefiles import: note: the page held escape sequences or control characters; "
+            "they were left out of the text and title (the WARC file keeps the original)",
+            sys.stderr,
+        )
     for text in result.suggestions_lines():
         _out(f"  {literal(text)}")
     return EXIT_OK

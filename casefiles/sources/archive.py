@@ -154,6 +154,8 @@ def record(
         else:
             outcome = CHANGED
             detail = f"hash changed: {previous[:12]}… → {cap.sha256[:12]}…, kept both"
+    if cap.extracted.cleaned:
+        detail += "; escape sequences or control characters left out of the text"
     try:
         why = "capture" if first else "capture again"
         url = literal(clip(str(current.get("url")), 300))

@@ -48,6 +48,15 @@ class Extracted:
     date: str | None
     """Publication date as ``YYYY-MM-DD`` when the document marks one."""
     language: str | None
+    cleaned: bool = False
+    """Whether escape sequences or control characters were removed (the WARC
+    keeps the document as it came)."""
+
+
+def has_unsafe(text: str) -> bool:
+    """Whether ``text`` holds an escape sequence or a control character that
+    ``clean_text`` removes."""
+    return _CONTROL.search(text) is not None or "\x1b" in text
 
 
 def clean_text(text: str) -> str:
@@ -114,9 +123,10 @@ def extract(orig: Original) -> Extracted:
     if orig.kind == "pdf":
         result = _pdf(orig)
     elif orig.kind == "text":
-        text = clean_text(decode(orig)).strip()
+        raw = decode(orig)
+        text = clean_text(raw).strip()
         first = next((ln for ln in text.splitlines() if ln.strip()), "")
-        result = Extracted(text, clean_line(first, 200), None, None, None)
+        result = Extracted(text, clean_line(first, 200), None, None, None, has_unsafe(raw))
     else:
         try:
             result = _html(orig)
@@ -158,7 +168,8 @@ def _html(orig: Original) -> Extracted:
         _CONFIG = _config()
     # Escape sequences go before parsing: lxml would drop the ESC and keep the rest
     # ("[2J") as text.
-    page = _ANSI.sub("", decode(orig))
+    raw = decode(orig)
+    page = _ANSI.sub("", raw)
     url = orig.final_url or None
     doc = trafilatura.bare_extraction(
         page,
@@ -189,6 +200,7 @@ def _html(orig: Original) -> Extracted:
         clean_line(author, 200),
         date,
         clean_line(language, 20) or _html_lang(page),
+        has_unsafe(raw),
     )
 
 
@@ -239,10 +251,12 @@ def _pdf(orig: Original) -> Extracted:
         raise CaptureError(
             NOT_ARTICLE, f"{where}: not a readable PDF ({literal(clip(str(exc), 80))})"
         ) from None
-    text = clean_text("\n\n".join(p.strip() for p in pages))
+    joined = "\n\n".join(p.strip() for p in pages)
+    text = clean_text(joined)
     if not title:
         title = next((ln for ln in text.splitlines() if ln.strip()), None)
-    return Extracted(text.strip(), clean_line(title), clean_line(author, 200), None, None)
+    unsafe = has_unsafe(joined) or has_unsafe(str(title or ""))
+    return Extracted(text.strip(), clean_line(title), clean_line(author, 200), None, None, unsafe)
 
 
-__all__ = ["Extracted", "clean_line", "clean_text", "decode", "extract"]
+__all__ = ["Extracted", "clean_line", "clean_text", "decode", "extract", "has_unsafe"]

@@ -299,6 +299,8 @@ def test_markup_and_escapes_in_title_are_cleaned_and_shown_literally(
 ) -> None:
     code, out, err = run(capsys, "--store", str(empty_store), "import", server.url("/evil-title"))
     assert code == 0, err
+    assert err.startswith("casefiles import: note: the page held escape sequences")
+    assert "\x1b" not in err
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     doc = next(iter(Store.load(empty_store).table(model.SOURCES).values()))
     assert doc["title"] == "[bold red]Pwned[/] [@click=app.quit]x[/] evil"
