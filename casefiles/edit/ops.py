@@ -249,8 +249,9 @@ class Operation:
         For a case's participant, charge or event, ``table`` is ``cases``,
         ``doc_id`` the case and ``fact`` = (``participants``/``charges``/``events``,
         index); the new item goes right after the group's last version.
-        ``values`` are the fields that differ.  The first version keeps every
-        value and cite; it only gains the key when it had none.
+        ``values`` are the fields that differ (``None`` leaves a field out of the
+        new version).  The first version keeps every value and cite; it only
+        gains the key when it had none.
         """
         doc = store.get(table, doc_id)
         if doc is None:
@@ -265,9 +266,13 @@ class Operation:
             key = doc.get("conflict") or _free_key(store, case_id, doc_id)
             first = {**doc, "conflict": key}
             wanted = new_id or _free_id(store, table, doc_id)
-            second = {**doc, **values, "id": wanted, "conflict": key, "cites": list(cites)}
+            if store.get(table, wanted) is not None:
+                finding = Finding(table, wanted, "id", "already exists; choose another id")
+                raise EditRefused(str(finding), Check(problems=[finding]))
+            second = _version(doc, values, cites, key)
+            second["id"] = wanted
             _differs(doc, second, table, doc_id, "")
-            changes = [DocChange(table, wanted, _copy(store.get(table, wanted)), second)]
+            changes = [DocChange(table, wanted, None, second)]
             if first != doc:
                 changes.insert(0, DocChange(table, doc_id, _copy(doc), first))
             return cls(tuple(changes), f"add a version of {label(table, doc_id)}")
@@ -287,11 +292,11 @@ class Operation:
         )
         item["conflict"] = key
         items[index] = item
-        second = {**item, **values, "conflict": key, "cites": list(cites)}
+        second = _version(item, values, cites, key)
         _differs(item, second, table, doc_id, f"{name}[{index}]")
         last = max(i for i, it in enumerate(items) if it.get("conflict") == key)
         items.insert(last + 1, second)
-        new_case = {**doc, name: items}
+        new_case = copy.deepcopy({**doc, name: items})
         change = DocChange(table, doc_id, _copy(doc), new_case)
         return cls((change,), f"add a version of {label(table, doc_id)}.{name}[{index}]")
 
@@ -383,6 +388,14 @@ class Operation:
 
 def _copy(doc: Doc | None) -> Doc | None:
     return copy.deepcopy(doc) if doc is not None else None
+
+
+def _version(
+    first: Mapping[str, Any], values: Mapping[str, Any], cites: Sequence[Any], key: str
+) -> Doc:
+    """The first version with ``values`` (``None``: left out), the key and its own cites."""
+    out = copy.deepcopy({**first, **values, "conflict": key, "cites": list(cites)})
+    return {k: v for k, v in out.items() if v is not None}
 
 
 def _differs(

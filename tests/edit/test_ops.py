@@ -387,3 +387,28 @@ def test_a_case_dropping_a_party_with_its_proceeding_changed_in_one_edit(
     op.apply(store)
     assert "ny-chakrya" not in store.latest_outcomes(CASE)
     assert Store.load(store_path).get(model.CASES, CASE) == case
+
+
+def test_a_version_never_takes_the_id_of_another_document(store_path: Path) -> None:
+    store = Store.load(store_path)
+    other = next(s for s in store.table(model.SENTENCES) if s != SENTENCE)
+    with pytest.raises(EditRefused, match="already exists"):
+        Operation.add_version(
+            store,
+            model.SENTENCES,
+            SENTENCE,
+            {"term": {"years": 6}},
+            [{"source": "s05"}],
+            new_id=other,
+        )
+
+
+def test_a_version_may_leave_a_field_out(store_path: Path) -> None:
+    store = Store.load(store_path)
+    op = Operation.add_version(
+        store, model.SENTENCES, SENTENCE, {"suspended": None}, [{"source": "s05"}]
+    )
+    op.apply(store)
+    second = store.get(model.SENTENCES, f"{SENTENCE}-v2")
+    assert second is not None and "suspended" not in second
+    assert "suspended" in store.get(model.SENTENCES, SENTENCE)  # type: ignore[operator]
