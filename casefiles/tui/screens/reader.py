@@ -50,7 +50,7 @@ class ReaderScreen(Screen[None]):
     ]
 
     QUIET_APP_ACTIONS: ClassVar[frozenset[str]] = frozenset(
-        {"read", "dossier", "search", "history_back"}
+        {"read", "dossier", "search", "history_back", "copy", "timeline"}
     )
     """App keys that do nothing useful here, left out of the footer."""
 

@@ -90,7 +90,17 @@ class SearchScreen(Screen["Hit | None"]):
     """
 
     QUIET_APP_ACTIONS: ClassVar[frozenset[str]] = frozenset(
-        {"search", "read", "open_outside", "copy", "dossier", "help", "quit", "command_palette"}
+        {
+            "search",
+            "read",
+            "open_outside",
+            "copy",
+            "dossier",
+            "help",
+            "quit",
+            "command_palette",
+            "timeline",
+        }
     )
     """App keys the query box takes as text (or claims), left out of the footer."""
 
