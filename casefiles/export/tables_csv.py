@@ -308,14 +308,13 @@ def write_csv(
             if parent != table:
                 continue
             item = spec[field].item or {}
-            child = _columns(table, {k: v for k, v in item.items()}, renamed)
+            child = _columns(table, item, renamed)
             header = [parent_col, "index", *(h for h, _ in child)]
             counts[f"{stem}.csv"] = _write(
                 folder / f"{stem}.csv", header, _child_rows(docs, field, child)
             )
-    cites_path = folder / "cites.csv"
     counts["cites.csv"] = _write(
-        cites_path,
+        folder / "cites.csv",
         CITE_COLUMNS,
         (
             row
