@@ -210,3 +210,17 @@ async def test_the_input_cursor_follows_khmer_as_the_terminal_draws_it(
         box.insert_text_at_cursor("ម៉ាលីន ok")
         await pilot.pause()
         assert box.cursor_screen_offset.x - start == cells("ម៉ាលីន ok")  # 7 cells, not 6
+
+
+@sync
+async def test_the_main_key_bar_keeps_help_and_quit_at_80_columns(bundled_store: Store) -> None:
+    from rich.cells import cell_len
+
+    from casefiles.tui.widgets import KeyBar
+
+    app = make_app(bundled_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        shown = str(app.screen.query_one(KeyBar).render())
+        assert shown.rstrip().endswith("? help  q quit"), shown
+        assert cell_len(shown.rstrip()) <= 80 and "…" not in shown

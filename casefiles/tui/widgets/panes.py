@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -178,15 +179,52 @@ class KeyBar(Static):
         self.config = config
         self.scopes = scopes
 
-    def on_mount(self) -> None:
-        """Draw the keys in the theme's key colour."""
+    #: Always shown, at the end: the way to more keys and the way out.
+    KEEP: ClassVar[tuple[str, ...]] = ("casefiles.help", "casefiles.quit")
+
+    def _entries(self) -> list[tuple[str, str, str]]:
+        """``(binding id, key, label)`` of the keys to show, ``KEEP`` last."""
+        entries = [
+            (spec.id, short_key(self.config.key_for(spec.id)), spec.label)
+            for spec in KEYS
+            if spec.show and spec.scope in self.scopes
+        ]
+        kept = [e for e in entries if e[0] in self.KEEP]
+        return [e for e in entries if e[0] not in self.KEEP] + kept
+
+    def fitted(self, width: int) -> list[tuple[str, str, str]]:
+        """The entries that fit in ``width`` cells: rather than cut the line (and
+        with it ``? help`` and ``q quit``), keys from the right of the others are
+        left out; help lists every key."""
+        entries = self._entries()
+        kept = [e for e in entries if e[0] in self.KEEP]
+        others = [e for e in entries if e[0] not in self.KEEP]
+
+        def cells(items: list[tuple[str, str, str]]) -> int:
+            return (
+                1
+                + sum(cell_len(f"{key} {label}") for _, key, label in items)
+                + 2 * max(0, len(items) - 1)
+            )
+
+        while others and cells(others + kept) > width:
+            others.pop()
+        return others + kept
+
+    def _draw(self) -> None:
         key_style = self.app.current_theme.accent or "bold"
         text = Text(" ", no_wrap=True, overflow="ellipsis", end="")
-        for spec in KEYS:
-            if not spec.show or spec.scope not in self.scopes:
-                continue
+        for _, key, label in self.fitted(self.size.width or 80):
             if len(text) > 1:
                 text.append("  ")
-            text.append(short_key(self.config.key_for(spec.id)), style=f"bold {key_style}")
-            text.append(f" {spec.label}")
+            text.append(key, style=f"bold {key_style}")
+            text.append(f" {label}")
         self.update(text)
+
+    def on_mount(self) -> None:
+        """Draw the keys in the theme's key colour."""
+        self._draw()
+
+    def on_resize(self) -> None:
+        """Fit the keys to the new width."""
+        self._draw()
