@@ -47,16 +47,16 @@ SPAN_LEFT, SPAN_FILL, SPAN_RIGHT, SPAN_ONE = "├", "─", "┤", "┼"
 
 #: Every character the drawing uses and what it means.
 LEGEND: Final[tuple[tuple[str, str, str], ...]] = (
-    (CUSTODY, "in custody (recorded)", "custody"),
-    (REMAIN, "custodial part still to serve", "remain"),
-    (REMIT, "custodial part not served (pardon, release)", "remit"),
+    (CUSTODY, "in custody", "custody"),
+    (REMAIN, "custodial part to serve", "remain"),
+    (REMIT, "not served (pardon, release)", "remit"),
     (END, "release, bail or pardon", "end"),
     (RULING, "ruling", "ruling"),
     (EVENT, "event", "event"),
     (HEARING, "hearing", "event"),
-    (SPAN_LEFT + SPAN_FILL + SPAN_RIGHT, "date known only to the month or year", "event"),
-    (WARN, "sources disagree (each version shown)", "warn"),
-    (BEYOND, "continues beyond the axis", "dim"),
+    (SPAN_LEFT + SPAN_FILL + SPAN_RIGHT, "month or year only", "event"),
+    (WARN, "sources disagree", "warn"),
+    (BEYOND, "beyond the axis", "dim"),
 )
 
 GUTTER: Final = 14

@@ -68,6 +68,7 @@ _ACTIONS: Final = {
     "casefiles.open": "open_outside",
     "casefiles.copy": "copy",
     "casefiles.help": "help",
+    "casefiles.timeline": "timeline",
     "casefiles.palette": "command_palette",
     "casefiles.quit": "quit",
 }
@@ -506,6 +507,27 @@ class CaseFilesApp(App[int]):
         """The command palette (its providers may use the search index)."""
         self.ensure_index()
         super().action_command_palette()
+
+    def action_timeline(self) -> None:
+        """A drawn timeline of the case (main screen) or the person (party view)."""
+        from casefiles.tui.screens.timeline import TimelineScreen
+
+        screen = self.screen
+        if isinstance(screen, PartyScreen):
+            timeline, why = screen.timeline()
+            if timeline is None:
+                self.notify(why, markup=False)
+                return
+            self.push_screen(TimelineScreen(timeline, subject="person"))
+        elif isinstance(screen, MainScreen) and screen.case_id is not None:
+            from casefiles.caseview import view_of
+            from casefiles.timeline import timeline_of_case
+
+            view = view_of(self.store, screen.case_id)
+            if view is not None:
+                self.push_screen(TimelineScreen(timeline_of_case(view), subject="case"))
+        else:
+            self.notify("No case or person to draw a timeline of here.")
 
     def action_help(self) -> None:
         """Keys and config."""

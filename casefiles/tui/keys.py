@@ -75,6 +75,14 @@ KEYS: Final[tuple[KeySpec, ...]] = (
         "casefiles.copy", "y", "copy a citation of the selection", "app", show=True, short="copy"
     ),
     KeySpec(
+        "casefiles.timeline",
+        "t",
+        "timeline of the case or person, drawn to scale",
+        "app",
+        show=True,
+        short="timeline",
+    ),
+    KeySpec(
         "casefiles.help", "question_mark", "help: keys and config", "app", show=True, short="help"
     ),
     KeySpec("casefiles.quit", "q", "quit", "app", show=True),
@@ -149,6 +157,7 @@ SCREENS: Final[Mapping[str, frozenset[str]]] = {
     "reader": _ids("app", "reader")
     | {"casefiles.down", "casefiles.up", "casefiles.top", "casefiles.bottom"},
     "search screen": _ids("search") | {"casefiles.back", "casefiles.search"},
+    "timeline": _ids("view") | _SCROLL | {"casefiles.back", "casefiles.timeline"},
 }
 
 _LIST_OWN: Final = {
@@ -212,6 +221,7 @@ TEXTUAL_KEYS: Final[Mapping[str, Mapping[str, str]]] = {
         **_APP_OWN,
     },
     "search screen": {**_INPUT_OWN, **_FOCUS_OWN, **_SCREEN_OWN, **_APP_OWN},
+    "timeline": {**_FOCUS_OWN, **_SCREEN_OWN},
 }
 #: A Textual key a binding may take because it does the same thing there.
 _SAME_AS: Final = {

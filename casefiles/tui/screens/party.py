@@ -1,35 +1,189 @@
-"""The party view: name, all aliases, affiliations and every case the party
-appears in, with role and latest outcome; ``enter`` on a case opens it in the
-main screen (``esc`` comes back here)."""
+"""The party view: a person (or organisation), whole.
+
+Name, aliases and affiliations on top; then three lists: every case the party
+appears in (role, latest outcome), every sentence they received in every case,
+level by level with its arithmetic, and their events across cases in date
+order (arrests, bail, releases, pardons, hearings, rulings).  ``enter`` on any
+row opens that case in the main screen (``esc`` comes back here); ``tab``
+moves between the lists; ``t`` draws the person's timeline.
+
+The cases list is drawn row by row as it scrolls (``facts.PartyCases``).
+Sentences and events come from the case views of all the party's cases
+(``casefiles.person``); for a party in many cases they are collected in a
+worker thread while the cases list is already usable, and the lists' titles
+say how far collecting has got.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import ClassVar, Final
+
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.events import DescendantFocus
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
+from casefiles.caseview import EventView, RulingView
+from casefiles.model import human_date
+from casefiles.person import Person, PersonEvent, PersonSentence, person_of
 from casefiles.store import Store
+from casefiles.timeline import Timeline, timeline_of_person
 from casefiles.tui import facts
 from casefiles.tui.config import Config
-from casefiles.tui.facts import Row
+from casefiles.tui.facts import DATE_WIDTH, LEVEL_WIDTH, WARN, Row, heading
 from casefiles.tui.messages import OpenCase
 from casefiles.tui.selection import Selection
+from casefiles.tui.text import Line, pad
 from casefiles.tui.widgets import InfoPane, KeyBar, LineList
+
+#: Up to this many cases a party's sentences and events are collected at once;
+#: beyond, in a worker thread (a few hundred cases take well under 0.1 s).
+SYNC_CASES: Final = 200
+KIND_WIDTH: Final = 9
+LISTS: Final = ("party-cases", "party-sentences", "party-events")
+
+
+@dataclass(slots=True)
+class SentenceRows:
+    """The party's sentences as rows, a heading per case; built when drawn."""
+
+    person: Person
+    index: list[tuple[str, int]] = field(default_factory=list)
+    _cache: dict[int, Row] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        last_case: str | None = None
+        for i, s in enumerate(self.person.sentences):
+            if s.case_id != last_case:
+                self.index.append(("case", i))
+                last_case = s.case_id
+            self.index.append(("sentence", i))
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def row(self, index: int) -> Row:
+        """A case heading or one sentence."""
+        hit = self._cache.get(index)
+        if hit is None:
+            kind, i = self.index[index]
+            s = self.person.sentences[i]
+            hit = heading(s.case_title) if kind == "case" else sentence_row(s)
+            if len(self._cache) > 4096:
+                self._cache.clear()
+            self._cache[index] = hit
+        return hit
+
+
+def sentence_row(ps: PersonSentence) -> Row:
+    """``⚠ supreme  imprisonment 2 years 6 months (…; remaining none (pardoned …)) · upheld``;
+    the cites pane shows the case, every part of the arithmetic and the cites."""
+    s = ps.sentence
+    line: Line = [
+        (WARN if s.conflict else "  ", "warn"),
+        (pad(s.level_text, LEVEL_WIDTH) + " ", "accent"),
+        (s.summary(), ""),
+    ]
+    if s.status:
+        line += [(" · ", "dim"), (s.status, "dim")]
+    if s.ruling_date:
+        line += [(" · ", "dim"), (human_date(s.ruling_date), "dim")]
+    detail: list[Line] = [
+        [("case ", "dim"), (ps.case_title, "strong")],
+        [(s.level_text, "accent"), (" · ", "dim"), (s.court_name or "court unknown", "")],
+        *facts.sentence_detail(s),
+    ]
+    return Row(
+        line,
+        "sentence",
+        s.id,
+        ps.case_id,
+        party=s.party_id,
+        level=s.level,
+        cites=s.cites,
+        conflict=s.conflict,
+        detail=tuple(detail),
+    )
+
+
+@dataclass(slots=True)
+class EventRows:
+    """The party's events across cases, by date; built when drawn."""
+
+    person: Person
+    _cache: dict[int, Row] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.person.events)
+
+    def row(self, index: int) -> Row:
+        """One event, hearing or ruling."""
+        hit = self._cache.get(index)
+        if hit is None:
+            hit = event_row(self.person.events[index])
+            if len(self._cache) > 4096:
+                self._cache.clear()
+            self._cache[index] = hit
+        return hit
+
+
+def event_row(pe: PersonEvent) -> Row:
+    """``15 Aug 2016  arrest    Arrested · Tep Vanny: 2013 protest case``."""
+    fact = pe.fact
+    line: Line = [
+        (WARN if fact.conflict else "  ", "warn"),
+        (pad(human_date(fact.date), DATE_WIDTH) + " ", "dim"),
+        (pad(pe.what, KIND_WIDTH) + " ", "accent"),
+        (pe.text, ""),
+    ]
+    if pe.case_wide:
+        line.append((" · all accused", "dim"))
+    line += [(" · ", "dim"), (pe.case_title, "dim")]
+    detail: list[Line] = [[("case ", "dim"), (pe.case_title, "strong")], line[1:]]
+    if isinstance(fact, EventView) and fact.court_name:
+        detail.append([("court ", "dim"), (fact.court_name, "")])
+    if isinstance(fact, RulingView):
+        detail.extend(facts.ruling_detail(fact))
+    return Row(
+        line,
+        fact.kind,
+        fact.key,
+        pe.case_id,
+        cites=fact.cites,
+        conflict=fact.conflict,
+        detail=tuple(detail),
+    )
 
 
 class PartyScreen(Screen[None]):
-    """One party and its cases."""
+    """One party: its cases, sentences and events."""
+
+    CSS: ClassVar[str] = """
+    PartyScreen #party-header { max-height: 25%; }
+    PartyScreen #party-body > #party-cases { height: auto; max-height: 25%; min-height: 3; }
+    PartyScreen #party-body > #party-cases:focus { max-height: 50%; }
+    PartyScreen #party-body > LineList { height: 1fr; min-height: 3; }
+    PartyScreen #party-body > LineList:focus { height: 2fr; }
+    PartyScreen #party-cites { height: 5; }
+    """
 
     def __init__(self, store: Store, party_id: str, config: Config) -> None:
         super().__init__()
         self.store = store
         self.party_id = party_id
         self.config = config
+        self.person: Person | None = None
+        self._focus_id = "party-cases"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="party-body"):
             yield InfoPane(id="party-header", classes="pane info")
             yield LineList(empty="in no case", id="party-cases", classes="pane")
+            yield LineList(empty="no sentence recorded", id="party-sentences", classes="pane")
+            yield LineList(empty="no event recorded", id="party-events", classes="pane")
             yield InfoPane(id="party-cites", classes="pane info")
         yield KeyBar(self.config)
 
@@ -40,43 +194,139 @@ class PartyScreen(Screen[None]):
         self.show_party(self.party_id)
 
     def on_screen_resume(self) -> None:
-        """Each time the screen is shown, the cases list has the keyboard."""
-        self.cases.focus()
+        """Each time the screen is shown, the list used last has the keyboard."""
+        self.query_one(f"#{self._focus_id}", LineList).focus()
 
     @property
     def cases(self) -> LineList:
         """The list of the party's cases."""
         return self.query_one("#party-cases", LineList)
 
+    @property
+    def sentences(self) -> LineList:
+        """The list of the party's sentences, case by case."""
+        return self.query_one("#party-sentences", LineList)
+
+    @property
+    def events(self) -> LineList:
+        """The list of the party's events across cases, by date."""
+        return self.query_one("#party-events", LineList)
+
     def show_party(self, party_id: str, cursor: int = 0) -> None:
         """Show another party (or the same one with the cursor elsewhere)."""
+        changed = party_id != self.party_id or self.person is None
         self.party_id = party_id
         self.query_one("#party-header", InfoPane).show(facts.party_header(self.store, party_id))
         source = facts.PartyCases.of(self.store, party_id)
         self.cases.border_title = f"Cases ({len(source):,}) — enter opens"
         self.cases.set_source(source, cursor, announce=False)
         self._cites(self.cases.current)
+        if not changed:
+            return
+        self._focus_id = "party-cases"
+        self.person = None
+        for lines in (self.sentences, self.events):
+            lines.set_rows([], announce=False)
+        if len(source) <= SYNC_CASES:
+            self._show_person(person_of(self.store, party_id))
+        else:
+            self._progress(party_id, 0, len(source))
+            self._collect(party_id)
+
+    @work(thread=True, exclusive=True, group="person", exit_on_error=False)
+    def _collect(self, party_id: str) -> None:
+        """Collect a big party's sentences and events off the UI thread."""
+        worker = get_current_worker()
+
+        def progress(done: int, total: int) -> None:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._progress, party_id, done, total)
+
+        try:
+            person = person_of(
+                self.store, party_id, progress=progress, stop=lambda: worker.is_cancelled
+            )
+        except Exception as exc:  # a bug here must not take the browser down
+            self.app.call_from_thread(
+                self.notify, f"could not collect: {type(exc).__name__}", markup=False
+            )
+            return
+        if not worker.is_cancelled and person.complete:
+            self.app.call_from_thread(self._show_person, person)
+
+    def _progress(self, party_id: str, done: int, total: int) -> None:
+        if party_id != self.party_id or self.person is not None:
+            return
+        note = f"collecting… {done:,} of {total:,} cases"
+        self.sentences.border_title = f"Sentences ({note})"
+        self.events.border_title = f"Events ({note})"
+
+    def _show_person(self, person: Person) -> None:
+        if person.party_id != self.party_id:
+            return
+        self.person = person
+        sentences = SentenceRows(person)
+        self.sentences.border_title = (
+            f"Sentences ({len(person.sentences):,}) — by case, level by level"
+        )
+        self.sentences.set_source(sentences, 0, announce=False)
+        self.events.border_title = f"Events ({len(person.events):,}) — by date, all cases"
+        self.events.set_source(EventRows(person), 0, announce=False)
+        self.call_after_refresh(self._show_headings)
+
+    def _show_headings(self) -> None:
+        """A list whose cursor is on its first row shows the heading above it
+        (the list may have been too short for it when filled)."""
+        for lines in (self.sentences, self.events):
+            if lines.cursor == lines.selectable_from(0, 1):
+                lines.scroll_to(y=0, animate=False, immediate=True)
+
+    def timeline(self) -> tuple[Timeline | None, str]:
+        """The person's timeline, or why there is none yet."""
+        if self.person is None:
+            return None, "Still collecting the party's cases; try again in a moment."
+        return timeline_of_person(self.person), ""
 
     def _cites(self, row: Row | None) -> None:
         self.query_one("#party-cites", InfoPane).show(facts.cite_lines(self.store, row))
 
+    def _focused_list(self) -> LineList:
+        focused = self.focused
+        if isinstance(focused, LineList) and focused.id in LISTS:
+            return focused
+        return self.query_one(f"#{self._focus_id}", LineList)
+
     def selection(self) -> Selection | None:
-        """The case under the cursor (or the party, when it is in no case)."""
-        row = self.cases.current
-        if row is not None:
-            return Selection("party", self.party_id, row.case_id)
-        return Selection("party", self.party_id, None)
+        """The case under the cursor in the cases list (with the party), or the
+        sentence or event under the cursor in the other lists."""
+        lines = self._focused_list()
+        row = lines.current
+        if lines.id == "party-cases" or row is None:
+            return Selection("party", self.party_id, row.case_id if row else None)
+        return row.selection()
 
     def current_row(self) -> Row | None:
-        """The case row under the cursor."""
-        return self.cases.current
+        """The row under the cursor of the focused list."""
+        return self._focused_list().current
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        """Remember the list in use; show its row's cites."""
+        focused = self.focused
+        if isinstance(focused, LineList) and focused.id in LISTS:
+            self._focus_id = focused.id
+            self._cites(focused.current)
+            self.call_after_refresh(self._show_headings)
 
     def on_line_list_highlighted(self, message: LineList.Highlighted) -> None:
-        """Show the highlighted case's cites."""
+        """Show the highlighted row's cites."""
         message.stop()
         self._cites(message.row)
 
     def on_line_list_chosen(self, message: LineList.Chosen) -> None:
-        """Open the chosen case."""
+        """Open the chosen row's case."""
         message.stop()
-        self.post_message(OpenCase(message.row.id))
+        case_id = message.row.case_id or message.row.id
+        self.post_message(OpenCase(case_id))
+
+
+__all__ = ["EventRows", "PartyScreen", "SentenceRows", "event_row", "sentence_row"]
