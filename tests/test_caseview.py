@@ -247,3 +247,25 @@ def test_an_edit_is_seen_by_the_next_view(tmp_path: Path) -> None:
     assert again is not None and [e.event_kind for e in again.events if e.kind == "event"] == [
         "arrest"
     ]
+
+
+def test_cites_pane_marks_quotes_found_or_not_in_the_source_text(tmp_path: Path) -> None:
+    """Issue 11: the Cites pane marks each quote as found, near or not found."""
+    folder = tmp_path / "b"
+    shutil.copytree(DATA, folder)
+    store = Store.load(folder / "casefiles.json")
+    row = next(r for r in facts.party_rows(store, ADHOC) if r.kind == "charge")
+    text = "\n".join(plain(line) for line in facts.cite_lines(store, row))
+    assert "s01 · Phnom Penh Post “bribing witnesses” ✓" in text
+    case = json.loads(json.dumps(store.get("cases", ADHOC)))
+    case["charges"][0]["cites"] = [
+        {"source": "s01", "quote": "bribing witneses"},
+        {"source": "s01", "quote": "the moon is made of cheese"},
+        {"source": "s04", "quote": "no text is stored for this source"},
+    ]
+    store.put("cases", case)
+    row = next(r for r in facts.party_rows(store, ADHOC) if r.kind == "charge")
+    lines = [plain(line) for line in facts.cite_lines(store, row)]
+    assert any(line.endswith("“bribing witneses” ≈ near") for line in lines), lines
+    assert any(line.endswith("“the moon is made of cheese” ✗ not in the text") for line in lines)
+    assert any(line.endswith("“no text is stored for this source”") for line in lines)

@@ -109,30 +109,50 @@ def verify_quote(text: str, quote: str) -> tuple[str, float, str]:
     return NEAR, near[0], near[1]
 
 
+class QuoteMarks:
+    """Quote checks one cite at a time (the browser's Cites pane): each
+    source's text is read once, each (source, quote) checked once."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._texts: dict[str, str | None] = {}
+        self._checks: dict[tuple[str, str], tuple[str, float, str]] = {}
+
+    def text(self, source_id: str) -> str | None:
+        """The stored text of a source (``None``: no file, or it cannot be read)."""
+        if source_id not in self._texts:
+            source = self.store.get(model.SOURCES, source_id)
+            text: str | None = None
+            if source is not None and source.get("file"):
+                try:
+                    text = self.store.read_article(source)
+                except StoreError:
+                    text = None
+            self._texts[source_id] = text
+        return self._texts[source_id]
+
+    def check(self, source_id: str, quote: str) -> tuple[str, float, str]:
+        """``verify_quote``'s answer, or ``(NO_TEXT, 0.0, "")``."""
+        key = (source_id, quote)
+        found = self._checks.get(key)
+        if found is None:
+            text = self.text(source_id)
+            found = (NO_TEXT, 0.0, "") if text is None else verify_quote(text, quote)
+            self._checks[key] = found
+        return found
+
+
 def check_quotes(store: Store) -> list[QuoteCheck]:
     """Check every cited quote; one ``QuoteCheck`` per cite that has a quote."""
-    texts: dict[str, str | None] = {}
+    marks = QuoteMarks(store)
     out: list[QuoteCheck] = []
     for case_id, fact, cite in cites(store):
         quote = cite.get("quote")
         source_id = str(cite.get("source"))
         if not isinstance(quote, str) or not quote.strip():
             continue
-        if source_id not in texts:
-            source = store.get(model.SOURCES, source_id)
-            text: str | None = None
-            if source is not None and source.get("file"):
-                try:
-                    text = store.read_article(source)
-                except StoreError:
-                    text = None
-            texts[source_id] = text
-        text = texts[source_id]
-        if text is None:
-            out.append(QuoteCheck(case_id, fact, source_id, quote, NO_TEXT, 0.0))
-        else:
-            status, score, passage = verify_quote(text, quote)
-            out.append(QuoteCheck(case_id, fact, source_id, quote, status, score, passage))
+        status, score, passage = marks.check(source_id, quote)
+        out.append(QuoteCheck(case_id, fact, source_id, quote, status, score, passage))
     return out
 
 

@@ -31,6 +31,8 @@ from casefiles.caseview import (
 )
 from casefiles.citation import fact_text
 from casefiles.model import human_date, humanise
+from casefiles.sources import quotes
+from casefiles.sources.quotes import QuoteMarks
 from casefiles.store import Store
 from casefiles.tui.selection import Selection
 from casefiles.tui.text import Line, pad, plain
@@ -374,8 +376,27 @@ def source_rows(store: Store, case_id: str, marked: Iterable[str] = ()) -> list[
 # ------------------------------------------------------------------ cites
 
 
-def cite_line(cite: CiteView) -> Line:
-    """``source-id · publisher · “quote” — note``."""
+QUOTE_FOUND = " ✓"
+QUOTE_NEAR = " ≈ near"
+QUOTE_MISSING = " ✗ not in the text"
+
+_MARKS: dict[int, QuoteMarks] = {}
+
+
+def quote_marks(store: Store) -> QuoteMarks:
+    """The quote checks of one store (article texts read once)."""
+    marks = _MARKS.get(id(store))
+    if marks is None or marks.store is not store:
+        if len(_MARKS) > 4:
+            _MARKS.clear()
+        marks = _MARKS[id(store)] = QuoteMarks(store)
+    return marks
+
+
+def cite_line(cite: CiteView, marks: QuoteMarks | None = None) -> Line:
+    """``source-id · publisher · “quote” ✓ — note``; with ``marks``, a quote is
+    marked as found (✓), nearly found (≈) or not found (✗) in its source's
+    stored text (no mark when the source has no text)."""
     line: Line = [(cite.source_id, "accent")]
     if cite.source is None:
         line.append((" (not in the store)", "warn"))
@@ -383,6 +404,14 @@ def cite_line(cite: CiteView) -> Line:
         line += [(" · ", "dim"), (cite.source.publisher, "dim")]
     if cite.quote:
         line += [(" “", "dim"), (cite.quote, ""), ("”", "dim")]
+        if marks is not None and cite.source is not None:
+            status = marks.check(cite.source_id, cite.quote)[0]
+            if status == quotes.FOUND:
+                line.append((QUOTE_FOUND, "dim"))
+            elif status == quotes.NEAR:
+                line.append((QUOTE_NEAR, "warn"))
+            elif status == quotes.MISSING:
+                line.append((QUOTE_MISSING, "warn"))
     if cite.note:
         line += [(" — ", "dim"), (cite.note, "dim")]
     return line
@@ -409,10 +438,11 @@ def source_detail(store: Store, source_id: str) -> list[Line]:
     return lines
 
 
-def _cites_of(row: Row) -> list[Line]:
+def _cites_of(store: Store, row: Row) -> list[Line]:
     if not row.cites:
         return [[("uncited", "dim")]]
-    return [cite_line(c) for c in row.cites]
+    marks = quote_marks(store)
+    return [cite_line(c, marks) for c in row.cites]
 
 
 def cite_lines(store: Store, row: Row | None, siblings: Sequence[Row] = ()) -> list[Line]:
@@ -424,7 +454,7 @@ def cite_lines(store: Store, row: Row | None, siblings: Sequence[Row] = ()) -> l
         return source_detail(store, row.id)
     if row.conflict:
         return _versions(store, row, siblings)
-    return [*row.detail, *_cites_of(row)]
+    return [*row.detail, *_cites_of(store, row)]
 
 
 def _versions(store: Store, row: Row, siblings: Sequence[Row]) -> list[Line]:
@@ -439,14 +469,15 @@ def _versions(store: Store, row: Row, siblings: Sequence[Row]) -> list[Line]:
         for r in versions:
             marker = "▸ " if r.id == row.id else "  "
             lines.append([(marker, "warn"), (plain(r.line).removeprefix(WARN).strip(), "")])
-            lines.extend([("    ", ""), *line] for line in _cites_of(r))
+            lines.extend([("    ", ""), *line] for line in _cites_of(store, r))
         return lines
     group = view.versions(fact)
     lines = [[(f"{DISAGREE}: {len(group)} versions of this fact", "warn")]]
     for v in group:
         marker = "▸ " if (v.kind, v.key) == (fact.kind, fact.key) else "  "
         lines.append([(marker, "warn"), (fact_text(view, v), "")])
-        cites = [cite_line(c) for c in v.cites] or [[("uncited", "dim")]]
+        marks = quote_marks(store)
+        cites = [cite_line(c, marks) for c in v.cites] or [[("uncited", "dim")]]
         lines.extend([("    ", ""), *line] for line in cites)
     return lines
 
