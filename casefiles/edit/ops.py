@@ -307,9 +307,11 @@ class Operation:
         title = f"{kind}: {self.title}"
         return Operation(tuple(c.inverse() for c in reversed(self.changes)), title, kind)
 
-    def check(self, store: Store) -> Check:
+    def check(self, store: Store, *, referrers: bool = True) -> Check:
         """Everything that would refuse or question this operation, without
-        writing anything."""
+        writing anything.  ``referrers=False`` leaves out what refers to a
+        deleted document (a scan of the whole store, which the commit does again
+        anyway: ``apply`` uses it)."""
         result = Check()
         for change in self.changes:
             current = store.get(change.table, change.doc_id)
@@ -335,7 +337,7 @@ class Operation:
             result.problems += provenance_problems(self.changes)
         first: list[Finding] | None = None
         for order in _orderings(self.changes):
-            problems = dry_run(store, order)
+            problems = dry_run(store, order, referrers=referrers)
             if not problems:
                 result.order = order
                 break
@@ -353,7 +355,7 @@ class Operation:
         """Check, then commit to the store (one change-log entry per document).
         ``EditRefused`` when something refuses it, or when warnings stand and
         ``accept_warnings`` is false; nothing is written then."""
-        result = self.check(store)
+        result = self.check(store, referrers=False)
         if not result.ok:
             raise EditRefused(f"{self.title}: refused", result)
         if result.warnings and not accept_warnings:
@@ -368,7 +370,7 @@ class Operation:
             store.commit(commits, reason=reason or self.title)
         except ConflictError as exc:
             # The store now shows the other program's version: report both.
-            again = self.check(store)
+            again = self.check(store, referrers=False)
             if again.ok:
                 again.problems.append(Finding("", "", "", literal(str(exc))))
             raise EditRefused(str(exc), again) from None
@@ -565,9 +567,10 @@ def _orderings(changes: tuple[DocChange, ...]) -> Iterator[tuple[DocChange, ...]
         yield (*rest, *cases)
 
 
-def dry_run(store: Store, changes: Sequence[DocChange]) -> list[Finding]:
+def dry_run(store: Store, changes: Sequence[DocChange], *, referrers: bool = True) -> list[Finding]:
     """Validate ``changes`` in order as ``Store.commit`` would (each against the
-    store as the previous ones leave it), writing nothing."""
+    store as the previous ones leave it), writing nothing; ``referrers=False``
+    does not look for what refers to a deleted document."""
     overlay: dict[tuple[str, str], Doc | None] = {}
     name = store.name
 
@@ -582,7 +585,7 @@ def dry_run(store: Store, changes: Sequence[DocChange]) -> list[Finding]:
             if lookup(c.table, c.doc_id) is None:
                 out.append(Finding(c.table, c.doc_id, "", "no such document"))
                 continue
-            refs = _referrers(store, overlay, c.table, c.doc_id)
+            refs = _referrers(store, overlay, c.table, c.doc_id) if referrers else []
             if refs:
                 shown = ", ".join(f"{label(t, i)}.{path}" for t, i, path in refs[:20])
                 more = f" and {len(refs) - 20} more" if len(refs) > 20 else ""

@@ -57,11 +57,18 @@ def test_undo_of_an_add_deletes_and_undo_of_a_delete_puts_back(store_path: Path)
     hist.undo(store)
     assert store.get(model.PARTIES, "new-person") is None
     source = copy.deepcopy(store.get(model.SOURCES, "s01"))
-    # s01 is cited: refused, listing the references
+    # s01 is cited: refused, listing the references (check, for a confirmation)
+    delete = Operation.delete(store, model.SOURCES, "s01")
+    (problem,) = delete.check(store).problems
+    assert problem.startswith("sources[s01]: cannot be deleted while ")
+    assert f"cases[{CASE}].cites[" in problem
+    # and applied anyway: the store refuses it, naming each reference (one scan only)
     with pytest.raises(EditRefused) as exc:
-        hist.apply(store, Operation.delete(store, model.SOURCES, "s01"))
-    assert "cannot be deleted while" in exc.value.check.problems[0]
-    assert f"cases[{CASE}]" in exc.value.check.problems[0]
+        hist.apply(store, delete)
+    refusals = exc.value.check.problems
+    assert all(p.endswith(": refers to sources[s01]") for p in refusals)
+    assert any(p.table == model.CASES and p.doc_id == CASE for p in refusals)
+    assert store.get(model.SOURCES, "s01") is not None
     hist.apply(store, Operation.put(store, model.PARTIES, party))
     hist.apply(store, Operation.delete(store, model.PARTIES, "new-person"))
     assert store.get(model.PARTIES, "new-person") is None
