@@ -73,7 +73,7 @@ class Outcome:
     """How an edit session ended."""
 
     status: str
-    """``saved``, ``no change``, ``gave up`` or ``not found``."""
+    """``saved``, ``no change``, ``gave up``, ``interrupted`` or ``not found``."""
     lines: list[str] = field(default_factory=list)
     """What to tell the user (already safe for a terminal)."""
     recovery: Path | None = None
@@ -83,7 +83,9 @@ class Outcome:
 
     @property
     def exit_code(self) -> int:
-        """0 saved or nothing to save, 1 otherwise."""
+        """0 saved or nothing to save, 130 interrupted, 1 otherwise."""
+        if self.status == "interrupted":
+            return 130
         return 0 if self.status in ("saved", "no change") else 1
 
 
@@ -287,8 +289,12 @@ def edit_session(
             pending = "problems"
             offered = _render(header, _notes("problems", None, problems, hints), user_body)
         return _give_up(work, first, f"still not valid after {MAX_ROUNDS} rounds")
+    except KeyboardInterrupt:
+        out = _give_up(work, first, "interrupted")
+        out.status = "interrupted"
+        return out
     except BaseException:
-        # Interrupted (Ctrl-C) or failed: keep whatever the user typed.
+        # Failed: keep whatever the user typed before the error goes up.
         with contextlib.suppress(OSError):
             if work.exists():
                 _keep(work)

@@ -378,3 +378,42 @@ def test_a_bad_reason_is_refused_before_the_editor_opens(store_path: Path, tmp_p
     code, _out, err = _edit(store_path, editor, "parties", "chin-malin", "--reason", "a\x1bb")
     assert code == 2 and "--reason: the reason holds a control character" in err
     assert not (tmp_path / "ed.round").exists()
+
+
+def test_interrupted_while_the_editor_runs_keeps_the_text(store_path: Path, tmp_path: Path) -> None:
+    editor = editor_script(
+        tmp_path,
+        "ed",
+        """
+        import os, signal, time
+        path.write_text(text.replace("name: Chin Malin", "name: Typed before Ctrl-C"))
+        os.kill(os.getppid(), signal.SIGINT)
+        time.sleep(0.5)
+        return
+        """,
+    )
+    code, _out, err = _edit(store_path, editor, "parties", "chin-malin")
+    assert code == 130
+    (kept,) = _recovery_files()
+    assert f"not saved: interrupted; nothing changed. Your text is kept in {kept}" in err
+    assert "name: Typed before Ctrl-C" in kept.read_text()
+    assert _log(store_path) == [] and _work_files() == []
+
+
+def test_a_file_that_is_not_utf8_comes_back_byte_for_byte(store_path: Path, tmp_path: Path) -> None:
+    editor = editor_script(
+        tmp_path,
+        "ed",
+        """
+        if round == 0:
+            path.write_bytes(text.encode().replace(b"name: Chin Malin", b"name: Chin \\xff Malin"))
+        return
+        """,
+    )
+    code, _out, _err = _edit(store_path, editor, "parties", "chin-malin")
+    assert code == 1
+    (kept,) = _recovery_files()
+    data = kept.read_bytes()
+    assert b"# NOT SAVED: 1 problem" in data and b"the file is not UTF-8 text" in data
+    assert b"name: Chin \xff Malin" in data  # the user's byte, not a replacement character
+    assert _log(store_path) == []
