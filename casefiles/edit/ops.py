@@ -346,6 +346,7 @@ class Operation:
         else:
             result.problems += first or []
         if self.kind == "edit":
+            result.warnings += overwrite_warnings(self.changes)
             result.warnings += quote_warnings(store, self.changes)
         return result
 
@@ -490,6 +491,54 @@ def provenance_problems(changes: Iterable[DocChange]) -> list[Finding]:
                                 f"{name}[{i}].cites",
                                 f"a new or changed {SINGULAR[name]} needs at least one cite "
                                 "(a source, and optionally a quote and a note)",
+                            )
+                        )
+    return out
+
+
+def _replaced(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """Whether ``new`` changes ``old``'s values and keeps none of its cites: what
+    another source's version looks like when it is typed over the first."""
+    values = {k: v for k, v in old.items() if k not in ("cites", "conflict")}
+    new_values = {k: v for k, v in new.items() if k not in ("cites", "conflict")}
+    old_cites = [c for c in old.get("cites", ()) if isinstance(c, dict)]
+    new_cites = [c for c in new.get("cites", ()) if isinstance(c, dict)]
+    kept = any(c in new_cites for c in old_cites)
+    return values != new_values and bool(old_cites) and bool(new_cites) and not kept
+
+
+_VERSION_HINT: Final = (
+    "changed, and none of its cites kept: if another source says otherwise, keep both "
+    "as versions (copy it and give both the same 'conflict:' key); save again without "
+    "changes to replace it anyway"
+)
+
+
+def overwrite_warnings(changes: Iterable[DocChange]) -> list[Finding]:
+    """Facts whose values and all of whose cites were replaced (warnings: the
+    first version would be lost).  Lists of a case are compared item by item
+    when their length did not change."""
+    out: list[Finding] = []
+    for c in changes:
+        if c.before is None or c.after is None:
+            continue
+        if c.table in FACT_TABLES and _replaced(c.before, c.after):
+            out.append(
+                Finding(c.table, c.doc_id, "", f"this {SINGULAR[c.table]} was {_VERSION_HINT}")
+            )
+        elif c.table == model.CASES:
+            for name in FACT_LISTS:
+                old, new = c.before.get(name, ()), c.after.get(name, ())
+                if not isinstance(new, list) or len(old) != len(new):
+                    continue
+                for i, (a, b) in enumerate(zip(old, new, strict=True)):
+                    if isinstance(b, dict) and _replaced(a, b):
+                        out.append(
+                            Finding(
+                                c.table,
+                                c.doc_id,
+                                f"{name}[{i}]",
+                                f"this {SINGULAR[name]} was {_VERSION_HINT}",
                             )
                         )
     return out
@@ -800,6 +849,7 @@ __all__ = [
     "Stale",
     "dry_run",
     "label",
+    "overwrite_warnings",
     "problem_line",
     "provenance_problems",
     "quote_warnings",

@@ -419,3 +419,24 @@ def test_a_version_may_leave_a_field_out(store_path: Path) -> None:
     second = store.get(model.SENTENCES, f"{SENTENCE}-v2")
     assert second is not None and "suspended" not in second
     assert "suspended" in store.get(model.SENTENCES, SENTENCE)  # type: ignore[operator]
+
+
+def test_typing_another_sources_version_over_the_first_asks_first(store_path: Path) -> None:
+    store = Store.load(store_path)
+    sent = copy.deepcopy(store.get(model.SENTENCES, SENTENCE))
+    assert sent is not None
+    replaced = {**sent, "term": {"years": 6}, "cites": [{"source": "s05"}]}
+    with pytest.raises(EditRefused) as exc:
+        Operation.put(store, model.SENTENCES, replaced).apply(store)
+    assert exc.value.warnings_only
+    (warning,) = exc.value.check.warnings
+    assert warning.startswith(f"sentences[{SENTENCE}]: this sentence was changed, and none")
+    # Keeping a cite (a correction with one more source) is an ordinary edit.
+    corrected = {**sent, "term": {"years": 6}, "cites": [*sent["cites"], {"source": "s05"}]}
+    assert Operation.put(store, model.SENTENCES, corrected).check(store).warnings == []
+    # Same for an event of a case, item by item.
+    case = copy.deepcopy(store.get(model.CASES, CASE))
+    assert case is not None
+    case["events"][0] = {**case["events"][0], "date": "2001", "cites": [{"source": "s05"}]}
+    warnings = Operation.put(store, model.CASES, case).check(store).warnings
+    assert [w.field for w in warnings] == ["events[0]"]
