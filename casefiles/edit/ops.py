@@ -22,7 +22,9 @@ put back what was there):
   reported before saving: the caller saves only with ``accept_warnings``;
 - a different version of a fact (``Operation.add_version``) is added beside the
   first, both sharing a ``conflict`` key, each with its own cites; the first is
-  never overwritten (it only gains the key).
+  never overwritten (it only gains the key).  An edit that changes a fact's
+  values and replaces every one of its cites looks like another source's
+  version typed over the first: a *warning*, like a quote not found.
 
 ``History`` keeps the operations applied in one session for undo and redo.
 """
