@@ -199,7 +199,58 @@ def edit_session(
     run: RunEditor = run_editor,
     reason: str | None = None,
 ) -> Outcome:
-    """Edit ``table[doc_id]`` in an editor until it is saved, cancelled or given up."""
+    """Edit ``table[doc_id]`` in an editor until it is saved, cancelled or given
+    up.  Work files of earlier edits of the same document whose program died
+    (killed, a crash) are moved to the recovery folder and named in the outcome."""
+    rescued = _rescue(_prefix(table, doc_id))
+    outcome = _edit_session(store, table, doc_id, command=command, run=run, reason=reason)
+    outcome.lines += [
+        f"an earlier edit of {label(table, doc_id)} was cut short; its text is kept in "
+        f"{literal(str(path))}"
+        for path in rescued
+    ]
+    return outcome
+
+
+def _prefix(table: str, doc_id: str) -> str:
+    return f"{table}-{re.sub(r'[^a-z0-9._-]+', '_', doc_id)[:80]}-"
+
+
+def _rescue(prefix: str) -> list[Path]:
+    """Move work files of dead programs for this document to the recovery folder."""
+    out: list[Path] = []
+    try:
+        found = sorted(data_folder("edits").glob(f"{prefix}*.yaml"))
+    except OSError:
+        return out
+    for path in found:
+        pid = path.stem.rsplit("-", 1)[-1]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            out.append(_keep(path))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _edit_session(
+    store: Store,
+    table: str,
+    doc_id: str,
+    *,
+    command: Sequence[str],
+    run: RunEditor,
+    reason: str | None,
+) -> Outcome:
     snap = yamlio.snapshot(store, table, doc_id)
     if snap is None:
         return Outcome("not found", [f"no document {label(table, doc_id)} in {store.name}"])
@@ -211,8 +262,7 @@ def edit_session(
     body = yamlio.dump(snap)
     offered = _render(header, [], body)
     first = offered
-    safe_id = re.sub(r"[^a-z0-9._-]+", "_", doc_id)[:80]
-    stem = f"{table}-{safe_id}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.yaml"
+    stem = f"{_prefix(table, doc_id)}{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.yaml"
     work = data_folder("edits") / stem
     pending: str | None = None  # what the last round asked the user about
     problems: list[str] = []

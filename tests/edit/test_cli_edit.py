@@ -417,3 +417,28 @@ def test_a_file_that_is_not_utf8_comes_back_byte_for_byte(store_path: Path, tmp_
     assert b"# NOT SAVED: 1 problem" in data and b"the file is not UTF-8 text" in data
     assert b"name: Chin \xff Malin" in data  # the user's byte, not a replacement character
     assert _log(store_path) == []
+
+
+def test_an_edit_cut_short_by_a_kill_is_found_again(store_path: Path, tmp_path: Path) -> None:
+    editor = editor_script(
+        tmp_path,
+        "ed",
+        """
+        import os, signal
+        path.write_text(text.replace("name: Chin Malin", "name: Typed before the kill"))
+        os.kill(os.getppid(), signal.SIGKILL)
+        return
+        """,
+    )
+    code, _out, _err = _edit(store_path, editor, "parties", "chin-malin")
+    assert code == -9 or code == 137
+    (left,) = _work_files()  # the text is still on disk
+    assert "name: Typed before the kill" in left.read_text()
+    # The next edit of the same document moves it to the recovery folder and says so.
+    code, out, _err = _edit(
+        store_path, editor_script(tmp_path, "ok", "pass"), "party", "chin-malin"
+    )
+    assert code == 0
+    (kept,) = _recovery_files()
+    assert f"was cut short; its text is kept in {kept}" in out
+    assert "name: Typed before the kill" in kept.read_text()
