@@ -440,3 +440,21 @@ def test_typing_another_sources_version_over_the_first_asks_first(store_path: Pa
     case["events"][0] = {**case["events"][0], "date": "2001", "cites": [{"source": "s05"}]}
     warnings = Operation.put(store, model.CASES, case).check(store).warnings
     assert [w.field for w in warnings] == ["events[0]"]
+
+
+def test_restore_a_version_from_the_log(store_path: Path) -> None:
+    """What the history view does: pick an entry of the log, put its version back."""
+    store = Store.load(store_path)
+    base = copy.deepcopy(store.get(model.PARTIES, "chin-malin"))
+    assert base is not None
+    Operation.put(store, model.PARTIES, {**base, "name": "First"}).apply(store)
+    Operation.put(store, model.PARTIES, {**base, "name": "Second"}).apply(store)
+    entries = history(store_path, "chin-malin")  # newest first
+    oldest = entries[-1]
+    assert oldest["doc"]["name"] == "First"
+    op = Operation.restore(store, model.PARTIES, "chin-malin", oldest["doc"])
+    op.apply(store)
+    assert store.get(model.PARTIES, "chin-malin")["name"] == "First"  # type: ignore[index]
+    newest = history(store_path, "chin-malin")[0]
+    assert newest["reason"] == "restore parties[chin-malin]"
+    assert len(_log_lines(store)) == 3
