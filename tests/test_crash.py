@@ -238,3 +238,75 @@ def test_file_changed_outside_casefiles_refuses_the_next_write(tmp_path: Path) -
         mine.put(model.CASES, case)
     assert "changed on disk since it was loaded" in str(info.value)
     assert "nothing was written" in str(info.value)
+
+
+INTERRUPTS = 60
+
+
+def _interrupted_editor(path: Path, ready_fd: int, result_fd: int) -> None:
+    """Child: edit until Ctrl-C lands, then report whether memory and disk agree
+    and whether the next write keeps them agreeing (or is refused with a message)."""
+    store = Store.load(path)
+    os.write(ready_fd, b"r")
+    n = 0
+    try:
+        while True:
+            n += 1
+            case = dict(store.get(model.CASES, "case-000000") or {})
+            case["title"] = f"edit {n}"
+            store.put(model.CASES, case)
+            if n % CHECKPOINT_EVERY == 0:
+                store.checkpoint()
+    except KeyboardInterrupt:
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    memory = store.get(model.CASES, "case-000000")
+    disk = Store.load(path).get(model.CASES, "case-000000")
+    verdict = "agree" if memory == disk else "differ"
+    party = {"id": f"after-{n}", "kind": "person", "name": "After"}
+    try:
+        store.put(model.PARTIES, party)
+    except Exception as exc:  # refused with a message is acceptable
+        verdict += f" refused:{type(exc).__name__}"
+    else:
+        fresh = Store.load(path)
+        if fresh.get(model.CASES, "case-000000") != store.get(model.CASES, "case-000000"):
+            verdict += " reverted"
+    os.write(result_fd, verdict.encode())
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_commits_leaves_memory_and_disk_agreeing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "store.json"
+    write_generated(path, 40, seed=5)
+    rng = random.Random(2)
+    verdicts: dict[str, int] = {}
+    for _ in range(INTERRUPTS):
+        ready_r, ready_w = os.pipe()
+        res_r, res_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # child
+            os.close(ready_r)
+            os.close(res_r)
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            try:
+                _interrupted_editor(path, ready_w, res_w)
+            finally:
+                os._exit(0)
+        os.close(ready_w)
+        os.close(res_w)
+        assert os.read(ready_r, 1) == b"r"
+        os.close(ready_r)
+        time.sleep(rng.uniform(0, 0.03))
+        os.kill(pid, signal.SIGINT)
+        out = b""
+        while chunk := os.read(res_r, 4096):
+            out += chunk
+        os.close(res_r)
+        os.waitpid(pid, 0)
+        verdict = out.decode() or "no report"
+        verdicts[verdict] = verdicts.get(verdict, 0) + 1
+    print(f"{INTERRUPTS} Ctrl-C: {verdicts}")
+    assert set(verdicts) <= {"agree"}, verdicts
