@@ -31,19 +31,38 @@ from casefiles.store import Store
 _REF: Final = re.compile(r"\[([A-Za-z][A-Za-z0-9_-]*)\]")
 
 
+#: Source views by the identity of their document (a store replaces a document
+#: on every edit, so an entry is current while it holds the same object).
+_SOURCE_VIEWS: dict[int, tuple[Mapping[str, Any], SourceView]] = {}
+_SOURCE_VIEWS_MAX: Final = 65536
+
+
+def source_view(doc: Mapping[str, Any]) -> SourceView:
+    """``SourceView.of(doc)``, built once per document object."""
+    hit = _SOURCE_VIEWS.get(id(doc))
+    if hit is not None and hit[0] is doc:
+        return hit[1]
+    if len(_SOURCE_VIEWS) >= _SOURCE_VIEWS_MAX:
+        _SOURCE_VIEWS.clear()
+    view = SourceView.of(doc)
+    _SOURCE_VIEWS[id(doc)] = (doc, view)
+    return view
+
+
 def _cite_views(store: Store, raw: object) -> tuple[CiteView, ...]:
     if not isinstance(raw, list):
         return ()
     out: list[CiteView] = []
+    sources = store.table(model.SOURCES)
     for c in raw:
         if not isinstance(c, Mapping):
             continue
         sid = str(c.get("source", ""))
-        doc = store.get(model.SOURCES, sid)
+        doc = sources.get(sid)
         out.append(
             CiteView(
                 sid,
-                SourceView.of(doc) if doc is not None else None,
+                source_view(doc) if doc is not None else None,
                 text_or_none(c.get("quote")),
                 text_or_none(c.get("note")),
             )
@@ -163,7 +182,7 @@ class _Builder:
             events=events,
             ladder=ladder,
             sentences=sentences,
-            sources=tuple(SourceView.of(s) for s in self.store.sources_of(self.case_id)),
+            sources=tuple(source_view(s) for s in self.store.sources_of(self.case_id)),
             related=related,
             conflicts={k: ConflictGroup(k, tuple(v)) for k, v in groups.items()},
         )
