@@ -70,6 +70,8 @@ OPS = st.one_of(
         CASE_IDS,
         LEVELS,
         st.sampled_from(["city-court", "appeal-court", "top", None]),
+        st.lists(IDS, max_size=2, unique=True),
+        st.booleans(),
     ),
     st.tuples(st.just("sentence"), st.sampled_from(["s1", "s2"]), CASE_IDS, IDS, PROC_IDS),
     st.tuples(
@@ -103,6 +105,10 @@ def _apply(store: Store, op: tuple[Any, ...]) -> None:
         proc: dict[str, Any] = {"id": op[1], "case": op[2], "level": op[3], "kind": "ruling"}
         if op[4]:
             proc["court"] = op[4]
+        if op[5]:
+            proc["parties"] = op[5]
+            if op[6]:
+                proc["absent"] = op[5][:1]
         store.put(model.PROCEEDINGS, proc)
     elif kind == "sentence":
         store.put(
