@@ -507,6 +507,7 @@ def _add_edit_command(add: Callable[[str, str], argparse.ArgumentParser]) -> Non
     )
     p.add_argument("doc_id", metavar="ID")
     p.add_argument("--reason", metavar="TEXT", help="why, for the change log")
+    p.add_argument("--new", action="store_true", help="create the document from a template")
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
@@ -533,7 +534,9 @@ def cmd_edit(args: argparse.Namespace) -> int:
     except EditorError as exc:
         raise UsageError(f"casefiles edit: {exc}") from None
     store = _load(args)
-    outcome = edit_session(store, table, args.doc_id, command=command, reason=args.reason)
+    outcome = edit_session(
+        store, table, args.doc_id, command=command, reason=args.reason, new=args.new
+    )
     stream = sys.stdout if outcome.exit_code == EXIT_OK else sys.stderr
     for line in outcome.lines:
         _out(f"casefiles edit: {line}" if line == outcome.lines[0] else line, stream)

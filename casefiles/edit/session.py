@@ -47,6 +47,7 @@ from casefiles.store import Store
 from casefiles.store.changelog import MAX_REASON
 from casefiles.textsafe import literal, refused_in_line
 
+_SLUG: Final = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*\Z", re.ASCII)
 MAX_ROUNDS: Final = 20
 """Times the editor opens for one edit before the session gives up."""
 MAX_FILE_BYTES: Final = 4 * yamlio.MAX_CHARS
@@ -198,12 +199,14 @@ def edit_session(
     command: Sequence[str],
     run: RunEditor = run_editor,
     reason: str | None = None,
+    new: bool = False,
 ) -> Outcome:
     """Edit ``table[doc_id]`` in an editor until it is saved, cancelled or given
-    up.  Work files of earlier edits of the same document whose program died
-    (killed, a crash) are moved to the recovery folder and named in the outcome."""
+    up; with ``new``, create it from a template.  Work files of earlier edits of
+    the same document whose program died (killed, a crash) are moved to the
+    recovery folder and named in the outcome."""
     rescued = _rescue(_prefix(table, doc_id))
-    outcome = _edit_session(store, table, doc_id, command=command, run=run, reason=reason)
+    outcome = _edit_session(store, table, doc_id, command=command, run=run, reason=reason, new=new)
     outcome.lines += [
         f"an earlier edit of {label(table, doc_id)} was cut short; its text is kept in "
         f"{literal(str(path))}"
@@ -250,16 +253,37 @@ def _edit_session(
     command: Sequence[str],
     run: RunEditor,
     reason: str | None,
+    new: bool,
 ) -> Outcome:
     snap = yamlio.snapshot(store, table, doc_id)
-    if snap is None:
-        return Outcome("not found", [f"no document {label(table, doc_id)} in {store.name}"])
+    if new and snap is not None:
+        return Outcome(
+            "not found", [f"{label(table, doc_id)} already exists; edit it without --new"]
+        )
+    if not new and snap is None:
+        return Outcome(
+            "not found",
+            [f"no document {label(table, doc_id)} in {store.name} (--new creates one)"],
+        )
+    if new and not _SLUG.match(doc_id):
+        return Outcome(
+            "not found",
+            [
+                f"{literal(doc_id)!r} is not an id: lowercase letters, digits and '-' "
+                "(like 'kem-sokha'), at most 120 characters"
+            ],
+        )
     bad_reason = reason_problem(reason)
     if bad_reason:
         return Outcome("gave up", [f"not opened: {bad_reason}"])
-    base = yamlio.documents(table, snap)
     header = _header(table, doc_id, store)
-    body = yamlio.dump(snap)
+    if snap is None:
+        base: list[tuple[str, dict[str, object]]] = []
+        header[0] += " (new: fill in the fields, uncomment the ones you need)"
+        body = yamlio.template(table, doc_id)
+    else:
+        base = yamlio.documents(table, snap)
+        body = yamlio.dump(snap)
     offered = _render(header, [], body)
     first = offered
     stem = f"{_prefix(table, doc_id)}{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.yaml"
@@ -283,6 +307,9 @@ def _edit_session(
                 )
             text = raw.decode("utf-8", errors="surrogateescape")
             unchanged = text == offered
+            if text == first:
+                _remove(work)
+                return Outcome("no change", ["no change"])
             user_body = yamlio.strip_comments_on_top(text)
             if not user_body.strip() or _only_comments(user_body):
                 _remove(work)

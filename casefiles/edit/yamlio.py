@@ -147,6 +147,46 @@ def snapshot(store: Any, table: str, doc_id: str) -> dict[str, Any] | None:
     }
 
 
+def _template_fields(table: str, indent: str) -> list[str]:
+    """Required fields to fill in (with their choices), optional ones commented out."""
+    lines: list[str] = []
+    spec_of = SCHEMA[table]
+    names = [n for n in spec_of if n != "cites"] + (["cites"] if "cites" in spec_of else [])
+    for name in names:
+        spec = spec_of[name]
+        if name == "id" or (table in (model.PROCEEDINGS, model.SENTENCES) and name == "case"):
+            continue
+        choices = f"  # one of: {', '.join(spec.vocab)}" if spec.vocab else ""
+        if name == "cites":
+            lines += [
+                f"{indent}cites:  # a source id, and optionally the words it says and a note",
+                f"{indent}  - source:",
+                f"{indent}    quote:",
+                f"{indent}    note:",
+            ]
+        elif spec.required:
+            lines.append(f"{indent}{name}:{choices or '  # required'}")
+        else:
+            lines.append(f"{indent}# {name}:{choices}")
+    return lines
+
+
+def template(table: str, doc_id: str, case: str | None = None) -> str:
+    """YAML for a new document: its id, the required fields empty (with the
+    choices of a vocabulary), the optional ones as comments to uncomment.  A
+    new case comes with empty lists of proceedings and sentences; a new
+    proceeding or sentence names ``case`` when given."""
+    if table == model.CASES:
+        lines = ["case:", f"  id: {doc_id}", *_template_fields(table, "  ")]
+        lines += ["proceedings: []", "sentences: []"]
+    else:
+        lines = [f"id: {doc_id}"]
+        if table in (model.PROCEEDINGS, model.SENTENCES):
+            lines.append(f"case: {case}" if case else "case:  # required: the case's id")
+        lines += _template_fields(table, "")
+    return "\n".join(lines) + "\n"
+
+
 def documents(table: str, data: Mapping[str, Any]) -> list[tuple[str, Doc]]:
     """The (table, document) pairs of a snapshot (as ``snapshot`` made it)."""
     if table != model.CASES:
@@ -302,9 +342,11 @@ def _number(value: object, whole: bool) -> object:
 def _typed_value(spec: F, value: object, where: str, notes: _Notes) -> object:
     kind = spec.kind
     if kind == "objects" and spec.item is not None and isinstance(value, list):
+        # An item left entirely empty (a template's cite not filled in) is no item.
+        items = [v for v in value if not (isinstance(v, dict) and v and _all_empty(v))]
         return [
             _typed_fields(spec.item, v, f"{where}[{i}]", notes) if isinstance(v, dict) else v
-            for i, v in enumerate(value)
+            for i, v in enumerate(items)
         ]
     if kind == "int":
         return _number(value, whole=True)
@@ -343,6 +385,10 @@ def _typed_value(spec: F, value: object, where: str, notes: _Notes) -> object:
     return value
 
 
+def _all_empty(item: Mapping[str, Any]) -> bool:
+    return all(v is None for v in item.values())
+
+
 def _typed_fields(spec: Mapping[str, F], doc: Mapping[str, Any], where: str, notes: _Notes) -> Doc:
     out: Doc = {}
     for name, value in doc.items():
@@ -350,7 +396,10 @@ def _typed_fields(spec: Mapping[str, F], doc: Mapping[str, Any], where: str, not
             continue  # an empty value removes the field
         fspec = spec.get(name)
         sub = f"{where}.{literal(clip(name, 40))}" if where else literal(clip(name, 40))
-        out[name] = value if fspec is None else _typed_value(fspec, value, sub, notes)
+        typed_value = value if fspec is None else _typed_value(fspec, value, sub, notes)
+        if typed_value == [] and value != []:
+            continue  # only empty items: as if the field were empty
+        out[name] = typed_value
     return out
 
 
@@ -453,5 +502,6 @@ __all__ = [
     "ordered",
     "snapshot",
     "strip_comments_on_top",
+    "template",
     "typed",
 ]

@@ -442,3 +442,62 @@ def test_an_edit_cut_short_by_a_kill_is_found_again(store_path: Path, tmp_path: 
     (kept,) = _recovery_files()
     assert f"was cut short; its text is kept in {kept}" in out
     assert "name: Typed before the kill" in kept.read_text()
+
+
+def test_new_from_a_template(store_path: Path, tmp_path: Path) -> None:
+    editor = editor_script(
+        tmp_path,
+        "ed",
+        """
+        assert "# casefiles edit parties[lem-sokha] in" in text and "(new: fill in" in text
+        text = text.replace("kind:  # one of: person, organisation", "kind: person")
+        text = text.replace("name:  # required", "name: Lem Sokha")
+        text = text.replace("# aliases:", "aliases: [លឹម សុខា]")
+        """,
+    )
+    code, out, err = _edit(store_path, editor, "party", "lem-sokha", "--new")
+    assert (code, err) == (0, ""), out
+    assert "saved: add parties[lem-sokha]" in out
+    party = Store.load(store_path).get(model.PARTIES, "lem-sokha")
+    # the empty cite of the template is no cite (a party needs none)
+    assert party == {
+        "id": "lem-sokha",
+        "kind": "person",
+        "name": "Lem Sokha",
+        "aliases": ["លឹម សុខា"],
+    }
+
+
+def test_new_unchanged_is_no_change_and_a_new_fact_needs_its_cite(
+    store_path: Path, tmp_path: Path
+) -> None:
+    code, out, _err = _edit(store_path, editor_script(tmp_path, "a", "pass"), "party", "x", "--new")
+    assert code == 0 and "no change" in out
+    editor = editor_script(
+        tmp_path,
+        "b",
+        f"""
+        if round == 0:
+            text = text.replace("case:  # required: the case's id", "case: {CASE}")
+            text = text.replace("level:  # one of", "level: appeal  # one of")
+            text = text.replace("kind:  # one of", "kind: hearing  # one of")
+        else:
+            return
+        """,
+    )
+    code, _out, _err = _edit(store_path, editor, "proceeding", "new-hearing", "--new")
+    assert code == 1
+    assert (
+        "proceedings[new-hearing].cites: a new or changed proceeding needs at least one cite"
+        in (tmp_path / "b.seen1").read_text()
+    )
+    assert _log(store_path) == []
+
+
+def test_new_refuses_an_existing_or_a_bad_id(store_path: Path, tmp_path: Path) -> None:
+    editor = editor_script(tmp_path, "ed", "raise SystemExit('the editor must not run')")
+    code, _out, err = _edit(store_path, editor, "party", "chin-malin", "--new")
+    assert code == 1 and "parties[chin-malin] already exists; edit it without --new" in err
+    code, _out, err = _edit(store_path, editor, "party", "Not An Id", "--new")
+    assert code == 1 and "is not an id" in err
+    assert not (tmp_path / "ed.round").exists()

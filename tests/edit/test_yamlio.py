@@ -223,3 +223,17 @@ def test_any_text_round_trips(name: str, aliases: list[str], note: str) -> None:
 def test_pyyaml_safe_load_agrees_on_a_plain_document(bundled: Store) -> None:
     snap = yamlio.snapshot(bundled, model.SENTENCES, "ny-sokha-adhoc-5-ppmc")
     assert yaml.safe_load(yamlio.dump(snap)) == snap
+
+
+@pytest.mark.parametrize("table", model.TABLES)
+def test_every_template_reads_back_as_just_its_id(table: str) -> None:
+    typed = yamlio.typed(table, "new-id", yamlio.load(yamlio.template(table, "new-id")))
+    first = typed.docs[0][1]
+    assert first == {"id": "new-id"}
+
+
+def test_an_empty_item_is_no_item_but_an_empty_list_stays() -> None:
+    data = yamlio.load("id: x\ncites:\n  - source:\n    quote:\naliases: []\n")
+    assert yamlio.typed(model.PARTIES, "x", data).docs == [
+        (model.PARTIES, {"id": "x", "aliases": []})
+    ]
