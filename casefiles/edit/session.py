@@ -21,7 +21,14 @@ sentences) as YAML in ``$VISUAL``/``$EDITOR``, the way ``kubectl edit`` works.
    or after ``MAX_ROUNDS`` rounds.  The text is then kept in a recovery file in
    the user data folder (``recovery/``), whose path is printed; exit 1.
 
-The TUI's ``E`` key runs ``edit_session`` while the app is suspended.
+With ``new`` (``casefiles edit --new``) the file starts from a template
+(``yamlio.template``) and the document is added.  Work files that a killed
+edit left behind are moved to ``recovery/`` by the next edit of the document.
+
+The TUI's ``E`` key runs ``edit_session`` while the app is suspended
+(``with app.suspend(): outcome = edit_session(store, table, id,
+command=editor_command())``) and can hand ``outcome.operation`` to its
+``History.record`` so that ``u`` undoes the editor's save too.
 """
 
 from __future__ import annotations
