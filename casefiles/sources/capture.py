@@ -26,6 +26,7 @@ from typing import Any, Final
 
 from casefiles.sources.extract import Extracted, extract
 from casefiles.sources.fetch import FAILED, CaptureError, Limits, Original, fetch, read_local
+from casefiles.store.files import fsync_dir
 from casefiles.textsafe import literal
 
 ARTICLES_DIR: Final = "articles"
@@ -119,19 +120,6 @@ class Written:
         self.dirs.clear()
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def write_new(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` only if no file has that name (atomic, durable).
 
@@ -150,7 +138,7 @@ def write_new(path: Path, data: bytes) -> bool:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
     return True
 
 
