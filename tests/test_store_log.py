@@ -61,9 +61,7 @@ LEVELS = st.sampled_from(model.COURT_LEVELS[:3])
 OPS = st.one_of(
     st.tuples(st.just("party"), IDS, st.text("ab ", min_size=1, max_size=4)),
     st.tuples(st.just("court"), st.sampled_from(["city-court", "appeal-court", "top"]), LEVELS),
-    st.tuples(
-        st.just("case"), CASE_IDS, st.lists(IDS, max_size=3, unique=True), st.booleans()
-    ),
+    st.tuples(st.just("case"), CASE_IDS, st.lists(IDS, max_size=3, unique=True), st.booleans()),
     st.tuples(
         st.just("proceeding"),
         PROC_IDS,
@@ -458,3 +456,19 @@ def test_checkpoint_in_background_folds_the_log(minimal_store: Path) -> None:
         pytest.fail("the background checkpoint did not fold the log")
     with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, 0)
+
+
+def test_a_lost_log_is_started_again_after_the_checkpoint(minimal_store: Path) -> None:
+    store = _edited(minimal_store, 2)
+    store.checkpoint()
+    log = minimal_store.with_name("minimal.json.log")
+    log.unlink()
+    again = Store.load(minimal_store)
+    assert any("change log is missing" in n for n in again.notices)
+    again.put(model.PARTIES, {"id": "p-7", "kind": "person", "name": "Seven"})
+    third = Store.load(minimal_store)
+    assert any("starts after entry 2" in n for n in third.notices)
+    assert third.data == again.data
+    third.put(model.PARTIES, {"id": "p-8", "kind": "person", "name": "Eight"})
+    third.checkpoint()
+    assert Store.load(minimal_store).get(model.PARTIES, "p-8") is not None

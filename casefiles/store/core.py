@@ -316,16 +316,28 @@ class Store:
                 tail = changelog.read_from(log, 0, name)
                 entries = tail.entries
             found = [i for i, e in enumerate(entries) if e.seq == self._cp_seq]
-            if not found or entries[found[0]].hash != self._log_hash:
+            restarted = (
+                not found
+                and bool(entries)
+                and entries[0].seq == self._cp_seq + 1
+                and entries[0].prev == self._log_hash
+            )
+            if restarted:  # the log went missing once; a new one continued the chain
+                self.notices.append(
+                    f"{name}: the change log starts after entry {self._cp_seq} (its earlier "
+                    "history is missing)"
+                )
+            elif not found or entries[found[0]].hash != self._log_hash:
                 raise StoreError(
                     f"{name}: does not hold entry {self._cp_seq} as the store's last checkpoint "
                     "recorded it (the log was replaced or changed); "
                     "run 'casefiles log --verify'"
                 )
-            here = entries[found[0]]
-            self._cp_end = self._log_end = here.end
-            self._log_last = here.offset
-            entries = entries[found[0] + 1 :]
+            else:
+                here = entries[found[0]]
+                self._cp_end = self._log_end = here.end
+                self._log_last = here.offset
+                entries = entries[found[0] + 1 :]
         changelog.check_chain(entries, self._log_seq, self._log_hash, name)
         for entry in entries:
             self._replay(entry)
