@@ -330,8 +330,9 @@ class Store:
             elif not found or entries[found[0]].hash != self._log_hash:
                 raise StoreError(
                     f"{name}: does not hold entry {self._cp_seq} as the store's last checkpoint "
-                    "recorded it (the log was replaced or changed); "
-                    "run 'casefiles log --verify'"
+                    "recorded it (the log was replaced or changed, or the store file comes "
+                    "from another copy); see 'casefiles log --verify', or move the log aside "
+                    "to open the file as it is"
                 )
             else:
                 here = entries[found[0]]
