@@ -247,9 +247,9 @@ def _interrupted_editor(path: Path, ready_fd: int, result_fd: int) -> None:
     """Child: edit until Ctrl-C lands, then report whether memory and disk agree
     and whether the next write keeps them agreeing (or is refused with a message)."""
     store = Store.load(path)
-    os.write(ready_fd, b"r")
     n = 0
     try:
+        os.write(ready_fd, b"r")  # inside the try: Ctrl-C may land right after it
         while True:
             n += 1
             case = dict(store.get(model.CASES, "case-000000") or {})
