@@ -4,14 +4,16 @@ arithmetic, and every event that concerns them, in date order.
 Everything comes from the case views (``casefiles.caseview``): a case is
 resolved once and this module only picks what concerns one party, so a
 sentence's served and remaining time here is exactly what the case screen
-says.  ``part_of(view, party_id)`` is one case's share; ``Person.assemble``
-puts the shares together; ``person_of(store, party_id)`` does both, and can
-report progress and stop early, so that a screen can build a party that is in
-thousands of cases off the UI thread.  No textual.
+says.  ``part_of(view, party_id)`` is one case's share; ``PersonBuilder`` adds the
+shares case by case in steps of bounded time (so that a screen can build a
+party in thousands of cases between key presses); ``person_of(store,
+party_id)`` builds the whole party at once.  No textual.
 """
 
 from __future__ import annotations
 
+import time
+from bisect import insort
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -162,29 +164,96 @@ class Person:
     complete: bool = True
     """False when building stopped early (``person_of`` with ``stop``)."""
 
-    @classmethod
-    def assemble(
-        cls, party_id: str, name: str, parts: Sequence[PersonPart], *, complete: bool = True
-    ) -> Person:
-        """Put the cases' shares together: sentences case by case (each case's
-        in ladder order), events of every case by date (versions of one fact
-        kept together, undated last)."""
-        events = [e for part in parts for e in part.events]
-        events.sort(key=lambda e: model.date_key(e.date))
-        order = grouped_order([e.conflict for e in events])
-        return cls(
-            party_id=party_id,
-            name=name,
-            cases=tuple(p.case for p in parts),
-            sentences=tuple(s for p in parts for s in p.sentences),
-            events=tuple(events[i] for i in order),
-            parts=tuple(parts),
-            complete=complete,
-        )
-
     def custodial_sentences(self) -> list[PersonSentence]:
         """Sentences with a custodial part (time in prison)."""
         return [s for s in self.sentences if s.sentence.custodial]
+
+
+EventUnit = tuple[tuple[int, int, int], int, list[PersonEvent]]
+"""Events that stay together (one, or every version of one fact): the date key
+of the first, an insertion number, the events."""
+
+
+def _units(events: Sequence[PersonEvent]) -> list[list[PersonEvent]]:
+    """One case's events by date, versions of one fact pulled together at the
+    place of the first, cut into units that stay together."""
+    ordered = sorted(events, key=lambda e: model.date_key(e.date))
+    ordered = [ordered[i] for i in grouped_order([e.conflict for e in ordered])]
+    units: list[list[PersonEvent]] = []
+    for e in ordered:
+        if units and e.conflict is not None and units[-1][0].conflict == e.conflict:
+            units[-1].append(e)
+        else:
+            units.append([e])
+    return units
+
+
+class PersonBuilder:
+    """Builds a ``Person`` case by case, so that a caller can spread the work:
+    ``step(budget)`` adds cases until ``budget`` seconds are spent (a screen
+    calls it between key presses); ``result()`` is the party so far.  Events
+    are merged by date as each case comes in, so nothing at the end costs more
+    than a step."""
+
+    def __init__(self, store: Store, party_id: str, *, today: date | None = None) -> None:
+        doc = store.get(model.PARTIES, party_id)
+        if doc is None:
+            raise KeyError(party_id)
+        self.store = store
+        self.party_id = party_id
+        self.name = str(doc.get("name") or party_id)
+        self.today = today or date.today()
+        self.case_ids = store.cases_of_party(party_id)
+        self.done = 0
+        self.parts: list[PersonPart] = []
+        self._units: list[EventUnit] = []
+        self._seq = 0
+
+    @property
+    def total(self) -> int:
+        """Cases to go through."""
+        return len(self.case_ids)
+
+    @property
+    def finished(self) -> bool:
+        """Every case has been added."""
+        return self.done >= len(self.case_ids)
+
+    def add_next(self) -> None:
+        """Add the next case (a case that vanished from the store is skipped)."""
+        case_id = self.case_ids[self.done]
+        self.done += 1
+        try:
+            view = CaseView.of(self.store, case_id, today=self.today)
+        except KeyError:
+            return
+        part = part_of(view, self.party_id)
+        self.parts.append(part)
+        for unit in _units(part.events):
+            insort(self._units, (model.date_key(unit[0].date), self._seq, unit))
+            self._seq += 1
+
+    def step(self, budget: float = 0.008) -> bool:
+        """Add cases for about ``budget`` seconds (at least one); true when done."""
+        end = time.perf_counter() + budget
+        while not self.finished:
+            self.add_next()
+            if time.perf_counter() >= end:
+                break
+        return self.finished
+
+    def result(self) -> Person:
+        """The party as far as built (``complete`` once every case is in)."""
+        parts = tuple(self.parts)
+        return Person(
+            party_id=self.party_id,
+            name=self.name,
+            cases=tuple(p.case for p in parts),
+            sentences=tuple(s for p in parts for s in p.sentences),
+            events=tuple(e for _, _, unit in self._units for e in unit),
+            parts=parts,
+            complete=self.finished,
+        )
 
 
 def person_of(
@@ -196,35 +265,25 @@ def person_of(
     stop: Callable[[], bool] | None = None,
     every: int = 200,
 ) -> Person:
-    """Build the party's whole record from the case views of all its cases.
+    """The party's whole record from the case views of all its cases:
+    sentences case by case (each case's in ladder order), events of every case
+    by date (versions of one fact together, undated last).
 
     ``progress(done, total)`` is called every ``every`` cases and at the end;
     ``stop()`` returning true ends the walk early (the result is then marked
-    incomplete).  Views are built directly (not through the shared cache), so
-    this may run in a worker thread.  ``KeyError`` when there is no such party.
+    incomplete).  Views are built directly (not through the shared cache).
+    ``KeyError`` when there is no such party.
     """
-    doc = store.get(model.PARTIES, party_id)
-    if doc is None:
-        raise KeyError(party_id)
-    name = str(doc.get("name") or party_id)
-    when = today or date.today()
-    case_ids = store.cases_of_party(party_id)
-    parts: list[PersonPart] = []
-    complete = True
-    for i, case_id in enumerate(case_ids):
+    builder = PersonBuilder(store, party_id, today=today)
+    while not builder.finished:
         if stop is not None and stop():
-            complete = False
             break
-        try:
-            view = CaseView.of(store, case_id, today=when)
-        except KeyError:
-            continue
-        parts.append(part_of(view, party_id))
-        if progress is not None and (i + 1) % every == 0:
-            progress(i + 1, len(case_ids))
-    if progress is not None and complete:
-        progress(len(case_ids), len(case_ids))
-    return Person.assemble(party_id, name, parts, complete=complete)
+        builder.add_next()
+        if progress is not None and builder.done % every == 0:
+            progress(builder.done, builder.total)
+    if progress is not None and builder.finished:
+        progress(builder.total, builder.total)
+    return builder.result()
 
 
 def sentence_parts(s: SentenceView) -> list[tuple[str, str]]:
@@ -247,6 +306,7 @@ def sentence_parts(s: SentenceView) -> list[tuple[str, str]]:
 __all__ = [
     "ItemKind",
     "Person",
+    "PersonBuilder",
     "PersonCase",
     "PersonEvent",
     "PersonPart",

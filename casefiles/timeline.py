@@ -17,8 +17,9 @@ its own character (``LEGEND``).  Pure functions; no textual, no I/O.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Final, Literal
 
@@ -178,6 +179,9 @@ class Timeline:
     marks: tuple[Mark, ...]
     bars: tuple[Bar, ...]
     today: date
+    cases: tuple[tuple[str, str], ...] = ()
+    """For a person: ``(short name, case title)`` of each case the marks and
+    bars refer to by the short name (``case 1`` …)."""
 
     def periods(self) -> list[Period]:
         """Every dated mark's period."""
@@ -376,23 +380,75 @@ def timeline_of_case(view: CaseView, today: date | None = None) -> Timeline:
     return Timeline(one_line(view.title), tuple(_sorted_marks(marks)), tuple(bars), when)
 
 
-def timeline_of_person(person: Person, today: date | None = None) -> Timeline:
-    """A person's events, hearings and rulings across their cases, and a bar per
-    case with a custodial sentence or recorded custody."""
-    when = today or date.today()
-    marks: list[Mark] = []
-    for e in person.events:
-        fact = e.fact
-        if isinstance(fact, RulingView):
-            marks.append(_ruling_mark(fact, e.case_title, e.conflict))
-        else:
-            marks.append(_event_mark(fact, e.case_title, e.conflict))
-    bars: list[Bar] = []
-    for part in person.parts:
-        bar = _case_bar(part.view, person.party_id, part.case.title, when, where=part.case.title)
+class PersonTimeline:
+    """Builds a person's timeline in steps of bounded time (``step``), like
+    ``casefiles.person.PersonBuilder``: a party in thousands of cases has tens
+    of thousands of marks and a bar per case."""
+
+    def __init__(self, person: Person, today: date | None = None) -> None:
+        self.person = person
+        self.today = today or date.today()
+        self.short = {c.case_id: f"case {i}" for i, c in enumerate(person.cases, 1)}
+        self.marks: list[Mark] = []
+        self.bars: list[Bar] = []
+        self._event = 0
+        self._part = 0
+
+    @property
+    def finished(self) -> bool:
+        """Every event and case has been drawn."""
+        return self._event >= len(self.person.events) and self._part >= len(self.person.parts)
+
+    def _next(self) -> None:
+        person = self.person
+        if self._event < len(person.events):
+            e = person.events[self._event]
+            self._event += 1
+            fact = e.fact
+            who = self.short.get(e.case_id, e.case_title)
+            mark = (
+                _ruling_mark(fact, "", e.conflict)
+                if isinstance(fact, RulingView)
+                else _event_mark(fact, "", e.conflict)
+            )
+            self.marks.append(replace(mark, label=f"{who} · {mark.label}"))
+            return
+        part = person.parts[self._part]
+        self._part += 1
+        name = self.short.get(part.case.case_id, part.case.title)
+        bar = _case_bar(part.view, person.party_id, name, self.today)
         if bar is not None:
-            bars.append(bar)
-    return Timeline(one_line(person.name), tuple(_sorted_marks(marks)), tuple(bars), when)
+            self.bars.append(bar)
+
+    def step(self, budget: float = 0.008) -> bool:
+        """Draw for about ``budget`` seconds (at least one item); true when done."""
+        end = time.perf_counter() + budget
+        while not self.finished:
+            for _ in range(50):
+                if self.finished:
+                    break
+                self._next()
+            if time.perf_counter() >= end:
+                break
+        return self.finished
+
+    def result(self) -> Timeline:
+        """The timeline (call when ``step`` says it is done).  The person's
+        events are already in date order, versions together."""
+        while not self.finished:
+            self._next()
+        person = self.person
+        cases = tuple((self.short[c.case_id], one_line(c.title)) for c in person.cases)
+        return Timeline(
+            one_line(person.name), tuple(_numbered(self.marks)), tuple(self.bars), self.today, cases
+        )
+
+
+def timeline_of_person(person: Person, today: date | None = None) -> Timeline:
+    """A person's events, hearings and rulings across their cases (each marked
+    with its case: ``case 1`` …, the cases listed on top), and a bar per case
+    with a custodial sentence or recorded custody."""
+    return PersonTimeline(person, today).result()
 
 
 # ------------------------------------------------------------------ scale
@@ -488,8 +544,9 @@ class Scale:
 class Row:
     """One line of the body, drawn when asked (``Layout.line``)."""
 
-    kind: Literal["heading", "bar", "note", "mark", "blank", "text"]
+    kind: Literal["heading", "bar", "note", "mark", "blank", "text", "case"]
     text: str = ""
+    name: str = ""
     bar: Bar | None = None
     mark: Mark | None = None
 
@@ -615,6 +672,10 @@ def layout(timeline: Timeline, width: int) -> Layout:
     scale = Scale.fit(_axis_days(timeline), track)
     axis = _axis(scale, track)
     rows: list[Row] = []
+    if timeline.cases:
+        rows.append(Row("heading", "Cases"))
+        rows.extend(Row("case", title, name=name) for name, title in timeline.cases)
+        rows.append(Row("blank"))
     if timeline.bars:
         rows.append(Row("heading", "Custody against the custodial part of the sentence"))
         for bar in timeline.bars:
@@ -699,6 +760,8 @@ def _draw(lay: Layout, row: Row) -> Line:
         return [("", "")]
     if row.kind == "text":
         return [(" " * GUTTER, ""), (_cut(row.text, track), "dim")]
+    if row.kind == "case":
+        return [(_pad(row.name, GUTTER - 1) + " ", "strong"), (_cut(row.text, track), "")]
     if row.kind == "note":
         return [(" " * GUTTER, ""), (_cut(row.text, track), "dim")]
     if row.kind == "bar":
@@ -778,6 +841,7 @@ __all__ = [
     "Layout",
     "Mark",
     "Period",
+    "PersonTimeline",
     "Scale",
     "Stretch",
     "Tick",

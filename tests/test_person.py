@@ -94,3 +94,23 @@ def test_progress_and_stop(store: Store) -> None:
 def test_unknown_party(store: Store) -> None:
     with pytest.raises(KeyError):
         person_of(store, "nobody-at-all")
+
+
+@pytest.mark.parametrize("party_id", ["tep-vanny", "ny-sokha", "sam-sokong", "kem-sokha"])
+def test_merging_case_by_case_gives_the_order_of_one_sort(store: Store, party_id: str) -> None:
+    """The builder merges each case's events as it comes in; the result is the
+    order of sorting all events at once with versions pulled together."""
+    from casefiles.caseview import grouped_order
+    from casefiles.person import PersonBuilder
+
+    builder = PersonBuilder(store, party_id, today=TODAY)
+    steps = 0
+    while not builder.step(0.0):  # one case per step
+        steps += 1
+    assert steps == builder.total - 1
+    person = builder.result()
+    assert person.complete
+    events = [e for part in person.parts for e in part.events]
+    events.sort(key=lambda e: model.date_key(e.date))
+    expected = [events[i] for i in grouped_order([e.conflict for e in events])]
+    assert list(person.events) == expected

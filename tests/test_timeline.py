@@ -163,7 +163,10 @@ def test_a_person_timeline_has_a_bar_per_case_with_prison_time(store: Store) -> 
     timeline = timeline_of_person(person, TODAY)
     assert timeline.title == "Tep Vanny"
     assert len(timeline.bars) == 2  # the death-threat case's sentence is suspended
-    assert any("2013 protest case" in bar.notes[0] for bar in timeline.bars)
+    assert [bar.name for bar in timeline.bars] == ["case 1", "case 3"]
+    assert timeline.cases[0] == ("case 1", person.cases[0].title)
+    assert all(m.label.startswith("case ") for m in timeline.marks)
+    assert "case 1        Tep Vanny: 2013 protest case" in layout(timeline, 120).text()
     dated = [m.period.start for m in timeline.marks if m.period is not None and not m.conflict]
     assert dated == sorted(dated)
     assert "Tep Vanny" in layout(timeline, 80).text()

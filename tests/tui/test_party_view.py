@@ -118,6 +118,10 @@ async def test_a_party_in_many_cases_is_collected_without_freezing(tmp_path: Pat
             await pilot.pause(0.05)
         assert screen.person is not None and len(screen.person.cases) == n
         assert f"({len(screen.person.events):,})" in (screen.events.border_title or "")
+        for _ in range(600):
+            if screen.timeline()[0] is not None:
+                break
+            await pilot.pause(0.05)
         await pilot.press("t")
         await pilot.pause()
         assert type(app.screen).__name__ == "TimelineScreen"

@@ -9,9 +9,10 @@ moves between the lists; ``t`` draws the person's timeline.
 
 The cases list is drawn row by row as it scrolls (``facts.PartyCases``).
 Sentences and events come from the case views of all the party's cases
-(``casefiles.person``); for a party in many cases they are collected in a
-worker thread while the cases list is already usable, and the lists' titles
-say how far collecting has got.
+(``casefiles.person``); for a party in many cases they are collected a few
+milliseconds at a time between key presses (a worker thread would hold
+Python's lock against the UI), while the cases list is already usable, and
+the lists' titles say how far collecting has got.
 """
 
 from __future__ import annotations
@@ -19,18 +20,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar, Final
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.events import DescendantFocus
 from textual.screen import Screen
-from textual.worker import get_current_worker
 
 from casefiles.caseview import EventView, RulingView
 from casefiles.model import human_date
-from casefiles.person import Person, PersonEvent, PersonSentence, person_of
+from casefiles.person import Person, PersonBuilder, PersonEvent, PersonSentence, person_of
 from casefiles.store import Store
-from casefiles.timeline import Timeline, timeline_of_person
+from casefiles.timeline import PersonTimeline, Timeline, timeline_of_person
 from casefiles.tui import facts
 from casefiles.tui.config import Config
 from casefiles.tui.facts import DATE_WIDTH, LEVEL_WIDTH, WARN, Row, heading
@@ -39,9 +38,14 @@ from casefiles.tui.selection import Selection
 from casefiles.tui.text import Line, pad
 from casefiles.tui.widgets import InfoPane, KeyBar, LineList
 
-#: Up to this many cases a party's sentences and events are collected at once;
-#: beyond, in a worker thread (a few hundred cases take well under 0.1 s).
+#: Up to this many cases a party's sentences and events are collected at once
+#: (a few hundred cases take well under 0.1 s); beyond, a few milliseconds at a
+#: time between key presses and frames.
 SYNC_CASES: Final = 200
+STEP: Final = 0.006
+"""Seconds of collecting (or drawing the timeline) at a stretch."""
+PAUSE: Final = 0.002
+"""Seconds left to the UI between stretches."""
 KIND_WIDTH: Final = 9
 LISTS: Final = ("party-cases", "party-sentences", "party-events")
 
@@ -176,6 +180,9 @@ class PartyScreen(Screen[None]):
         self.party_id = party_id
         self.config = config
         self.person: Person | None = None
+        self._timeline: Timeline | None = None
+        self._builder: PersonBuilder | None = None
+        self._drawer: PersonTimeline | None = None
         self._focus_id = "party-cases"
 
     def compose(self) -> ComposeResult:
@@ -225,34 +232,42 @@ class PartyScreen(Screen[None]):
             return
         self._focus_id = "party-cases"
         self.person = None
+        self._timeline = None
+        self._builder = None
+        self._drawer = None
         for lines in (self.sentences, self.events):
             lines.set_rows([], announce=False)
         if len(source) <= SYNC_CASES:
             self._show_person(person_of(self.store, party_id))
         else:
             self._progress(party_id, 0, len(source))
-            self._collect(party_id)
+            builder = PersonBuilder(self.store, party_id)
+            self._builder = builder
+            self.set_timer(PAUSE, lambda: self._build_step(builder))
 
-    @work(thread=True, exclusive=True, group="person", exit_on_error=False)
-    def _collect(self, party_id: str) -> None:
-        """Collect a big party's sentences and events off the UI thread."""
-        worker = get_current_worker()
-
-        def progress(done: int, total: int) -> None:
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self._progress, party_id, done, total)
-
-        try:
-            person = person_of(
-                self.store, party_id, progress=progress, stop=lambda: worker.is_cancelled
-            )
-        except Exception as exc:  # a bug here must not take the browser down
-            self.app.call_from_thread(
-                self.notify, f"could not collect: {type(exc).__name__}", markup=False
-            )
+    def _build_step(self, builder: PersonBuilder) -> None:
+        """Add cases for a few milliseconds, then let keys and drawing through;
+        once every case is in, show the lists and draw the timeline the same way."""
+        if builder is not self._builder:
+            return  # another party since
+        if not builder.step(STEP):
+            self._progress(builder.party_id, builder.done, builder.total)
+            self.set_timer(PAUSE, lambda: self._build_step(builder))
             return
-        if not worker.is_cancelled and person.complete:
-            self.app.call_from_thread(self._show_person, person)
+        person = builder.result()
+        self._show_person(person)
+        drawer = PersonTimeline(person)
+        self._drawer = drawer
+        self.set_timer(PAUSE, lambda: self._draw_step(drawer))
+
+    def _draw_step(self, drawer: PersonTimeline) -> None:
+        if drawer is not self._drawer:
+            return
+        if drawer.step(STEP):
+            self._timeline = drawer.result()
+            self._drawer = None
+        else:
+            self.set_timer(PAUSE, lambda: self._draw_step(drawer))
 
     def _progress(self, party_id: str, done: int, total: int) -> None:
         if party_id != self.party_id or self.person is not None:
@@ -285,7 +300,11 @@ class PartyScreen(Screen[None]):
         """The person's timeline, or why there is none yet."""
         if self.person is None:
             return None, "Still collecting the party's cases; try again in a moment."
-        return timeline_of_person(self.person), ""
+        if self._timeline is None:
+            if len(self.person.cases) > SYNC_CASES:
+                return None, "Still drawing the party's timeline; try again in a moment."
+            self._timeline = timeline_of_person(self.person)
+        return self._timeline, ""
 
     def _cites(self, row: Row | None) -> None:
         self.query_one("#party-cites", InfoPane).show(facts.cite_lines(self.store, row))
