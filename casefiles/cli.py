@@ -489,7 +489,7 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 def cmd_checkpoint(args: argparse.Namespace) -> int:
     store = _load(args)
-    if store.checkpoint():
+    if store.checkpoint(wait=True):
         _out(f"{literal(str(store.path))}: folded the change log up to entry {store.log_seq}")
     else:
         _out(f"{literal(str(store.path))}: nothing to fold (entry {store.log_seq} is folded)")

@@ -472,3 +472,12 @@ def test_a_lost_log_is_started_again_after_the_checkpoint(minimal_store: Path) -
     third.put(model.PARTIES, {"id": "p-8", "kind": "person", "name": "Eight"})
     third.checkpoint()
     assert Store.load(minimal_store).get(model.PARTIES, "p-8") is not None
+
+
+def test_checkpoint_command_remembers_the_new_file_as_valid(minimal_store: Path) -> None:
+    from casefiles import validcache
+
+    _edited(minimal_store, 1)
+    result = run_cli("checkpoint", "--store", str(minimal_store))
+    assert result.returncode == 0, result.stderr
+    assert validcache.known_valid(validcache.digest(minimal_store.read_bytes()))

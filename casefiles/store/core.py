@@ -983,9 +983,11 @@ class Store:
         with self._locked():
             self._catch_up()
 
-    def checkpoint(self) -> bool:
+    def checkpoint(self, *, wait: bool = False) -> bool:
         """Fold the log into the canonical file, atomically; ``False`` when there
-        was nothing to fold.  The log itself is never truncated."""
+        was nothing to fold.  The log itself is never truncated.  The new file's
+        verdict is remembered in a background thread, or before returning with
+        ``wait`` (for a process that ends right after)."""
         with self._locked():
             self._catch_up()
             if self._log_seq == self._cp_seq:
@@ -1009,12 +1011,17 @@ class Store:
             self._hashes = {self._log_seq: self._log_hash} if self._log_hash else {}
         # Every edit was checked as a full validation checks it, on a store that
         # passed one: the file is valid.  Hashing hundreds of MB releases the GIL.
-        with contextlib.suppress(RuntimeError):
-            threading.Thread(
-                target=lambda: validcache.remember_valid(validcache.digest(*payload)),
-                name="casefiles-remember-valid",
-                daemon=True,
-            ).start()
+        remember = threading.Thread(
+            target=lambda: validcache.remember_valid(validcache.digest(*payload)),
+            name="casefiles-remember-valid",
+            daemon=True,
+        )
+        try:
+            remember.start()
+        except RuntimeError:  # no thread to spare: the next load validates in full
+            return True
+        if wait:
+            remember.join()
         return True
 
     def checkpoint_in_background(self) -> int | None:
