@@ -5,6 +5,7 @@ the same candidate lines, and labelled-query recall on the bundled case file.
     .venv/bin/python bench/search.py [--quick] [--ours-only] [--sizes 10000,100000] [--seed 0]
 
 ``--quick`` runs the 10k store only; ``--ours-only`` skips rapidfuzz and fzf.
+With a kept index (``SearchIndex.open``), its save and read times are shown too.
 Prints tables; timings are for reading, not pass/fail.  Methods:
 
 * Stores come from ``casefiles.generate.generate(n, seed)`` wrapped by
@@ -197,6 +198,7 @@ def size_run(n: int, seed: int, tmp: Path, have_fzf: bool, others: bool) -> dict
     t_build, index = timed(lambda: SearchIndex.build(store))
     c_build = time.thread_time() - c_build
     grown = rss() - before
+    kept = keep_and_read(index, store, tmp)
     queries = bench_queries(store, seed)
     lat: list[float] = []
     cpu: list[float] = []
@@ -248,6 +250,7 @@ def size_run(n: int, seed: int, tmp: Path, have_fzf: bool, others: bool) -> dict
         "build": t_build,
         "build_cpu": c_build,
         "mem": grown,
+        "kept": kept,
         "lat": lat,
         "cpu": cpu,
         "stall": beat.max_gap,
@@ -256,6 +259,31 @@ def size_run(n: int, seed: int, tmp: Path, have_fzf: bool, others: bool) -> dict
         "rf_stall": rf_stall,
         "fzf": fzf_times,
     }
+
+
+def keep_and_read(index: SearchIndex, store: Store, tmp: Path) -> dict[str, float] | None:
+    """Save the index as ``SearchIndex.open`` keeps it, then read it back (CPU seconds,
+    file size); ``None`` for code without a kept index."""
+    if not hasattr(SearchIndex, "_read"):
+        return None
+    from casefiles.search import persist
+
+    os.environ["CASEFILES_CACHE_DIR"] = str(tmp / "cache")
+    c0 = time.thread_time()
+    persist.write("bench", index._state())
+    save = time.thread_time() - c0
+    size = sum(p.stat().st_size for p in (tmp / "cache").rglob("*.idx"))
+    t0, c0 = time.perf_counter(), time.thread_time()
+    read = SearchIndex._read(store, "bench")
+    assert read is not None and read.from_cache
+    out = {
+        "save_cpu": save,
+        "read_cpu": time.thread_time() - c0,
+        "read_wall": time.perf_counter() - t0,
+        "size": size,
+    }
+    shutil.rmtree(tmp / "cache", ignore_errors=True)
+    return out
 
 
 def strip_filters(query: str) -> str:
@@ -367,6 +395,21 @@ def main() -> int:
             print(f"\nslowest keystroke per query at {r['n']:,} cases (wall ms, cpu ms), total:")
             for q, worst, worst_cpu, total in r["per_query"]:
                 print(f"  {ms(worst)} {ms(worst_cpu)}  {total:>9}  {q}")
+        kept_runs = [r for r in runs if r["kept"]]
+        if kept_runs:
+            print("\nIndex kept on disk (SearchIndex.open): save after a build, read at a start")
+            head = (
+                f"{'cases':>8} {'build cpu s':>11} {'save cpu s':>10} {'MB':>6} "
+                f"{'read cpu s':>10} {'read wall s':>11}"
+            )
+            print(head)
+            print("-" * len(head))
+            for r in kept_runs:
+                k = r["kept"]
+                print(
+                    f"{r['n']:>8,} {r['build_cpu']:>11.1f} {k['save_cpu']:>10.1f} "
+                    f"{k['size'] / 2**20:>6.0f} {k['read_cpu']:>10.2f} {k['read_wall']:>11.2f}"
+                )
         print(f"\nLabelled queries ({len(QUERIES)}) on the bundled case file:")
         for name, (r1, r3) in recall(have_fzf, tmp, not args.ours_only).items():
             print(f"  {name:<18} recall@1 {r1:.3f}  recall@3 {r3:.3f}")

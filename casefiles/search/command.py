@@ -58,7 +58,7 @@ def _mark(text: str, spans: tuple[tuple[int, int], ...]) -> str:
 
 def search_command(store: Store, query: str, *, limit: int, as_json: bool) -> int:
     """Run one search and print the hits; return the exit code."""
-    index = SearchIndex.build(store)
+    index = SearchIndex.open(store)  # kept in the user cache folder between runs
     result = index.search(query, limit=limit)
     if result.error is not None:
         print(f"casefiles search: {literal(result.error)}", file=sys.stderr)

@@ -163,6 +163,24 @@ def _notes(filters: Filters, resolved: Resolved) -> tuple[str, ...]:
     return tuple(out)
 
 
+#: The inverted indexes ``Facets.build`` fills.
+_INDEXES = (
+    "status",
+    "country",
+    "years",
+    "level",
+    "outcome",
+    "court",
+    "role",
+    "charge_label",
+    "charge_article",
+    "role_party",
+    "charge_party",
+    "source_cases",
+    "source_year",
+)
+
+
 class Facets:
     """Inverted indexes from filter values to case ids, built lazily from a store."""
 
@@ -206,6 +224,22 @@ class Facets:
         for doc in store.table(model.SENTENCES).values():
             self._add_citations(doc, doc["case"])
         self._built = True
+
+    def state(self) -> dict[str, Any]:
+        """The inverted indexes as plain data (see ``persist``)."""
+        if not self._built:
+            self.build()
+        return {name: getattr(self, name) for name in _INDEXES}
+
+    def load_state(self, state: dict[str, Any]) -> None:
+        """Take the inverted indexes ``state()`` gave (for the same store)."""
+        for name in _INDEXES:
+            value = state[name]
+            if not isinstance(value, dict):
+                raise TypeError(f"search index state: {name} is not a mapping")
+            setattr(self, name, value)
+        self._built = True
+        self._cache.clear()
 
     def _add_citations(self, doc: model.Doc, cid: str) -> None:
         found: set[str] = set()

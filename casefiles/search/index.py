@@ -11,7 +11,8 @@ The work is split by what it holds:
   ``Scored`` tuple and the final order; ``score`` scores one text;
 * ``fanout`` — from scored texts to documents and ``Hit`` objects;
 * ``listing`` — filters without words;
-* ``filters`` — which documents the field filters let through.
+* ``filters`` — which documents the field filters let through;
+* ``persist`` — the index kept on disk between starts (``SearchIndex.open``).
 
 A keystroke
 -----------
@@ -33,13 +34,15 @@ Python releases the GIL between bytecodes, so a UI thread keeps running.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import threading
 import time
-from collections.abc import Callable
-from typing import Final
+from collections.abc import Callable, Iterator
+from typing import Any, Final
 
 from casefiles import model
+from casefiles.search import persist
 from casefiles.search.candidates import Candidates, never
 from casefiles.search.fanout import fan_out, make_hit, via_parties
 from casefiles.search.filters import Allowed, Cancelled, Facets
@@ -54,6 +57,22 @@ from casefiles.store import Store, StoreError
 LISTED_SCORE: Final = 50.0
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while millions of long-lived objects are made
+    (each collection would walk all of them: most of a 100k build's time); then
+    one collection, and the survivors frozen so later collections skip them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.collect()
+        gc.freeze()
+
+
 class SearchIndex:
     """In-memory search index over a store; see the module docstring."""
 
@@ -64,6 +83,9 @@ class SearchIndex:
         self._cands = Candidates(self._vocab)
         self._facets = Facets(store)
         self.build_seconds = 0.0
+        """Seconds the last build (or read from the cache) took."""
+        self.from_cache = False
+        """Whether the index was read from the cache folder (``open``) instead of built."""
 
     @property
     def refine_ratio(self) -> int:
@@ -82,19 +104,56 @@ class SearchIndex:
         t0 = time.perf_counter()
         index = cls(store)
         vocab = index._vocab
-        for table, kind, fld in FIELDS:
-            for doc_id, doc in store.table(table).items():
-                vocab.add_field(kind, doc_id, doc, fld, index._article_text)
-        vocab.finish_build()
-        vocab.kind_docs("case")  # the per-kind lists of filter-only listings
-        index._cands.warm_short()
-        index._facets.build()
-        # The index (and the store) are long-lived: keep the cyclic garbage
-        # collector from walking millions of them during a keystroke.
-        gc.collect()
-        gc.freeze()
+        with _collector_paused():
+            for table, kind, fld in FIELDS:
+                for doc_id, doc in store.table(table).items():
+                    vocab.add_field(kind, doc_id, doc, fld, index._article_text)
+            vocab.finish_build()
+            vocab.kind_docs("case")  # the per-kind lists of filter-only listings
+            index._cands.warm_short()
+            index._facets.build()
         index.build_seconds = time.perf_counter() - t0
         return index
+
+    @classmethod
+    def open(cls, store: Store, *, cache: bool = True) -> SearchIndex:
+        """The index of ``store``: read from the user cache folder when one was kept
+        for exactly this store file, else built (and kept for the next start).
+        ``cache=False`` always builds and keeps nothing.  See ``persist``."""
+        key = persist.store_key(store.path) if cache and persist.enabled() else None
+        if key is not None:
+            index = cls._read(store, key)
+            if index is not None:
+                return index
+        index = cls.build(store)
+        if key is not None:
+            with index._lock:
+                persist.write(key, index._state())
+        return index
+
+    @classmethod
+    def _read(cls, store: Store, key: str) -> SearchIndex | None:
+        t0 = time.perf_counter()
+        index = cls(store)
+        with _collector_paused():
+            state = persist.read(key)
+            if state is None:
+                return None
+            try:
+                index._vocab = Vocabulary.from_state(state["vocabulary"])
+                index._facets.load_state(state["facets"])
+            except (KeyError, TypeError, ValueError):
+                return None
+            del state
+            index._cands = Candidates(index._vocab)
+            index._cands.warm_short()
+            index._vocab.kind_docs("case")
+        index.build_seconds = time.perf_counter() - t0
+        index.from_cache = True
+        return index
+
+    def _state(self) -> dict[str, Any]:
+        return {"vocabulary": self._vocab.state(), "facets": self._facets.state()}
 
     def _article_text(self, source: model.Doc) -> str:
         try:

@@ -33,7 +33,7 @@ from array import array
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 from rapidfuzz.distance import OSA
 
@@ -140,6 +140,28 @@ class Joined:
     exact: list[str] = field(default_factory=list)
     #: the same with one typo in one half (``tepvany`` → ``tep vanny``)
     fuzzy: list[JoinedPair] = field(default_factory=list)
+
+
+#: Attributes saved as they are (lists, dicts, strings, ints).
+_PLAIN: Final = (
+    "texts",
+    "text_id",
+    "owners",
+    "kind_start",
+    "ent_doc",
+    "ent_field",
+    "ent_sub",
+    "ent_text",
+    "doc_kind",
+    "doc_id",
+    "doc_ord",
+    "doc_entries",
+    "words",
+    "words_no_digits",
+    "pairs",
+    "dels",
+    "skel",
+)
 
 
 class Vocabulary:
@@ -308,6 +330,54 @@ class Vocabulary:
                     dels[key] = [w]
                 elif bucket[-1] != w:
                     bucket.append(w)
+
+    # ---------------------------------------------------------- on disk
+
+    def state(self) -> dict[str, Any]:
+        """Everything, as plain data ``marshal`` can write (see ``persist``)."""
+        out: dict[str, Any] = {name: getattr(self, name) for name in _PLAIN}
+        out["text_pairs"] = bytes(self.text_pairs)
+        out["text_kinds"] = bytes(self.text_kinds)
+        # postings as one block of bytes and their lengths, in ``words`` + ``pairs`` order
+        keys = self.words + self.pairs
+        post = self.post
+        out["post_lens"] = array("I", [len(post[w]) for w in keys]).tobytes()
+        out["post_data"] = b"".join(post[w].tobytes() for w in keys)
+        return out
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> Vocabulary:
+        """The vocabulary ``state()`` described; ``KeyError``/``TypeError``/``ValueError``
+        when ``state`` is not one."""
+        vocab = cls()
+        for name in _PLAIN:
+            value = state[name]
+            if not isinstance(value, type(getattr(vocab, name))):
+                raise TypeError(f"search index state: {name} has the wrong type")
+            setattr(vocab, name, value)
+        vocab.text_pairs = bytearray(state["text_pairs"])
+        vocab.text_kinds = bytearray(state["text_kinds"])
+        lens = array("I")
+        lens.frombytes(state["post_lens"])
+        data = array("I")
+        data.frombytes(state["post_data"])
+        keys = vocab.words + vocab.pairs
+        if len(keys) != len(lens) or sum(lens) != len(data):
+            raise ValueError("search index state: postings do not match the vocabulary")
+        post: dict[str, array[int]] = {}
+        pos = 0
+        for w, n in zip(keys, lens, strict=True):
+            post[w] = data[pos : pos + n]
+            pos += n
+        vocab.post = post
+        n_texts = len(vocab.texts)
+        if not (
+            len(vocab.owners) == len(vocab.text_pairs) == len(vocab.text_kinds) == n_texts
+            and len(vocab.ent_doc) == len(vocab.ent_text) == len(vocab.ent_field)
+            and len(vocab.doc_kind) == len(vocab.doc_id) == len(vocab.doc_entries)
+        ):
+            raise ValueError("search index state: tables of different lengths")
+        return vocab
 
     # ------------------------------------------------------------- look-ups
 

@@ -4,6 +4,7 @@ and hostile data that must reach the terminal only as visible text."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -91,6 +92,17 @@ def test_count_line_says_of_how_many() -> None:
     assert result.returncode == 0, result.stderr
     last = result.stdout.splitlines()[-1]
     assert last.startswith("3 of ") and last.endswith(" hits")
+
+
+def test_the_index_is_kept_for_the_next_run() -> None:
+    first = run("--store", str(BUNDLED), "kemsokha", "--json")
+    kept = list((Path(os.environ["CASEFILES_CACHE_DIR"]) / "search-v1").glob("*.idx"))
+    assert len(kept) == 1
+    stamp = kept[0].stat().st_mtime_ns
+    second = run("--store", str(BUNDLED), "kemsokha", "--json")
+    assert second.stdout == first.stdout and second.returncode == 0
+    assert kept[0].stat().st_mtime_ns >= stamp  # read (touched), not rebuilt under a new key
+    assert list(kept[0].parent.glob("*.idx")) == kept
 
 
 def test_malformed_query_exit_1_with_message() -> None:

@@ -1,0 +1,155 @@
+"""A search index kept on disk, so a start reads it instead of indexing every document.
+
+``SearchIndex.open(store)`` looks in the user cache folder (``CASEFILES_CACHE_DIR``
+overrides it; ``CASEFILES_NO_CACHE=1`` turns the cache off) for an index
+whose *key* matches the store; otherwise it builds the index and saves it.
+The key is a digest of:
+
+* the store file's real path and its device, inode, size and modification
+  time (any write, by us or anything else, replaces or touches it), and the
+  same of its change log (``casefiles.json.log``) when there is one;
+* ``FORMAT`` and the source of the modules that decide what is indexed
+  (``vocabulary``, ``normalise``, ``filters``, ``query``), so a new version
+  of casefiles never reads an index built by another.
+
+The file is ``MAGIC``, a BLAKE2b digest of the payload, then the payload: the
+index's plain data (lists, dicts, strings, ints, bytes) as ``marshal`` —
+never ``pickle``, so reading a file cannot run code.  A file whose digest
+does not match (truncated, corrupt) is ignored and rebuilt.  Writes are
+atomic (a temporary file renamed over); the folder keeps the ``KEEP`` most
+recently used indexes.  Every cache failure (unreadable folder, full disk)
+falls back to building in memory: the cache is never needed to search.
+
+An index is saved only right after a build; edits made while it is open are
+applied in memory (``SearchIndex.update``) and change the store's key, so the
+next start builds and saves again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Final
+
+import platformdirs
+
+FORMAT: Final = 1
+MAGIC: Final = b"casefiles search index\n"
+KEEP: Final = 4
+_DIGEST: Final = 32
+_SOURCES: Final = ("vocabulary.py", "normalise.py", "filters.py", "query.py", "persist.py")
+
+
+def enabled() -> bool:
+    """Whether the cache may be used (``CASEFILES_NO_CACHE`` unset)."""
+    return not os.environ.get("CASEFILES_NO_CACHE")
+
+
+def folder() -> Path:
+    """Where indexes are kept."""
+    override = os.environ.get("CASEFILES_CACHE_DIR")
+    base = Path(override) if override else Path(platformdirs.user_cache_dir("casefiles"))
+    return base / f"search-v{FORMAT}"
+
+
+def _code_digest() -> bytes:
+    h = hashlib.blake2b(digest_size=16)
+    here = Path(__file__).resolve().parent
+    for name in _SOURCES:
+        h.update((here / name).read_bytes())
+    return h.digest()
+
+
+def _stat_key(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def store_key(path: Path) -> str | None:
+    """The cache key of the store file at ``path``; ``None`` when it has no file."""
+    try:
+        real = Path(os.path.realpath(path))
+        main = _stat_key(real)
+        if main is None:
+            return None
+        log = _stat_key(real.with_name(real.name + ".log"))
+        h = hashlib.blake2b(digest_size=20)
+        h.update(repr((FORMAT, str(real), main, log)).encode())
+        h.update(_code_digest())
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def read(key: str) -> dict[str, Any] | None:
+    """The saved state under ``key``, or ``None`` (absent, corrupt, unreadable)."""
+    if not enabled():
+        return None
+    path = folder() / f"{key}.idx"
+    try:
+        with path.open("rb") as fh:
+            blob = fh.read()
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: kept by the pruning
+    except OSError:
+        return None
+    head = len(MAGIC)
+    if not blob.startswith(MAGIC) or len(blob) < head + _DIGEST:
+        return None
+    digest = blob[head : head + _DIGEST]
+    payload = memoryview(blob)[head + _DIGEST :]
+    if hashlib.blake2b(payload, digest_size=_DIGEST).digest() != digest:
+        return None
+    try:
+        state = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return state if isinstance(state, dict) else None
+
+
+def write(key: str, state: dict[str, Any]) -> bool:
+    """Save ``state`` under ``key`` (best effort); whether it was written."""
+    if not enabled():
+        return False
+    try:
+        payload = marshal.dumps(state)
+        target = folder()
+        target.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target, prefix=".tmp-", suffix=".idx")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(MAGIC)
+                fh.write(hashlib.blake2b(payload, digest_size=_DIGEST).digest())
+                fh.write(payload)
+            os.replace(tmp, target / f"{key}.idx")
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        _prune(target)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _prune(target: Path) -> None:
+    """Keep the ``KEEP`` most recently used indexes (and no stray temporary files)."""
+    with contextlib.suppress(OSError):
+        entries = sorted(
+            (p for p in target.iterdir() if p.suffix == ".idx" and not p.name.startswith(".")),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
+        for old in entries[KEEP:]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+
+__all__ = ["FORMAT", "KEEP", "enabled", "folder", "read", "store_key", "write"]
