@@ -678,8 +678,13 @@ def layout(timeline: Timeline, width: int) -> Layout:
         rows.append(Row("blank"))
     if timeline.bars:
         rows.append(Row("heading", "Custody against the custodial part of the sentence"))
+        previous: Bar | None = None
         for bar in timeline.bars:
             rows.append(Row("bar", bar=bar))
+            if previous is not None and bar.notes == previous.notes:
+                rows.append(Row("note", f"the same as {previous.name}", bar=bar))
+                continue
+            previous = bar
             for note in bar.notes:
                 rows.extend(Row("note", part, bar=bar) for part in wrap_parts(note, track))
         rows.append(Row("blank"))
