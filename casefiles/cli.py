@@ -455,8 +455,8 @@ def cmd_log(args: argparse.Namespace) -> int:
             return EXIT_DATA
         _out(f"{literal(str(path))}: change log verified")
         return EXIT_OK
-    _load(args)  # a store that does not load has no trustworthy history to show
-    items = history(path, args.doc_id, args.limit)
+    store = _load(args)  # a store that does not load has no trustworthy history to show
+    items = history(path, args.doc_id, args.limit, replayed=store.replayed_before)
     if args.json:
         text = orjson.dumps(items, option=orjson.OPT_INDENT_2).decode()
         _out(json_safe(text))

@@ -264,6 +264,9 @@ def test_log_lists_changes_newest_first_with_field_diffs(minimal_store: Path) ->
     ]
     assert items[0]["diff"] == [{"field": "status", "before": "closed", "after": "open"}]
     assert [i["seq"] for i in history(minimal_store, "vey-case", limit=1)] == [3]
+    loaded = Store.load(minimal_store)
+    assert sorted(loaded.replayed_before) == [2, 3], "entries after the checkpoint"
+    assert history(minimal_store, replayed=loaded.replayed_before) == items
     result = run_cli("log", "vey-case", "--store", str(minimal_store))
     assert result.returncode == 0, result.stderr
     assert result.stdout.index("#3") < result.stdout.index("#1")

@@ -189,6 +189,8 @@ class Store:
         self._log_last = 0
         self._cp_end = 0
         self._hashes: dict[int, str] = {}
+        self.replayed_before: dict[int, Doc | None] = {}
+        """The version before of every log entry this store replayed (for ``casefiles log``)."""
         if self._log_hash is not None:
             self._hashes[self._cp_seq] = self._log_hash
         self._rebuild()
@@ -962,6 +964,7 @@ class Store:
         if entry.op == "delete" and current is None:
             raise LogError(f"{name}: entry {entry.seq} deletes a document that does not exist")
         old_key = self.doc_ids[entry.table].get(entry.id)
+        self.replayed_before[entry.seq] = current
         problems = self._check_and_apply(entry.table, entry.id, entry.doc)
         if problems:
             removed = current is not None and entry.id not in self.by_id[entry.table]
@@ -1009,6 +1012,7 @@ class Store:
                 raise
             self._cp_seq, self._cp_end = self._log_seq, self._log_end
             self._hashes = {self._log_seq: self._log_hash} if self._log_hash else {}
+            self.replayed_before.clear()  # the new file holds those versions
         # Every edit was checked as a full validation checks it, on a store that
         # passed one: the file is valid.  Hashing hundreds of MB releases the GIL.
         remember = threading.Thread(

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,7 +182,9 @@ def _first_difference(replayed: Tables, checkpoint: Tables, span: list[Entry]) -
 # ----------------------------------------------------------------- history
 
 
-def _diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[dict[str, Any]]:
+def _diff(
+    before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
+) -> list[dict[str, Any]]:
     """Field-level changes: [{"field", "before", "after"}] (missing = absent)."""
     a = before or {}
     b = after or {}
@@ -198,33 +201,46 @@ def _diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[d
 
 
 def history(
-    path: Path, doc_id: str | None = None, limit: int | None = None
+    path: Path,
+    doc_id: str | None = None,
+    limit: int | None = None,
+    *,
+    replayed: Mapping[int, Mapping[str, Any] | None] | None = None,
 ) -> list[dict[str, Any]]:
     """The log's entries newest first (those of one document id, any table), each
     with a field-level ``diff`` (``None`` when the version before is not known:
-    neither an earlier entry nor a checkpoint file holds a document with its hash)."""
+    neither an earlier entry nor a checkpoint file holds a document with its hash).
+    ``replayed`` (``Store.replayed_before``) gives the version before of entries a
+    loaded store replayed, so the store file need not be parsed again for them."""
     log = sidecar(path, ".log")
     tail = read_from(log, 0, literal(str(log)))
     was_enabled = gc.isenabled()
     gc.disable()  # see verify
     try:
-        return _history(path, tail.entries, doc_id, limit)
+        return _history(path, tail.entries, doc_id, limit, replayed or {})
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _history(
-    path: Path, entries: list[Entry], doc_id: str | None, limit: int | None
+    path: Path,
+    entries: list[Entry],
+    doc_id: str | None,
+    limit: int | None,
+    replayed: Mapping[int, Mapping[str, Any] | None],
 ) -> list[dict[str, Any]]:
-    latest: dict[tuple[str, str], dict[str, Any] | None] = {}
+    latest: dict[tuple[str, str], Mapping[str, Any] | None] = {}
     bases: list[Tables] | None = None
     out: list[dict[str, Any]] = []
 
-    def from_bases(entry: Entry) -> tuple[bool, dict[str, Any] | None]:
+    def from_bases(entry: Entry) -> tuple[bool, Mapping[str, Any] | None]:
         nonlocal bases
         if entry.before is None:
             return True, None
+        known = replayed.get(entry.seq)
+        if known is not None and doc_hash(known) == entry.before:
+            return True, known
         if bases is None:
             bases = []
             for candidate in (path, sidecar(path, ".bak")):
