@@ -69,7 +69,8 @@ def test_search_in_a_real_terminal(session: tuple[str, Path], tmp_path: Path) ->
         f"XDG_CACHE_HOME={home}/cache CASEFILES_CONFIG={home}/config.toml "
         "TERM=xterm-256color"
     )
-    command = f"env {env} {SCRIPT} --store {store}; sleep 30"
+    # COLUMNS/LINES from the test runner would override the terminal's size.
+    command = f"env -u COLUMNS -u LINES {env} {SCRIPT} --store {store}; sleep 30"
     tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", command)
     wait_for(name, "Cases")
     tmux("send-keys", "-t", name, "/")
@@ -99,17 +100,19 @@ def test_khmer_rows_keep_their_borders_in_a_real_terminal(
         f"XDG_CACHE_HOME={home}/cache CASEFILES_CONFIG={home}/config.toml "
         "TERM=xterm-256color"
     )
-    command = f"env {env} {SCRIPT} --store {store}; sleep 30"
-    tmux("new-session", "-d", "-s", name, "-x", "100", "-y", "30", command)
+    command = f"env -u COLUMNS -u LINES {env} {SCRIPT} --store {store}; sleep 30"
+    tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", command)
     first = wait_for(name, "Cases").splitlines()[0]
     width = cells(first)  # the top border: as wide as the app's screen
-    assert width >= 80, first
+    assert width == 120, first
     tmux("send-keys", "-t", name, "/")
     wait_for(name, "Type to search")
     tmux("send-keys", "-t", name, "-l", "ម៉ាលីន")  # his Khmer-script alias, typed
     shown = wait_for(name, "Chin Malin")
     box = next(line for line in shown.splitlines() if "ម៉ាលីន" in line)
     assert cells(box) == width, box  # the input row is as wide as the screen
+    hit = next(line for line in shown.splitlines() if "Chin Malin" in line)
+    assert hit.endswith("alias") and cells(hit) == width, hit  # the field stays at the right
     tmux("send-keys", "-t", name, "Enter")
     shown = wait_for(name, "aliases: ជិន ម៉ាលីន")
     rows = [line for line in shown.splitlines() if line.startswith("│")]
