@@ -75,6 +75,12 @@ KEYS: Final[tuple[KeySpec, ...]] = (
         "casefiles.copy", "y", "copy a citation of the selection", "app", show=True, short="copy"
     ),
     KeySpec(
+        "casefiles.help", "question_mark", "help: keys and config", "app", show=True, short="help"
+    ),
+    KeySpec("casefiles.quit", "q", "quit", "app", show=True),
+    KeySpec("casefiles.close", "q", "close help or dossier", "view"),
+    KeySpec("casefiles.palette", "ctrl+p", "command palette", "app", show=True, short="cmds"),
+    KeySpec(
         "casefiles.timeline",
         "t",
         "timeline of the case or person, drawn to scale",
@@ -82,12 +88,6 @@ KEYS: Final[tuple[KeySpec, ...]] = (
         show=True,
         short="timeline",
     ),
-    KeySpec(
-        "casefiles.help", "question_mark", "help: keys and config", "app", show=True, short="help"
-    ),
-    KeySpec("casefiles.quit", "q", "quit", "app", show=True),
-    KeySpec("casefiles.close", "q", "close help or dossier", "view"),
-    KeySpec("casefiles.palette", "ctrl+p", "command palette", "app", show=True, short="cmds"),
     KeySpec(
         "casefiles.next_quote", "n", "next cited quote", "reader", show=True, short="next quote"
     ),
