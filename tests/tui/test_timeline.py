@@ -155,3 +155,63 @@ def test_person_timeline_snapshot(
     assert snap_compare(
         make_app(bundled_store), terminal_size=size, run_before=open_party, press=["t"]
     )
+
+
+@sync
+async def test_every_key_of_the_timeline_screen(bundled_store: Store) -> None:
+    from casefiles.tui.keys import SPECS
+
+    app = make_app(bundled_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_case("adhoc-5-witness-bribery")
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        body = timeline(app).body
+        top, end = 0, body.max_scroll_y
+        moves = {
+            "casefiles.down": (top, 1),
+            "casefiles.up": (5, 4),
+            "casefiles.page_down": (top, None),
+            "casefiles.page_up": (end, None),
+            "casefiles.top": (end, 0),
+            "casefiles.bottom": (top, end),
+        }
+        for binding_id, (start, want) in moves.items():
+            for key in SPECS[binding_id].keys.split(","):
+                body.scroll_to(y=start, animate=False, immediate=True)
+                await pilot.press(key)
+                if want is None:
+                    assert body.scroll_y != start, (binding_id, key)
+                else:
+                    assert body.scroll_y == want, (binding_id, key)
+        for binding_id in ("casefiles.back", "casefiles.close", "casefiles.timeline"):
+            for key in SPECS[binding_id].keys.split(","):
+                if not isinstance(app.screen, TimelineScreen):
+                    await pilot.press("t")
+                    await pilot.pause()
+                assert isinstance(app.screen, TimelineScreen)
+                await pilot.press(key)
+                await pilot.pause()
+                assert isinstance(app.screen, MainScreen), (binding_id, key)
+
+
+@sync
+async def test_markup_in_the_data_is_drawn_literally(hostile_store: Store) -> None:
+    app = make_app(hostile_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PartyScreen)
+        await pilot.press("t")
+        await pilot.pause()
+        text = timeline(app).plain
+        assert "[@click=app.quit]" in text  # shown, not run
+        assert app.is_running
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert "[@click=app.quit]" in timeline(app).plain
