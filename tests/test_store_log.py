@@ -157,10 +157,78 @@ def test_random_edits_memory_fresh_load_and_checkpoint_agree(
         assert _indexes(again) == _indexes(store)
         if store.log_seq:  # something was committed, so folded: the file is memory's bytes
             assert path.read_bytes() == dumps(store.data)
-        assert verify(path).ok, verify(path).problem
+        verdict = verify(path)
+        assert verdict.ok, verdict.problem
+        assert _verify_parsing_everything(path) == verdict
 
 
 # ------------------------------------------------------------------ verify
+
+
+def _verify_parsing_everything(path: Path) -> Any:
+    """``verify`` without its shortcut (documents with equal bytes are equal)."""
+    from casefiles.store import verify as module
+
+    real = module._sparse_pair
+    module._sparse_pair = lambda *args: None  # type: ignore[assignment]
+    try:
+        return verify(path)
+    finally:
+        module._sparse_pair = real
+
+
+def _generated_with_two_checkpoints(tmp_path: Path) -> tuple[Path, Store]:
+    from casefiles.generate import write_generated
+
+    path = tmp_path / "g.json"
+    write_generated(path, 30, seed=4)
+    store = Store.load(path)
+    for i in range(3):
+        case = copy.deepcopy(store.get(model.CASES, f"case-00000{i}"))
+        assert case is not None
+        case["title"] = f"First round {i}"
+        store.put(model.CASES, case)
+    store.checkpoint()
+    store.put(model.PARTIES, {"id": "new-a", "kind": "person", "name": "A"})
+    store.put(model.PARTIES, {"id": "new-b", "kind": "person", "name": "B"})
+    store.delete(model.PARTIES, "new-a")
+    case = copy.deepcopy(store.get(model.CASES, "case-000001"))
+    case["title"] = "Second round"  # type: ignore[index]
+    store.put(model.CASES, case)  # type: ignore[arg-type]
+    store.checkpoint()
+    store.put(model.PARTIES, {"id": "new-c", "kind": "person", "name": "C"})
+    return path, store
+
+
+def test_verify_shortcut_agrees_with_a_full_parse(tmp_path: Path) -> None:
+    path, _store = _generated_with_two_checkpoints(tmp_path)
+    verdict = verify(path)
+    assert verdict.ok, verdict.problem
+    assert verdict == _verify_parsing_everything(path)
+    # A document changed by hand in the checkpoint, untouched by the log.
+    raw = path.read_bytes()
+    data = orjson.loads(raw)
+    key = next(k for k, d in data["parties"].items() if d["id"] == "person-0000003")
+    data["parties"][key]["name"] = "Changed by hand"
+    path.write_bytes(dumps(data))
+    verdict = verify(path)
+    assert not verdict.ok and "parties[person-0000003]" in str(verdict.problem)
+    assert verdict == _verify_parsing_everything(path)
+    # A document the log changed, but not as the log says.
+    data = orjson.loads(raw)
+    key = next(k for k, d in data["cases"].items() if d["id"] == "case-000001")
+    data["cases"][key]["title"] = "Not what the log says"
+    path.write_bytes(dumps(data))
+    verdict = verify(path)
+    assert not verdict.ok and "cases[case-000001]" in str(verdict.problem), verdict.problem
+    assert verdict == _verify_parsing_everything(path)
+    # A deleted document back in the checkpoint.
+    data = orjson.loads(raw)
+    data["parties"]["99999"] = {"id": "new-a", "kind": "person", "name": "A"}
+    path.write_bytes(dumps(data))
+    verdict = verify(path)
+    assert not verdict.ok and "parties[new-a]" in str(verdict.problem), verdict.problem
+    assert verdict == _verify_parsing_everything(path)
 
 
 def _edited(path: Path, n: int = 4) -> Store:
@@ -484,3 +552,25 @@ def test_checkpoint_command_remembers_the_new_file_as_valid(minimal_store: Path)
     result = run_cli("checkpoint", "--store", str(minimal_store))
     assert result.returncode == 0, result.stderr
     assert validcache.known_valid(validcache.digest(minimal_store.read_bytes()))
+
+
+def test_verify_shortcut_is_taken_on_canonical_files(tmp_path: Path) -> None:
+    from casefiles.store import verify as module
+
+    path, _store = _generated_with_two_checkpoints(tmp_path)
+    calls: list[object] = []
+    real = module._sparse_pair
+
+    def spy(*args: Any) -> Any:
+        result = real(*args)
+        calls.append(result)
+        return result
+
+    module._sparse_pair = spy  # type: ignore[assignment]
+    try:
+        assert verify(path).ok
+    finally:
+        module._sparse_pair = real
+    assert calls and calls[0] is not None
+    previous = calls[0][0]  # type: ignore[index]
+    assert sum(len(docs) for docs in previous.values()) < 20, "only what differs was parsed"

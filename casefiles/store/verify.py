@@ -16,16 +16,22 @@
 
 from __future__ import annotations
 
+import bisect
 import gc
+import mmap
+import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
+
+import orjson
 
 from casefiles import migrations, model
 from casefiles.store.changelog import Entry, doc_hash, first_bad_line, read_from
 from casefiles.store.errors import StoreError
-from casefiles.store.files import read_file, sidecar
+from casefiles.store.files import read_file, read_meta, sidecar
 from casefiles.textsafe import literal
 
 Tables = dict[str, dict[str, tuple[int, dict[str, Any]]]]
@@ -60,7 +66,15 @@ def _state(path: Path) -> tuple[Tables, dict[str, Any]]:
     return tables, meta if isinstance(meta, dict) else {}
 
 
-def _apply(tables: Tables, entry: Entry) -> str | None:
+Keys = dict[str, set[int]]
+"""table -> every document number in use (also those a sparse state did not parse)."""
+
+
+def _keys_of(tables: Tables) -> Keys:
+    return {t: {k for k, _ in docs.values()} for t, docs in tables.items()}
+
+
+def _apply(tables: Tables, entry: Entry, keys: Keys) -> str | None:
     """Apply one entry; a message when its ``before`` hash does not match."""
     docs = tables[entry.table]
     current = docs.get(entry.id)
@@ -70,15 +84,128 @@ def _apply(tables: Tables, entry: Entry) -> str | None:
             "it replaces is not the one it names (hash differs)"
         )
     if entry.op == "delete":
+        if current is not None:
+            keys[entry.table].discard(current[0])
         docs.pop(entry.id, None)
     else:
         assert entry.doc is not None
         if current is not None:
             key = current[0]
         else:
-            key = max((k for k, _ in docs.values()), default=0) + 1
+            key = max(keys[entry.table], default=0) + 1
+            keys[entry.table].add(key)
         docs[entry.id] = (key, entry.doc)
     return None
+
+
+# --------------------------------------------- sparse states of canonical files
+
+_DOC_RE: Final = re.compile(rb'\n    "([0-9]+)": ')
+_ID_RE: Final = re.compile(rb'\n      "id": ("(?:[^"\\]|\\.)*")[,\n]')
+
+
+def _table_ranges(mm: mmap.mmap) -> dict[str, tuple[int, int]] | None:
+    """Byte range of each top-level table's value in a canonical file, in one pass
+    (tables follow each other in sorted order)."""
+    names = sorted((*model.TABLES, model.META))
+    heads: list[tuple[str, int, int]] = []
+    pos = 0
+    for name in names:
+        head = b'\n  "' + name.encode() + b'": '
+        at = mm.find(head, pos)
+        if at < 0:
+            return None
+        heads.append((name, at, at + len(head)))
+        pos = at + len(head)
+    out: dict[str, tuple[int, int]] = {}
+    for i, (name, _at, value) in enumerate(heads):
+        end = heads[i + 1][1] - 1 if i + 1 < len(heads) else mm.rfind(b"\n}")
+        if end < value or mm[end - 1] != ord("}"):
+            return None
+        out[name] = (value, end)
+    return out
+
+
+def _doc_ranges(mm: mmap.mmap, span: tuple[int, int]) -> dict[int, tuple[int, int]] | None:
+    """Document number -> byte range of each document of a table, in a canonical file
+    (documents start at four spaces of indent; nothing deeper does)."""
+    starts = [(int(m.group(1)), m.start(), m.end()) for m in _DOC_RE.finditer(mm, *span)]
+    out: dict[int, tuple[int, int]] = {}
+    for i, (key, _at, value) in enumerate(starts):
+        end = starts[i + 1][1] - 1 if i + 1 < len(starts) else span[1] - 4
+        if mm[value] != ord("{") or mm[end - 1] != ord("}"):
+            return None
+        out[key] = (value, end)
+    return out
+
+
+def _ids_at(
+    mm: mmap.mmap, span: tuple[int, int], ranges: dict[int, tuple[int, int]], ids: set[str]
+) -> set[int]:
+    """The numbers of the documents with these ids."""
+    if not ids:
+        return set()
+    starts = sorted((start, key) for key, (start, _end) in ranges.items())
+    positions = [s for s, _k in starts]
+    found: set[int] = set()
+    for match in _ID_RE.finditer(mm, span[0], span[1]):
+        if orjson.loads(match.group(1)) in ids:
+            i = bisect.bisect_right(positions, match.start()) - 1
+            if i >= 0:
+                found.add(starts[i][1])
+    return found
+
+
+def _sparse_pair(
+    older: Path, newer: Path, older_ids: dict[str, set[str]], newer_ids: dict[str, set[str]]
+) -> tuple[Tables, Keys, Tables, Keys] | None:
+    """Both files as tables holding only what a replay and a comparison need: the
+    documents whose bytes differ between them and those with the given ids
+    (documents with equal bytes are equal).  ``None`` when the files are not in
+    the canonical layout or not at the current schema version (then parse all)."""
+    for path in (older, newer):
+        meta = read_meta(path) or {}
+        if meta.get("schema_version") != model.SCHEMA_VERSION:
+            return None
+    with older.open("rb") as fa, newer.open("rb") as fb:
+        if os.fstat(fa.fileno()).st_size == 0 or os.fstat(fb.fileno()).st_size == 0:
+            return None
+        with (
+            mmap.mmap(fa.fileno(), 0, access=mmap.ACCESS_READ) as ma,
+            mmap.mmap(fb.fileno(), 0, access=mmap.ACCESS_READ) as mb,
+        ):
+            states: tuple[Tables, Tables] = ({}, {})
+            keys: tuple[Keys, Keys] = ({}, {})
+            tables_a, tables_b = _table_ranges(ma), _table_ranges(mb)
+            if tables_a is None or tables_b is None:
+                return None
+            for table in model.TABLES:
+                ra, rb = tables_a[table], tables_b[table]
+                want_a, want_b = older_ids.get(table, set()), newer_ids.get(table, set())
+                da, db = _doc_ranges(ma, ra), _doc_ranges(mb, rb)
+                if da is None or db is None:
+                    return None
+                keys[0][table], keys[1][table] = set(da), set(db)
+                if not want_a and not want_b and ma[ra[0] : ra[1]] == mb[rb[0] : rb[1]]:
+                    states[0][table], states[1][table] = {}, {}
+                    continue
+                differ = {
+                    k
+                    for k in da.keys() | db.keys()
+                    if k not in da or k not in db or ma[slice(*da[k])] != mb[slice(*db[k])]
+                }
+                for side, (mm, span, ranges, want) in enumerate(
+                    ((ma, ra, da, want_a), (mb, rb, db, want_b))
+                ):
+                    chosen = (differ & ranges.keys()) | _ids_at(mm, span, ranges, want)
+                    docs: dict[str, tuple[int, dict[str, Any]]] = {}
+                    for k in chosen:
+                        doc = orjson.loads(mm[slice(*ranges[k])])
+                        if not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
+                            return None
+                        docs[doc["id"]] = (k, doc)
+                    states[side][table] = docs
+            return states[0], keys[0], states[1], keys[1]
 
 
 def verify(path: Path) -> Verdict:
@@ -106,8 +233,33 @@ def _verify(path: Path) -> Verdict:
     if problem:
         verdict.checked.append(problem + " (ignored, as a load does)")
     by_seq = {e.seq: e for e in entries}
-    current, meta = _state(path)
+    meta = read_meta(path) or {}
     cp_seq = meta.get("log_seq", 0) if isinstance(meta.get("log_seq"), int) else 0
+    bak = sidecar(path, ".bak")
+    prev_meta = (read_meta(bak) or {}) if bak.exists() else {}
+    prev_seq = prev_meta.get("log_seq", 0)
+    prev_seq = prev_seq if isinstance(prev_seq, int) else 0
+    replay = bool(cp_seq and bak.exists() and prev_seq <= cp_seq)
+    span = [e for e in entries if prev_seq < e.seq <= cp_seq] if replay else []
+    later = [e for e in entries if e.seq > cp_seq]
+    sparse = None
+    if replay:
+        try:
+            wanted = _ids(span + later)  # on both sides, so that unchanged ones compare equal
+            sparse = _sparse_pair(bak, path, wanted, wanted)
+        except (OSError, ValueError):
+            sparse = None
+    if sparse is not None:
+        previous, prev_keys, current, keys = sparse
+    else:
+        current, meta = _state(path)
+        keys = _keys_of(current)
+        if replay:
+            try:
+                previous, _ = _state(bak)
+            except StoreError as exc:
+                return Verdict(False, f"previous checkpoint: {exc}", verdict.checked)
+            prev_keys = _keys_of(previous)
     if cp_seq:
         folded = by_seq.get(cp_seq)
         if folded is None or folded.hash != meta.get("log_hash"):
@@ -118,37 +270,33 @@ def _verify(path: Path) -> Verdict:
                 verdict.checked,
             )
         verdict.checked.append(f"the checkpoint folded entry {cp_seq} with its hash")
-    bak = sidecar(path, ".bak")
-    if cp_seq and bak.exists():
-        try:
-            previous, prev_meta = _state(bak)
-        except StoreError as exc:
-            return Verdict(False, f"previous checkpoint: {exc}", verdict.checked)
-        prev_seq = prev_meta.get("log_seq", 0)
-        prev_seq = prev_seq if isinstance(prev_seq, int) else 0
-        if prev_seq <= cp_seq:
-            span = [e for e in entries if prev_seq < e.seq <= cp_seq]
-            for entry in span:
-                bad = _apply(previous, entry)
-                if bad:
-                    return Verdict(False, bad, verdict.checked)
-            culprit = _first_difference(previous, current, span)
-            if culprit:
-                return Verdict(False, culprit, verdict.checked)
-            verdict.checked.append(
-                f"replaying entries {prev_seq + 1}-{cp_seq} over the previous checkpoint "
-                "gives the current one"
-            )
-    elif cp_seq:
-        verdict.checked.append("no previous checkpoint (.bak) to replay from")
-    for entry in entries:
-        if entry.seq > cp_seq:
-            bad = _apply(current, entry)
+    if replay:
+        for entry in span:
+            bad = _apply(previous, entry, prev_keys)
             if bad:
                 return Verdict(False, bad, verdict.checked)
-    after = sum(1 for e in entries if e.seq > cp_seq)
-    verdict.checked.append(f"{after} entries after the checkpoint apply over it")
+        culprit = _first_difference(previous, current, span)
+        if culprit:
+            return Verdict(False, culprit, verdict.checked)
+        verdict.checked.append(
+            f"replaying entries {prev_seq + 1}-{cp_seq} over the previous checkpoint "
+            "gives the current one"
+        )
+    elif cp_seq:
+        verdict.checked.append("no previous checkpoint (.bak) to replay from")
+    for entry in later:
+        bad = _apply(current, entry, keys)
+        if bad:
+            return Verdict(False, bad, verdict.checked)
+    verdict.checked.append(f"{len(later)} entries after the checkpoint apply over it")
     return verdict
+
+
+def _ids(entries: list[Entry]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for entry in entries:
+        out.setdefault(entry.table, set()).add(entry.id)
+    return out
 
 
 def _first_difference(replayed: Tables, checkpoint: Tables, span: list[Entry]) -> str | None:
