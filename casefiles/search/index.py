@@ -120,7 +120,9 @@ class SearchIndex:
         """The index of ``store``: read from the user cache folder when one was kept
         for exactly this store file, else built (and kept for the next start).
         ``cache=False`` always builds and keeps nothing.  See ``persist``."""
-        key = persist.store_key(store.path) if cache and persist.enabled() else None
+        key = None
+        if cache and persist.enabled():
+            key = persist.store_key(store.path, getattr(store, "fingerprint", None))
         if key is not None:
             index = cls._read(store, key)
             if index is not None:

@@ -72,12 +72,15 @@ def _stat_key(path: Path) -> tuple[int, int, int, int] | None:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def store_key(path: Path) -> str | None:
-    """The cache key of the store file at ``path``; ``None`` when it has no file."""
+def store_key(path: Path, loaded: tuple[int, ...] | None = None) -> str | None:
+    """The cache key of the store file at ``path``; ``None`` when it has no file, or
+    when ``loaded`` (the store's fingerprint as it was read: device, inode, size,
+    modification time) says the file has changed since (the index would describe
+    the old contents under the new file's key)."""
     try:
         real = Path(os.path.realpath(path))
         main = _stat_key(real)
-        if main is None:
+        if main is None or (loaded is not None and tuple(loaded) != main):
             return None
         log = _stat_key(real.with_name(real.name + ".log"))
         h = hashlib.blake2b(digest_size=20)

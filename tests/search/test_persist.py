@@ -163,6 +163,16 @@ def test_only_the_most_recent_indexes_are_kept(
     assert len(_files(cache_dir)) == persist.KEEP
 
 
+def test_a_file_changed_since_it_was_loaded_is_not_kept(
+    generated_copy: Path, cache_dir: Path
+) -> None:
+    store = Store.load(generated_copy)
+    generated_copy.write_text(generated_copy.read_text(encoding="utf-8"), encoding="utf-8")
+    index = SearchIndex.open(store)
+    assert not index.from_cache and index.search("sokha").hits
+    assert _files(cache_dir) == []  # the old contents must not be kept under the new key
+
+
 def test_key_follows_the_real_file(generated_path: Path, tmp_path: Path) -> None:
     link = tmp_path / "link.json"
     link.symlink_to(generated_path)
