@@ -1,7 +1,13 @@
-"""Widgets of the browser: a line-API list that draws only visible rows, and
-the read-only text panes (case header, cites strip)."""
+"""Widgets of the browser: one line-API base (``LineView``: draws only the
+visible rows, keeps an LRU of drawn rows, owns the cursor) and its kinds —
+the browser's lists (``LineList``), the search hits (``ResultList``) and the
+reader's text (``ArticleView``) — and the read-only text panes (case header,
+cites strip) and key bar."""
 
+from casefiles.tui.widgets.article import ArticleView
 from casefiles.tui.widgets.lines import LineList, RowSource
+from casefiles.tui.widgets.lineview import LineView
 from casefiles.tui.widgets.panes import InfoPane, KeyBar
+from casefiles.tui.widgets.results import ResultList
 
-__all__ = ["InfoPane", "KeyBar", "LineList", "RowSource"]
+__all__ = ["ArticleView", "InfoPane", "KeyBar", "LineList", "LineView", "ResultList", "RowSource"]
