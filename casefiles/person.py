@@ -108,7 +108,8 @@ class PersonPart:
     case: PersonCase
     sentences: tuple[PersonSentence, ...]
     events: tuple[PersonEvent, ...]
-    view: CaseView
+    """Sorted as the case view sorts them (the case's views are not kept: a
+    party in thousands of cases would keep every other party of them too)."""
 
 
 def _concerns_ruling(ruling: RulingView, party_id: str, accused: bool) -> bool:
@@ -148,7 +149,7 @@ def part_of(view: CaseView, party_id: str) -> PersonPart:
     for r in view.ladder:
         if _concerns_ruling(r, party_id, accused):
             events.append(PersonEvent(view.id, title, "ruling", r, not r.parties))
-    return PersonPart(case, sentences, tuple(events), view)
+    return PersonPart(case, sentences, tuple(events))
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from casefiles.article import char_cells
 from casefiles.caseview import CaseView, EventView, RulingView, SentenceView, grouped_order
 from casefiles.custody import Custody, custody_of
 from casefiles.model import Duration, human_date, humanise, parse_date
-from casefiles.person import Person
+from casefiles.person import Person, PersonPart
 from casefiles.textsafe import one_line
 
 Piece = tuple[str, str]
@@ -366,6 +366,27 @@ def _case_bar(view: CaseView, party_id: str, name: str, today: date, where: str 
     )
 
 
+def _part_bar(part: PersonPart, party_id: str, name: str, today: date) -> Bar | None:
+    """A person's bar in one case, from what the person kept of the case: the
+    same sentence, custody, rulings and releases ``_case_bar`` takes from the
+    case view."""
+    sentence = _custodial_sentence([s.sentence for s in part.sentences])
+    own = [
+        e.fact
+        for e in part.events
+        if isinstance(e.fact, EventView) and e.fact.kind == "event" and not e.case_wide
+    ]
+    if sentence is not None and sentence.custody is not None:
+        custody = sentence.custody
+    else:
+        custody = custody_of(party_id, own, today)
+    if sentence is None and not custody.spans:
+        return None
+    rulings = [e.fact for e in part.events if isinstance(e.fact, RulingView)]
+    ends = [e for e in own if e.event_kind in model.CUSTODY_ENDS]
+    return bar_of(name, sentence, custody, rulings, ends, today)
+
+
 def timeline_of_case(view: CaseView, today: date | None = None) -> Timeline:
     """A case's events, hearings and rulings, and a bar per accused party with a
     custodial sentence or recorded custody."""
@@ -416,7 +437,7 @@ class PersonTimeline:
         part = person.parts[self._part]
         self._part += 1
         name = self.short.get(part.case.case_id, part.case.title)
-        bar = _case_bar(part.view, person.party_id, name, self.today)
+        bar = _part_bar(part, person.party_id, name, self.today)
         if bar is not None:
             self.bars.append(bar)
 
