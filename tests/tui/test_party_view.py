@@ -138,3 +138,26 @@ def test_party_view_snapshot(
     assert snap_compare(
         make_app(bundled_store), terminal_size=size, run_before=open_party, press=["tab"]
     )
+
+
+@sync
+async def test_y_and_o_act_on_the_sentence_or_event_under_the_cursor(
+    bundled_store: Store,
+) -> None:
+    from casefiles.tui.screens.reader import ReaderScreen
+
+    app = make_app(bundled_store)
+    copied: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        app.open_party("tep-vanny")
+        await pilot.pause()
+        await pilot.press("tab", "y")
+        await pilot.pause()
+        assert copied and "2 years 6 months" in copied[-1] and "source:" in copied[-1]
+        await pilot.press("tab", "j", "y")
+        await pilot.pause()
+        assert copied[-1].startswith("City Hall protest, 2011-11-28")
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
