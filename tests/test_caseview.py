@@ -269,3 +269,19 @@ def test_cites_pane_marks_quotes_found_or_not_in_the_source_text(tmp_path: Path)
     assert any(line.endswith("“bribing witneses” ≈ near") for line in lines), lines
     assert any(line.endswith("“the moon is made of cheese” ✗ not in the text") for line in lines)
     assert any(line.endswith("“no text is stored for this source”") for line in lines)
+
+
+def test_a_pardon_ends_a_sentence_even_without_a_recorded_arrest(store: Store) -> None:
+    """Tep Vanny's 2011 City Hall sentence: no arrest recorded in that case, but her
+    pardon of 20 Aug 2018 is; nothing remains to serve."""
+    view = CaseView.of(store, "boeung-kak-2011-city-hall-protest")
+    mine = [s for s in view.sentences if s.party_id == "tep-vanny" and s.custodial]
+    assert mine
+    for s in mine:
+        assert s.served is None  # no custody recorded in this case
+        assert s.remaining_text() == "none (pardoned 20 Aug 2018)"
+    rows = facts.sentence_rows(store, view.id, party="tep-vanny")
+    row = next(r for r in rows if r.id == mine[0].id)
+    detail = "\n".join(plain(line) for line in facts.sentence_detail(mine[0]))
+    assert "in custody" not in detail and "remaining none (pardoned 20 Aug 2018)" in detail
+    assert "remaining none (pardoned 20 Aug 2018)" in plain(row.line)

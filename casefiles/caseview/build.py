@@ -371,7 +371,7 @@ class _Builder:
                     pretrial_derived=derived,
                     amount=amount if isinstance(amount, int | float) else None,
                     currency=currency,
-                    custody=held if custodial and held is not None and held.spans else None,
+                    custody=held if custodial and held is not None and (held.spans or held.last_end) else None,
                 )
             )
         return tuple(out)

@@ -225,7 +225,7 @@ class SentenceView(Fact):
         """Time in custody recorded by events (``None`` when none are recorded).
         While custody has no recorded end, no more than the custodial part is
         counted: beyond it the record is silent, not proof of longer detention."""
-        if self.custody is None:
+        if self.custody is None or not self.custody.spans:
             return None
         served = self.custody.served
         if self.custody.ongoing and self.custodial and not (self.custodial - served):

@@ -330,7 +330,7 @@ def sentence_detail(s: SentenceView) -> list[Line]:
         lines.append(out)
     if s.amount_text:
         lines.append([(s.amount_label + " ", "dim"), (s.amount_text.split(" ", 1)[1], "")])
-    if s.custody is not None:
+    if s.custody is not None and s.custody.spans:
         spans = "; ".join(
             f"{human_date(sp.start)} – {human_date(sp.end) if sp.end else 'now'}"
             for sp in s.custody.spans
