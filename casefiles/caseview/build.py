@@ -343,6 +343,7 @@ class _Builder:
             if custodial and not pretrial and held is not None and held.spans and ruling_date:
                 pretrial = held.before(ruling_date)
                 derived = bool(pretrial)
+            recorded = held is not None and bool(held.spans or held.last_end)
             fine = sent.get("fine")
             amount = fine.get("amount") if isinstance(fine, Mapping) else None
             currency = text_or_none(fine.get("currency")) if isinstance(fine, Mapping) else None
@@ -371,7 +372,7 @@ class _Builder:
                     pretrial_derived=derived,
                     amount=amount if isinstance(amount, int | float) else None,
                     currency=currency,
-                    custody=held if custodial and held is not None and (held.spans or held.last_end) else None,
+                    custody=held if custodial and recorded else None,
                 )
             )
         return tuple(out)
