@@ -433,3 +433,26 @@ def test_catch_up_moves_past_an_entry_memory_already_holds(minimal_store: Path) 
     store.put(model.PARTIES, {"id": "new-one", "kind": "person", "name": "New One"})
     assert store.log_seq == 2
     assert _fresh(minimal_store).data == store.data
+
+
+def test_ctrl_c_during_a_commit_waits_for_its_end(
+    minimal_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signal
+
+    store = Store.load(minimal_store)
+    real_fsync = os.fsync
+
+    def fsync_with_ctrl_c(fd: int) -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # the user presses Ctrl-C mid-commit
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync_with_ctrl_c)
+    case = _doc(store, model.CASES, "vey-case")
+    case["title"] = "Finished before Ctrl-C"
+    with pytest.raises(KeyboardInterrupt):
+        store.put(model.CASES, case)
+    monkeypatch.undo()
+    assert store.get(model.CASES, "vey-case")["title"] == "Finished before Ctrl-C"  # type: ignore[index]
+    assert _fresh(minimal_store).data == store.data
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

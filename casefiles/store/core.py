@@ -19,6 +19,7 @@ import copy
 import gc
 import math
 import os
+import signal
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -91,6 +92,27 @@ def _collector_paused() -> Iterator[None]:
         if was_enabled:
             gc.enable()
         gc.freeze()
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) back until the block ends, then raise it: the block
+    runs to its end or fails on its own, never stops half-way.  Only in the main
+    thread, and only where Python's own handler is installed."""
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield
+        return
+    received: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, _frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        if received:
+            raise KeyboardInterrupt
 
 
 @dataclass(frozen=True, slots=True)
@@ -520,8 +542,10 @@ class Store:
             return True
 
     @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        """Hold the inter-process write lock (re-entrant within this process)."""
+    def _locked(self, *, hold_interrupts: bool = False) -> Iterator[None]:
+        """Hold the inter-process write lock (re-entrant within this process);
+        with ``hold_interrupts``, Ctrl-C waits until the lock is released (a
+        commit takes milliseconds, and half-applied bookkeeping is worse)."""
         from filelock import FileLock, Timeout
 
         lock_path = str(sidecar(self.path, ".lock"))
@@ -538,10 +562,11 @@ class Store:
             raise cannot_write(
                 real_path(self.path), f"(lock file {literal(lock_path)})", exc
             ) from None
-        try:
-            yield
-        finally:
-            self._lock.release()
+        with _interrupts_held() if hold_interrupts else contextlib.nullcontext():
+            try:
+                yield
+            finally:
+                self._lock.release()
 
     def put(self, table: str, doc: Doc, *, reason: str | None = None) -> None:
         """Insert or replace the document with ``doc['id']`` and commit it.
@@ -581,7 +606,7 @@ class Store:
                 if problems:
                     raise StoreError(f"edit of {table} refused", problems)
         touching = {(t, p["id"] if op == "put" else p) for op, t, p in prepared}
-        with self._locked():
+        with self._locked(hold_interrupts=True):
             self._catch_up(touching)
             self._commit_locked(prepared, reason)
         if self._log_end - self._cp_end > checkpoint_bytes():
@@ -619,8 +644,8 @@ class Store:
                 old = self.by_id[table].get(doc_id)
                 if op == "delete" and old is None:
                     raise StoreError(f"{table}: no document with id {literal(doc_id)!r}")
+                undo.append((table, doc_id, old, self.doc_ids[table].get(doc_id)))
                 problems = self._check_and_apply(table, doc_id, payload if op == "put" else None)
-                undo.append((table, doc_id, old, self._last_old_key))
                 if problems:
                     verb = "delete" if op == "delete" else "edit"
                     what = f"{table}[{literal(doc_id)}]" if op == "delete" else table
@@ -714,13 +739,10 @@ class Store:
         if created:
             fsync_dir(log.parent)
 
-    _last_old_key: int | None = None
-
     def _check_and_apply(self, table: str, doc_id: str, new: Doc | None) -> list[Problem]:
         """Check one change against the store and apply it in memory (the caller
         undoes it when problems are returned or anything later fails)."""
         name = self.name
-        self._last_old_key = self.doc_ids[table].get(doc_id)
         if new is None:
             refs = self.referrers(table, doc_id)
             if refs:
