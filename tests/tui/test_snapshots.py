@@ -41,3 +41,12 @@ def test_empty_store(snap_compare: Any, tmp_path: Path) -> None:
     # The header names the store file; keep it the same in every run.
     store.path = Path("/tmp/casefiles-empty.json")
     assert snap_compare(make_app(store), terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_khmer_and_markup_rows(
+    snap_compare: Any, hostile_store: Store, size: tuple[int, int]
+) -> None:
+    """The hostile store's Khmer names (``ខ្មែរ``, ``សមាគមអាដហុក``) keep their
+    rows' borders; markup in data shows literally."""
+    assert snap_compare(make_app(hostile_store), terminal_size=size, press=["j", "2"])
