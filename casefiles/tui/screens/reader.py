@@ -3,16 +3,15 @@ case's cited quotes and party names highlighted, opened at the first quote.
 
 Article files are untrusted and may be large: the text is shown literally
 (control characters and escape sequences become visible ``\\xNN`` escapes, no
-markup is parsed), wrapped here to the view's width, and drawn through the
-line API so only the visible rows are rendered.  Reading, matching and
-wrapping run in a thread worker, so even a 10 MB file never freezes the screen.
-
-Quotes rarely match the article byte for byte: matching ignores case,
-collapses whitespace, and treats straight and curly quotes and the dash
-family as equal.  A quote that is still not found is reported as such.
+markup is parsed), wrapped to the view's width, and drawn by ``ArticleView``
+(a line view: only the visible rows are drawn).  Reading, matching and
+wrapping are ``casefiles.article`` (the core, also behind quote
+verification) and run in a thread worker, so even a 10 MB file never freezes
+the screen.  A quote that is not found is reported as such.
 
 Keys: ``n``/``N`` next/previous quote, ``j``/``k``/arrows/page keys scroll,
-``g``/``G`` top/bottom, ``O`` open the source outside, ``esc``/``q`` close.
+``g``/``G`` top/bottom, ``y`` copy the current quote with its citation,
+``O`` open the source outside, ``esc``/``q`` close.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from casefiles import model
-from casefiles.article import Article, prepare_article, source_summary, wrap_rows
+from casefiles.article import Article, prepare_article, source_summary
 from casefiles.store import Store
 from casefiles.textsafe import literal
 from casefiles.tui.bindings import bind
@@ -109,9 +108,7 @@ class ReaderScreen(Screen[None]):
         if base is None:
             article = prepare_article(self.store, self.source_id, self.quotes, self.names, width)
         else:
-            article = Article(base.text, base.marks, base.stored, problem=base.problem)
-            article.starts, article.ends = wrap_rows(article.text, width)
-            article.width = width
+            article = base.wrapped(width)
         if not worker.is_cancelled:
             self.post_message(self.Loaded(article, keep_offset))
 
