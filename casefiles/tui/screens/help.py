@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 
 from casefiles.tui.config import Config
 from casefiles.tui.keys import KEYS, keys_label
+from casefiles.tui.keys import default_keys as _keys
 from casefiles.tui.text import Line, pad
 from casefiles.tui.widgets import InfoPane
 
@@ -24,11 +25,6 @@ SCOPES = {
     "reader": "reader",
     "search": "search",
 }
-
-
-def _keys(binding_id: str) -> str:
-    """The default keys of a binding in the key table."""
-    return next(spec.keys for spec in KEYS if spec.id == binding_id)
 
 
 def help_lines(config: Config) -> list[Line]:
