@@ -25,6 +25,7 @@ from casefiles.store import Store
 from casefiles.textsafe import literal
 from casefiles.tui import facts
 from casefiles.tui.config import Config, load_config
+from casefiles.tui.edits import EditActions
 from casefiles.tui.facts import Row
 from casefiles.tui.history import History, Location
 from casefiles.tui.keys import KEYS
@@ -70,6 +71,11 @@ _ACTIONS: Final = {
     "casefiles.help": "help",
     "casefiles.timeline": "timeline",
     "casefiles.palette": "command_palette",
+    "casefiles.edit_external": "edit_external",
+    "casefiles.undo": "undo",
+    "casefiles.redo": "redo",
+    "casefiles.delete": "delete",
+    "casefiles.import": "import",
     "casefiles.quit": "quit",
 }
 PARTY_SCREEN: Final = "party"
@@ -80,8 +86,8 @@ EAGER_INDEX_CASES: Final = 20_000
 IDLE_BEFORE_INDEX: Final = 1.5
 
 
-class CaseFilesApp(App[int]):
-    """The case-file browser."""
+class CaseFilesApp(EditActions):
+    """The case-file browser (its writing keys: ``casefiles.tui.edits``)."""
 
     CSS_PATH = "casefiles.tcss"
     TITLE = "casefiles"

@@ -89,6 +89,29 @@ KEYS: Final[tuple[KeySpec, ...]] = (
         short="timeline",
     ),
     KeySpec(
+        "casefiles.edit_external",
+        "E",
+        "edit the selected document (a case: all of it) in $VISUAL/$EDITOR",
+        "app",
+        short="edit",
+    ),
+    KeySpec("casefiles.undo", "u", "undo the last change made in the browser", "app", short="undo"),
+    KeySpec("casefiles.redo", "ctrl+r", "redo what was undone", "app", short="redo"),
+    KeySpec(
+        "casefiles.delete",
+        "x",
+        "delete the selected document (after a confirmation)",
+        "app",
+        short="delete",
+    ),
+    KeySpec(
+        "casefiles.import",
+        "i",
+        "import a source from a URL or file (cited on the case)",
+        "app",
+        short="import",
+    ),
+    KeySpec(
         "casefiles.next_quote", "n", "next cited quote", "reader", show=True, short="next quote"
     ),
     KeySpec(
@@ -156,7 +179,7 @@ SCREENS: Final[Mapping[str, frozenset[str]]] = {
     "help and dossier": _ids("view") | _SCROLL | {"casefiles.back", "casefiles.help"},
     "reader": _ids("app", "reader")
     | {"casefiles.down", "casefiles.up", "casefiles.top", "casefiles.bottom"},
-    "search screen": _ids("search") | {"casefiles.back", "casefiles.search"},
+    "search screen": _ids("search") | {"casefiles.back", "casefiles.search", "casefiles.redo"},
     "timeline": _ids("view") | _SCROLL | {"casefiles.back", "casefiles.timeline"},
 }
 

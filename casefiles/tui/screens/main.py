@@ -318,3 +318,26 @@ class MainScreen(Screen[None]):
     def action_prev_pane(self) -> None:
         """Focus the previous pane."""
         self._step(-1)
+
+    # -- after a change to the store (E, u, ctrl+r, x, i)
+
+    def redraw_from_store(self) -> None:
+        """Read the cases list and the shown case again from the store (an edit,
+        undo, delete or import changed it), keeping the focused pane, the court
+        level and the cursors where they were.  A case that is gone gives its
+        place in the list to the one that took its row."""
+        focus = self.focused_pane().id or "cases"
+        cursor = self.focused_pane().cursor
+        cases = self.pane("cases")
+        at = cases.cursor
+        self.case_ids = list(self.store.table(model.CASES))
+        self._index = None
+        cases.border_title = f"1 Cases ({len(self.case_ids):,})"
+        cases.set_source(CaseRows(self.store, self.case_ids), at, announce=False)
+        if not self.case_ids:
+            self.case_id = None
+            return
+        case_id = self.case_id
+        if case_id is None or self.index_of(case_id) is None:
+            case_id = self.case_ids[min(at, len(self.case_ids) - 1)]
+        self.select_case(case_id, self.level, focus, cursor)

@@ -1,0 +1,258 @@
+"""The browser's writing keys: ``E`` (edit in ``$VISUAL``/``$EDITOR``), ``u``
+(undo), ``ctrl+r`` (redo), ``x`` (delete after a confirmation) and ``i``
+(import a source).
+
+``EditActions`` is a base of the app (``CaseFilesApp``): it keeps one
+``casefiles.edit.ops.History`` for the session, so that every change made
+from the keyboard (an editor's save, a delete, an undo or redo) can be undone
+and redone while the browser runs; each is an ordinary commit, so the change
+log shows the undo too.  After any change the screens redraw from the store
+with their cursors where they were (``redraw_after_change``).
+
+The work itself is the core's: ``casefiles.edit.session.edit_session`` (run
+while the app is suspended and the editor owns the terminal),
+``casefiles.edit.ops.Operation`` and ``History``, and
+``casefiles.sources.importer.import_source`` (run by the import screen in a
+thread).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Final
+
+from textual.app import App, SuspendNotSupported
+
+from casefiles import model
+from casefiles.edit.ops import EditRefused, History, Operation, label
+from casefiles.store import Store
+from casefiles.textsafe import literal
+from casefiles.tui.screens.confirm import ConfirmScreen
+from casefiles.tui.screens.importer import ImportScreen
+from casefiles.tui.screens.main import MainScreen
+from casefiles.tui.screens.party import PartyScreen
+from casefiles.tui.selection import Selection
+
+if TYPE_CHECKING:
+    from casefiles.search import SearchIndex
+
+#: The table of the document a selected row stands for.  A charge or event is
+#: part of its case: ``E`` edits the case, ``x`` refuses (edit the case instead).
+TABLE_OF: Final = {
+    "case": model.CASES,
+    "party": model.PARTIES,
+    "court": model.COURTS,
+    "proceeding": model.PROCEEDINGS,
+    "sentence": model.SENTENCES,
+    "source": model.SOURCES,
+}
+#: Lines of an outcome shown in one notification (the rest are counted).
+MAX_LINES: Final = 8
+
+
+def target_of(selection: Selection | None) -> tuple[str, str] | None:
+    """``(table, id)`` of the document ``E`` opens for a selection: the
+    document itself, or the case a charge or event belongs to."""
+    if selection is None:
+        return None
+    if selection.kind in TABLE_OF:
+        return TABLE_OF[selection.kind], selection.id
+    if selection.kind in ("charge", "event") and selection.case_id:
+        return model.CASES, selection.case_id
+    return None
+
+
+def _forget_case_views(store: Store) -> None:
+    """Drop the store's cached case views: a view notices a replaced case,
+    proceeding or sentence by itself, but not a party, court or source whose
+    name it shows.  (The cache has no public way to forget yet.)"""
+    from casefiles.caseview import cache
+
+    cache._CACHES.pop(id(store), None)
+
+
+def _shown(lines: Sequence[str]) -> str:
+    """An outcome's lines for one notification."""
+    out = list(lines[:MAX_LINES])
+    if len(lines) > MAX_LINES:
+        out.append(f"… and {len(lines) - MAX_LINES} more lines")
+    return "\n".join(literal(line) for line in out)
+
+
+class EditActions(App[int]):
+    """The app's writing keys (a base class of ``CaseFilesApp``); see the module
+    docstring."""
+
+    store: Store
+    search_index: SearchIndex | None
+
+    @property
+    def edits(self) -> History:
+        """Undo and redo of this session's changes."""
+        history: History | None = getattr(self, "_edit_history", None)
+        if history is None:
+            history = self._edit_history = History()
+        return history
+
+    # -- what the keys act on
+
+    def _selected(self) -> Selection | None:
+        screen = self.screen
+        if isinstance(screen, MainScreen | PartyScreen):
+            return screen.selection()
+        return None
+
+    def _case_shown(self) -> str | None:
+        screen = self.screen
+        return screen.case_id if isinstance(screen, MainScreen) else None
+
+    def redraw_after_change(self) -> None:
+        """Every screen reads the store again (cursors kept); the search index is
+        built again when next needed."""
+        _forget_case_views(self.store)
+        self.search_index = None
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.redraw_from_store()
+            elif (
+                isinstance(screen, PartyScreen)
+                and self.store.get(model.PARTIES, screen.party_id) is not None
+            ):
+                screen.show_party(screen.party_id, screen.cases.cursor)
+
+    def _refused(self, what: str, exc: EditRefused) -> None:
+        lines: list[str] = [*exc.check.problems, *exc.check.warnings] or [str(exc)]
+        self.notify(_shown(lines), title=what, severity="error", timeout=10, markup=False)
+
+    # -- E
+
+    def action_edit_external(self) -> None:
+        """Open the selected document (a case: with its proceedings and
+        sentences) in ``$VISUAL``/``$EDITOR``; a save can be undone with ``u``."""
+        from casefiles.edit.session import EditorError, edit_session, editor_command
+
+        target = target_of(self._selected())
+        if target is None:
+            self.notify("Nothing selected to edit here.")
+            return
+        table, doc_id = target
+        try:
+            command = editor_command()
+        except EditorError as exc:
+            self.notify(literal(str(exc)), title="no editor", severity="error", markup=False)
+            return
+        try:
+            if self.is_headless:  # no terminal to hand over (tests): the editor needs none
+                outcome = edit_session(self.store, table, doc_id, command=command)
+            else:
+                with self.suspend():
+                    outcome = edit_session(self.store, table, doc_id, command=command)
+        except SuspendNotSupported:
+            self.notify(
+                "This terminal cannot be handed to an editor; use 'casefiles edit "
+                f"{table} {literal(doc_id)}' in a shell.",
+                severity="error",
+                markup=False,
+            )
+            return
+        except Exception as exc:  # the editor session's bug must not end the browser
+            self.notify(
+                f"edit failed: {type(exc).__name__}: {literal(str(exc))}",
+                severity="error",
+                markup=False,
+            )
+            self.redraw_after_change()
+            return
+        if outcome.operation is not None:
+            self.edits.record(outcome.operation)
+        self.redraw_after_change()
+        title = {"saved": "saved", "no change": "not changed"}.get(outcome.status, "not saved")
+        self.notify(
+            _shown(outcome.lines) or outcome.status,
+            title=title,
+            severity="information" if outcome.exit_code == 0 else "warning",
+            timeout=8,
+            markup=False,
+        )
+
+    # -- u, ctrl+r
+
+    def action_undo(self) -> None:
+        """Undo the last change made in this session (a logged change of its own)."""
+        op = self.edits.next_undo
+        if op is None:
+            self.notify("Nothing to undo.", timeout=3)
+            return
+        try:
+            self.edits.undo(self.store)
+        except EditRefused as exc:
+            self._refused(f"cannot undo: {op.title}", exc)
+            return
+        self.redraw_after_change()
+        self.notify(f"undone: {literal(op.title)}", timeout=4, markup=False)
+
+    def action_redo(self) -> None:
+        """Apply again what ``u`` undid (a logged change of its own)."""
+        op = self.edits.next_redo
+        if op is None:
+            self.notify("Nothing to redo.", timeout=3)
+            return
+        try:
+            self.edits.redo(self.store)
+        except EditRefused as exc:
+            self._refused(f"cannot redo: {op.title}", exc)
+            return
+        self.redraw_after_change()
+        self.notify(f"redone: {literal(op.title)}", timeout=4, markup=False)
+
+    # -- x
+
+    def action_delete(self) -> None:
+        """Ask, then delete the selected document; refused while anything refers to it."""
+        selection = self._selected()
+        if selection is not None and selection.kind in ("charge", "event"):
+            self.notify(
+                f"A {selection.kind} is part of its case: press E to edit the case.",
+                timeout=4,
+            )
+            return
+        target = target_of(selection)
+        if target is None:
+            self.notify("Nothing selected to delete here.")
+            return
+        table, doc_id = target
+        store = self.store
+        op = Operation.delete(store, table, doc_id)
+        check = op.check(store)
+        name = store.name_of(table, doc_id)
+        lines = [f"{label(table, doc_id)}: {literal(name)}"]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(op)
+
+        self.push_screen(
+            ConfirmScreen(f"Delete {label(table, doc_id)}?", lines, check.problems), answered
+        )
+
+    def _delete(self, op: Operation) -> None:
+        try:
+            self.edits.apply(self.store, op)
+        except EditRefused as exc:
+            self._refused("not deleted", exc)
+            return
+        self.redraw_after_change()
+        self.notify(f"deleted: {literal(op.title)} (u undoes)", timeout=5, markup=False)
+
+    # -- i
+
+    def action_import(self) -> None:
+        """Import a source from a URL or a file, cited on the case shown."""
+        self.push_screen(ImportScreen(self.store, self._case_shown()))
+
+    def on_import_screen_imported(self, message: ImportScreen.Imported) -> None:
+        """An import changed the store: redraw."""
+        self.redraw_after_change()
+
+
+__all__ = ["TABLE_OF", "EditActions", "target_of"]
