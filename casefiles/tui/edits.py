@@ -114,11 +114,11 @@ class EditActions(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 screen.redraw_from_store()
-            elif (
-                isinstance(screen, PartyScreen)
-                and self.store.get(model.PARTIES, screen.party_id) is not None
-            ):
-                screen.show_party(screen.party_id, screen.cases.cursor)
+            elif isinstance(screen, PartyScreen):
+                if self.store.get(model.PARTIES, screen.party_id) is not None:
+                    screen.show_party(screen.party_id, screen.cases.cursor)
+                elif screen is self.screen:  # its party is gone: back to where it came from
+                    self.pop_screen()
 
     def _refused(self, what: str, exc: EditRefused) -> None:
         lines: list[str] = [*exc.check.problems, *exc.check.warnings] or [str(exc)]
