@@ -574,3 +574,15 @@ def test_verify_shortcut_is_taken_on_canonical_files(tmp_path: Path) -> None:
     assert calls and calls[0] is not None
     previous = calls[0][0]  # type: ignore[index]
     assert sum(len(docs) for docs in previous.values()) < 20, "only what differs was parsed"
+
+
+def test_version_names_what_memory_holds(minimal_store: Path) -> None:
+    first = Store.load(minimal_store)
+    second = Store.load(minimal_store)
+    assert first.version == second.version
+    first.put(model.PARTIES, {"id": "x-y", "kind": "person", "name": "X"})
+    assert first.version != second.version
+    second.refresh()
+    assert first.version == second.version
+    first.checkpoint()
+    assert Store.load(minimal_store).version == first.version

@@ -233,6 +233,13 @@ class Store:
         return self._log_seq
 
     @property
+    def version(self) -> tuple[object, ...]:
+        """What this store's memory holds, exactly: the canonical file as read
+        (fingerprint) and the last log entry applied (seq and hash).  Another
+        program's commit, or this store's, gives another value: a key for caches."""
+        return (self.fingerprint, self._log_seq, self._log_hash or "")
+
+    @property
     def checkpoint_seq(self) -> int:
         """The last log entry folded into the canonical file (0: none)."""
         return self._cp_seq
