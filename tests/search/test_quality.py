@@ -37,4 +37,4 @@ def test_recall(bundled_index: SearchIndex) -> None:
     RECALL["recall@3"] = r3
     print(f"recall@1={r1:.3f} recall@3={r3:.3f} over {len(ranks)} queries")
     assert r3 == 1.0
-    assert r1 >= 0.85
+    assert r1 >= 0.948  # 92 of 97: the figure before the index was split (issue 8)
