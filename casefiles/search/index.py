@@ -122,7 +122,12 @@ class SearchIndex:
         ``cache=False`` always builds and keeps nothing.  See ``persist``."""
         key = None
         if cache and persist.enabled():
-            key = persist.store_key(store.path, getattr(store, "fingerprint", None))
+            version = getattr(store, "version", None)  # a property of the store (issue 9)
+            key = persist.store_key(
+                store.path,
+                getattr(store, "fingerprint", None),
+                version if isinstance(version, tuple) else None,
+            )
         if key is not None:
             index = cls._read(store, key)
             if index is not None:

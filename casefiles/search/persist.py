@@ -6,8 +6,9 @@ whose *key* matches the store; otherwise it builds the index and saves it.
 The key is a digest of:
 
 * the store file's real path and its device, inode, size and modification
-  time (any write, by us or anything else, replaces or touches it), and the
-  same of its change log (``casefiles.json.log``) when there is one;
+  time (any write, by us or anything else, replaces or touches it), and
+  ``Store.version`` (the last change-log entry applied: seq and hash), or
+  else the size and time of the change log (``casefiles.json.log``);
 * ``FORMAT`` and the source of the modules that decide what is indexed
   (``vocabulary``, ``normalise``, ``filters``, ``query``), so a new version
   of casefiles never reads an index built by another.
@@ -72,17 +73,24 @@ def _stat_key(path: Path) -> tuple[int, int, int, int] | None:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def store_key(path: Path, loaded: tuple[int, ...] | None = None) -> str | None:
+def store_key(
+    path: Path, loaded: tuple[int, ...] | None = None, version: tuple[object, ...] | None = None
+) -> str | None:
     """The cache key of the store file at ``path``; ``None`` when it has no file, or
     when ``loaded`` (the store's fingerprint as it was read: device, inode, size,
     modification time) says the file has changed since (the index would describe
-    the old contents under the new file's key)."""
+    the old contents under the new file's key).  ``version`` is ``Store.version``
+    (the file as read and the last log entry applied): it names what memory
+    holds exactly; without it the change log's size and time stand in."""
     try:
         real = Path(os.path.realpath(path))
         main = _stat_key(real)
         if main is None or (loaded is not None and tuple(loaded) != main):
             return None
-        log = _stat_key(real.with_name(real.name + ".log"))
+        if version is not None:
+            log: object = version
+        else:
+            log = _stat_key(real.with_name(real.name + ".log"))
         h = hashlib.blake2b(digest_size=20)
         h.update(repr((FORMAT, str(real), main, log)).encode())
         h.update(_code_digest())
