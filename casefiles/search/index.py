@@ -55,6 +55,8 @@ from casefiles.store import Store, StoreError
 
 #: Score of a document listed by filters alone (no words to score against).
 LISTED_SCORE: Final = 50.0
+#: A kept index brought up to date from more log entries than this is kept again.
+REKEEP_AFTER: Final = 200
 
 
 @contextlib.contextmanager
@@ -86,6 +88,8 @@ class SearchIndex:
         """Seconds the last build (or read from the cache) took."""
         self.from_cache = False
         """Whether the index was read from the cache folder (``open``) instead of built."""
+        self.replayed = 0
+        """Documents re-indexed from change-log entries newer than the kept index."""
 
     @property
     def refine_ratio(self) -> int:
@@ -121,31 +125,46 @@ class SearchIndex:
         for exactly this store file, else built (and kept for the next start).
         ``cache=False`` always builds and keeps nothing.  See ``persist``."""
         key = None
+        position = None  # the last log entry the store applied (stores with a log)
         if cache and persist.enabled():
-            version = getattr(store, "version", None)  # a property of the store (issue 9)
-            key = persist.store_key(
-                store.path,
-                getattr(store, "fingerprint", None),
-                version if isinstance(version, tuple) else None,
-            )
+            loaded = getattr(store, "fingerprint", None)
+            position = persist.log_position(store)
+            version = persist.CHECKPOINT if position is not None else None
+            key = persist.store_key(store.path, loaded, version)
         if key is not None:
-            index = cls._read(store, key)
+            index = cls._read(store, key, position)
             if index is not None:
                 return index
         index = cls.build(store)
         if key is not None:
-            with index._lock:
-                persist.write(key, index._state())
+            index._keep(key, position)
         return index
 
+    def _keep(self, key: str, position: tuple[int, str, int] | None) -> None:
+        with self._lock:
+            state = self._state()
+            state["log"] = list(position) if position is not None else None
+            persist.write(key, state)
+
     @classmethod
-    def _read(cls, store: Store, key: str) -> SearchIndex | None:
+    def _read(
+        cls, store: Store, key: str, position: tuple[int, str, int] | None = None
+    ) -> SearchIndex | None:
         t0 = time.perf_counter()
         index = cls(store)
         with _collector_paused():
             state = persist.read(key)
             if state is None:
                 return None
+            touched: list[tuple[str, str]] = []
+            if position is not None:
+                kept = state.get("log")
+                if not (isinstance(kept, list) and len(kept) == 3):
+                    return None
+                since = persist.log_since(store, (kept[0], kept[1], kept[2]))
+                if since is None:
+                    return None
+                touched = since
             try:
                 index._vocab = Vocabulary.from_state(state["vocabulary"])
                 index._facets.load_state(state["facets"])
@@ -153,10 +172,17 @@ class SearchIndex:
                 return None
             del state
             index._cands = Candidates(index._vocab)
+            for table, doc_id in touched:
+                index.update(store, table, doc_id)
+            if touched:
+                index._facets.build()  # now, not on the first filtered keystroke
             index._cands.warm_short()
             index._vocab.kind_docs("case")
         index.build_seconds = time.perf_counter() - t0
         index.from_cache = True
+        index.replayed = len(touched)
+        if len(touched) > REKEEP_AFTER and position is not None:
+            index._keep(key, position)
         return index
 
     def _state(self) -> dict[str, Any]:

@@ -21,9 +21,13 @@ atomic (a temporary file renamed over); the folder keeps the ``KEEP`` most
 recently used indexes.  Every cache failure (unreadable folder, full disk)
 falls back to building in memory: the cache is never needed to search.
 
-An index is saved only right after a build; edits made while it is open are
-applied in memory (``SearchIndex.update``) and change the store's key, so the
-next start builds and saves again.
+For a store with a change log (``Store.version``), the key names the
+checkpoint (the canonical file) only, and the saved index records the last
+log entry it covers (seq, hash, offset).  A start whose store holds later
+entries re-indexes just the documents those entries touched
+(``log_since``: the entries must continue the recorded one, hash chain
+included, else the index is built afresh), and keeps the result when it
+replayed many.  A checkpoint rewrites the file: a new key, one full build.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ from pathlib import Path
 from typing import Any, Final
 
 import platformdirs
+
+from casefiles.store import StoreError, changelog
 
 FORMAT: Final = 1
 MAGIC: Final = b"casefiles search index\n"
@@ -97,6 +103,61 @@ def store_key(
     except OSError:
         return None
     return h.hexdigest()
+
+
+#: ``store_key``'s ``version`` for stores with a change log: the key then names the
+#: checkpoint only, and the saved state says how far into the log it goes.
+CHECKPOINT: Final = ("checkpoint; brought up to date from the log",)
+#: More log entries than this since the kept index: build instead of replaying.
+REPLAY_MAX: Final = 5_000
+
+
+def log_position(store: Any) -> tuple[int, str, int] | None:
+    """The last change-log entry ``store`` applied, as (seq, hash, offset after its
+    line), ``(0, "", 0)`` with none; ``None`` when that cannot be told."""
+    version = getattr(store, "version", None)
+    if not isinstance(version, tuple) or len(version) != 3:
+        return None
+    _, seq, digest = version
+    if seq == 0:
+        return 0, "", 0
+    try:
+        tail = changelog.read_from(store.log_path, 0, str(store.path))
+    except (StoreError, OSError, ValueError):  # the log cannot be read: no kept index
+        return None
+    for entry in tail.entries:
+        if entry.seq == seq:
+            return (seq, digest, entry.end) if entry.hash == digest else None
+    return None
+
+
+def log_since(store: Any, position: tuple[int, str, int]) -> list[tuple[str, str]] | None:
+    """The (table, id) of each document the log changed after ``position`` up to
+    what ``store`` holds (each once); ``None`` when the log does not continue from
+    there (rewritten, truncated, another checkpoint) or is too long to replay."""
+    version = getattr(store, "version", None)
+    if not isinstance(version, tuple) or len(version) != 3:
+        return None
+    _, seq_now, hash_now = version
+    seq, digest, end = position
+    if seq == seq_now:
+        return [] if digest == (hash_now or "") else None
+    if seq > seq_now or seq_now - seq > REPLAY_MAX:
+        return None
+    try:
+        tail = changelog.read_from(store.log_path, end, str(store.path))
+    except (StoreError, OSError, ValueError):  # the log cannot be read: build instead
+        return None
+    touched: dict[tuple[str, str], None] = {}
+    prev = digest or None
+    for entry in tail.entries:
+        if entry.seq != seq + 1 or entry.prev != prev:
+            return None
+        touched[entry.table, entry.id] = None
+        seq, prev = entry.seq, entry.hash
+        if seq == seq_now:
+            return list(touched) if prev == hash_now else None
+    return None
 
 
 def read(key: str) -> dict[str, Any] | None:
@@ -163,4 +224,16 @@ def _prune(target: Path) -> None:
                 old.unlink()
 
 
-__all__ = ["FORMAT", "KEEP", "enabled", "folder", "read", "store_key", "write"]
+__all__ = [
+    "CHECKPOINT",
+    "FORMAT",
+    "KEEP",
+    "REPLAY_MAX",
+    "enabled",
+    "folder",
+    "log_position",
+    "log_since",
+    "read",
+    "store_key",
+    "write",
+]
