@@ -113,6 +113,33 @@ async def test_E_edits_the_case_and_u_undoes_and_ctrl_r_redoes(
 
 
 @sync
+async def test_E_with_an_editor_that_fails_keeps_the_text_and_changes_nothing(
+    bundled_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = tmp_path / "fails.py"
+    script.write_text(EDITOR + "sys.exit(1)\n", encoding="utf-8")
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    store = bundled_store
+    case_id = next(iter(store.table(model.CASES)))
+    before, seq = store.get(model.CASES, case_id), store.log_seq
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("E")
+        await pilot.pause()
+        assert store.get(model.CASES, case_id) == before and store.log_seq == seq
+        shown = notes(app)
+        assert "the editor exited with status 1" in shown
+        assert "Your text is kept in" in shown  # the recovery file
+        assert list((tmp_path / "xdg-data").rglob("recovery/*.yaml"))
+        await pilot.press("u")
+        await pilot.pause()
+        assert "Nothing to undo." in notes(app)
+        assert app.is_running
+
+
+@sync
 async def test_u_with_nothing_done_says_so(bundled_store: Store) -> None:
     app = make_app(bundled_store)
     async with app.run_test(size=SIZE) as pilot:
