@@ -5,7 +5,7 @@
 ``EditActions`` is a base of the app (``CaseFilesApp``): it keeps one
 ``casefiles.edit.ops.History`` for the session, so that every change made
 from the keyboard (an editor's save, a delete, an undo or redo) can be undone
-and redone while the browser runs; each is an ordinary commit, so the change
+and redone while the browser runs (an import too); each is an ordinary commit, so the change
 log shows the undo too.  After any change the screens redraw from the store
 with their cursors where they were (``redraw_after_change``).
 
@@ -251,7 +251,9 @@ class EditActions(App[int]):
         self.push_screen(ImportScreen(self.store, self._case_shown()))
 
     def on_import_screen_imported(self, message: ImportScreen.Imported) -> None:
-        """An import changed the store: redraw."""
+        """An import changed the store: remember it for ``u``; redraw."""
+        if message.operation is not None:
+            self.edits.record(message.operation)
         self.redraw_after_change()
 
 

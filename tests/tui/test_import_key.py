@@ -109,6 +109,17 @@ async def test_i_imports_a_local_html_file_and_cites_it_on_the_case(
         assert isinstance(main, MainScreen)
         ids = [row.id for row in main.pane("sources").rows()]
         assert source_id in ids  # the sources pane was drawn again
+        # u undoes the import (the source and the case's cite), ctrl+r does it again.
+        await pilot.press("u")
+        await pilot.pause()
+        assert store.get(model.SOURCES, source_id) is None
+        assert {"source": source_id} not in store.get(model.CASES, case_id)["cites"]  # type: ignore[index]
+        assert source_id not in [row.id for row in main.pane("sources").rows()]
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert store.get(model.SOURCES, source_id) is not None
+        assert {"source": source_id} in store.get(model.CASES, case_id)["cites"]  # type: ignore[index]
+        assert Store.load(store.path).get(model.SOURCES, source_id) is not None
         # The same file again: found by its hash, nothing new.
         screen = await start_import(app, pilot, str(page))
         await wait_until(pilot, lambda: screen.outcome is not None)

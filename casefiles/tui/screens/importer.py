@@ -11,12 +11,14 @@ Cancelling is safe: the import's only writes to the store go through
 ``GuardedStore``, which runs them on the UI thread and refuses them once the
 user has cancelled (the importer then removes the files it wrote), so a
 cancelled import leaves nothing behind.  The screen posts ``Imported`` when
-the store changed, so the app redraws.
+the store changed, with what changed as an ``Operation``: the app redraws and
+``u`` can undo the import (the captured files stay on disk; a redo uses them).
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -32,6 +34,7 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from casefiles.edit.ops import DocChange, Operation
 from casefiles.store import Change, Store
 from casefiles.textsafe import clip, literal
 
@@ -59,23 +62,35 @@ class GuardedStore:
         self._cancelled = cancelled
         self.wrote = False
         """Whether a write reached the store."""
+        self.changes: list[DocChange] = []
+        """What the writes changed (before and after), for undo."""
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
 
-    def _write(self, fn: Callable[[], None]) -> None:
+    def _write(self, changes: Sequence[Change], reason: str | None) -> None:
         if self._cancelled():
             raise ImportCancelled
-        fn()
+        done = [
+            DocChange(t, str(doc["id"]), copy.deepcopy(self._store.get(t, str(doc["id"]))), doc)
+            for verb, t, doc in changes
+            if verb == "put"
+        ]
+        self._store.commit(changes, reason=reason)
         self.wrote = True
+        self.changes += done
 
     def commit(self, changes: Sequence[Change], *, reason: str | None = None) -> None:
         """``Store.commit`` on the UI thread, unless cancelled."""
-        self._run_on_ui(self._write, lambda: self._store.commit(changes, reason=reason))
+        self._run_on_ui(self._write, list(changes), reason)
 
     def put(self, table: str, doc: dict[str, Any], *, reason: str | None = None) -> None:
-        """``Store.put`` on the UI thread, unless cancelled."""
-        self._run_on_ui(self._write, lambda: self._store.put(table, doc, reason=reason))
+        """``Store.put`` (as a commit) on the UI thread, unless cancelled."""
+        self._run_on_ui(self._write, [("put", table, doc)], reason)
+
+    def operation(self, title: str) -> Operation | None:
+        """What the import changed, as an operation ``u`` can undo."""
+        return Operation(tuple(self.changes), title, kind="import") if self.changes else None
 
 
 def result_lines(result: Any, case_id: str | None) -> list[str]:
@@ -130,10 +145,14 @@ class ImportScreen(ModalScreen[None]):
     class Imported(Message):
         """The import changed the store (a new source, or a cite on the case)."""
 
-        def __init__(self, source_id: str, case_id: str | None) -> None:
+        def __init__(
+            self, source_id: str, case_id: str | None, operation: Operation | None = None
+        ) -> None:
             super().__init__()
             self.source_id = source_id
             self.case_id = case_id
+            self.operation = operation
+            """What the import changed (``u`` undoes it)."""
 
     def __init__(self, store: Store, case_id: str | None = None) -> None:
         super().__init__(id="import")
@@ -230,7 +249,10 @@ class ImportScreen(ModalScreen[None]):
 
     def _finish(self, outcome: str, lines: list[str], wrote: bool, source_id: str) -> None:
         if wrote:  # to the app itself: this screen may be closed by now
-            self.app.post_message(self.Imported(source_id, self.case_id))
+            guarded = self._guarded
+            title = f"import {literal(clip(self._target, 200))}"
+            op = guarded.operation(title) if guarded is not None else None
+            self.app.post_message(self.Imported(source_id, self.case_id, op))
         if self.cancelled:
             return
         self._stop()
