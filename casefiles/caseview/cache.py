@@ -1,4 +1,4 @@
-"""Case views kept while the documents they were built from are unchanged."""
+"""Case views kept while the store they were built from is unchanged."""
 
 from __future__ import annotations
 
@@ -8,37 +8,29 @@ from casefiles.store import Store
 
 
 class CaseViews:
-    """The case views of one store, kept while the documents they were built
-    from are the same objects (the store replaces a document on every edit)."""
+    """The case views of one store, kept while the store holds the same
+    contents (``Store.version`` changes with every commit, ours or another
+    program's, so a renamed party or source is seen as surely as an edited case)."""
 
     def __init__(self, store: Store, size: int = 8) -> None:
         self.store = store
         self.size = size
-        self._views: dict[str, tuple[tuple[int, ...], CaseView]] = {}
-
-    def _stamp(self, case_id: str) -> tuple[int, ...]:
-        store = self.store
-        case = store.get(model.CASES, case_id)
-        return (
-            id(case),
-            *map(id, store.proceedings_of(case_id)),
-            -1,
-            *map(id, store.sentences_of(case_id)),
-        )
+        self._version: tuple[object, ...] = store.version
+        self._views: dict[str, CaseView] = {}
 
     def get(self, case_id: str) -> CaseView | None:
         """The view of ``case_id`` (``None`` when the store has no such case)."""
+        if self.store.version != self._version:
+            self._views.clear()
+            self._version = self.store.version
         if self.store.get(model.CASES, case_id) is None:
             return None
-        stamp = self._stamp(case_id)
-        hit = self._views.pop(case_id, None)
-        if hit is not None and hit[0] == stamp:
-            self._views[case_id] = hit
-            return hit[1]
-        view = CaseView.of(self.store, case_id)
-        self._views[case_id] = (stamp, view)
-        while len(self._views) > self.size:
-            self._views.pop(next(iter(self._views)))
+        view = self._views.pop(case_id, None)
+        if view is None:
+            view = CaseView.of(self.store, case_id)
+            while len(self._views) >= self.size:
+                self._views.pop(next(iter(self._views)))
+        self._views[case_id] = view
         return view
 
 

@@ -62,15 +62,6 @@ def target_of(selection: Selection | None) -> tuple[str, str] | None:
     return None
 
 
-def _forget_case_views(store: Store) -> None:
-    """Drop the store's cached case views: a view notices a replaced case,
-    proceeding or sentence by itself, but not a party, court or source whose
-    name it shows.  (The cache has no public way to forget yet.)"""
-    from casefiles.caseview import cache
-
-    cache._CACHES.pop(id(store), None)
-
-
 def _shown(lines: Sequence[str]) -> str:
     """An outcome's lines for one notification."""
     out = list(lines[:MAX_LINES])
@@ -109,7 +100,6 @@ class EditActions(App[int]):
     def redraw_after_change(self) -> None:
         """Every screen reads the store again (cursors kept); the search index is
         built again when next needed."""
-        _forget_case_views(self.store)
         self.search_index = None
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
