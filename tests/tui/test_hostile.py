@@ -48,7 +48,7 @@ async def test_markup_in_every_main_pane_is_literal(hostile_store: Store) -> Non
         assert f"{QUIT} C" in text["ladder"]
         assert f"{QUIT}Quit Me · first instance" in text["sentences"]
         assert f"[bold]Pub[/bold] · Nov 2022 · {QUIT} title [/]" in text["sources"]
-        assert f"“{QUIT}quote[/]” — [note]" in text["cites"]
+        assert f"“{QUIT}quote[/]” ✗ not in the text — [note]" in text["cites"]
         assert f"{QUIT}Quit Me · defendant · “[bold]accused[/bold]”" in text["cites"]
         await pilot.press("3")
         await pilot.pause()
