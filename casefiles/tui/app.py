@@ -166,7 +166,7 @@ class CaseFilesApp(EditActions):
         try:
             from casefiles.search import SearchIndex
 
-            index = SearchIndex.build(self.store)
+            index = SearchIndex.open(self.store)  # kept on disk between starts
         except Exception as exc:  # a bug in indexing must not take the browser down
             self.post_message(IndexFailed(f"{type(exc).__name__}: {literal(str(exc))}"))
             return
