@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from casefiles.sources.fetch import NOT_ARTICLE, CaptureError, Original
-from casefiles.textsafe import clip, literal
+from casefiles.textsafe import clip, literal, refused_in_text, strip_refused
 
 MAX_TITLE: Final = 300
 MAX_PDF_PAGES: Final = 2_000
@@ -32,7 +32,6 @@ MIN_TEXT_CHARS: Final = 20
 for _name in ("trafilatura", "htmldate", "courlan", "pypdf", "charset_normalizer", "justext"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)
 
-_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _ANSI: Final = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 _META_CHARSET: Final = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _DATE_OK: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -56,14 +55,14 @@ class Extracted:
 def has_unsafe(text: str) -> bool:
     """Whether ``text`` holds an escape sequence or a control character that
     ``clean_text`` removes."""
-    return _CONTROL.search(text) is not None or "\x1b" in text
+    return refused_in_text(text) is not None
 
 
 def clean_text(text: str) -> str:
     """``text`` without escape sequences and control characters (tab/newline kept),
     line ends as ``\\n``, NFC-normalised."""
     text = _ANSI.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", _CONTROL.sub("", text))
+    return unicodedata.normalize("NFC", strip_refused(text))
 
 
 def clean_line(text: str | None, limit: int = MAX_TITLE) -> str | None:
