@@ -136,6 +136,8 @@ class CaseFilesApp(EditActions):
         self.push_screen(MainScreen(self.store, self.config))
         for problem in self.config.problems:
             self.notify(problem, title="config file", severity="warning", timeout=12, markup=False)
+        for notice in self.store.notices:
+            self.notify(notice, title="case file", severity="warning", timeout=12, markup=False)
         if len(self.store.table(model.CASES)) <= EAGER_INDEX_CASES:
             self.call_after_refresh(self.ensure_index)
         else:
@@ -547,6 +549,9 @@ def run_app(store: Store) -> int:
     """Run the browser on a loaded store; the exit code for the shell."""
     app = CaseFilesApp(store)
     result = app.run()
+    # Fold the change log into the canonical file in a detached child: quitting
+    # stays instant, and the next start reads a checkpoint instead of replaying.
+    store.checkpoint_in_background()
     return int(result or 0) if app.return_code in (None, 0) else int(app.return_code or 1)
 
 
