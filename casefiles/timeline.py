@@ -306,6 +306,11 @@ def bar_of(
             left = sentence.custodial - served
             if left:
                 stretches.insert(0, Stretch(last_end, add(last_end, left), "remit"))
+        elif sentence.ended is not None and ruling_day is not None and sentence.custodial:
+            # pardoned or released with no custody recorded in this case: the
+            # custodial part, from the ruling, was not served
+            stretches.insert(0, Stretch(ruling_day, add(ruling_day, sentence.custodial), "remit"))
+            notes.append("no custody dates recorded in this case")
         elif sentence.remaining:
             known = [d for d in (last_end, ruling_day) if d is not None]
             begin: date | None = max(known) if known else None
