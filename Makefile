@@ -18,11 +18,14 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/casefiles
 
-# Debian packages the tests drive: tmux (a real terminal) and fzf (search comparison).
+# Debian packages the tests drive: tmux (a real terminal), fzf (search comparison),
+# vim (a real editor behind `casefiles edit`) and pandoc (the Markdown export).
+SYSTEM_TOOLS := tmux fzf vim pandoc
 system-deps:
-	@command -v tmux >/dev/null && command -v fzf >/dev/null || { \
+	@missing=; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq tmux fzf >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
