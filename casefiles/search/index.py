@@ -34,14 +34,12 @@ Python releases the GIL between bytecodes, so a UI thread keeps running.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, Final
 
-from casefiles import model
+from casefiles import collector, model
 from casefiles.search import persist
 from casefiles.search.candidates import Candidates, never
 from casefiles.search.fanout import fan_out, make_hit, via_parties
@@ -57,22 +55,6 @@ from casefiles.store import Store, StoreError
 LISTED_SCORE: Final = 50.0
 #: A kept index brought up to date from more log entries than this is kept again.
 REKEEP_AFTER: Final = 200
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while millions of long-lived objects are made
-    (each collection would walk all of them: most of a 100k build's time); then
-    one collection, and the survivors frozen so later collections skip them."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-        gc.collect()
-        gc.freeze()
 
 
 class SearchIndex:
@@ -108,7 +90,7 @@ class SearchIndex:
         t0 = time.perf_counter()
         index = cls(store)
         vocab = index._vocab
-        with _collector_paused():
+        with collector.paused(collect=True):
             for table, kind, fld in FIELDS:
                 for doc_id, doc in store.table(table).items():
                     vocab.add_field(kind, doc_id, doc, fld, index._article_text)
@@ -152,7 +134,7 @@ class SearchIndex:
     ) -> SearchIndex | None:
         t0 = time.perf_counter()
         index = cls(store)
-        with _collector_paused():
+        with collector.paused(collect=True):
             state = persist.read(key)
             if state is None:
                 return None

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import gc
 import math
 import os
 import signal
@@ -28,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import orjson
 
-from casefiles import migrations, model, validcache
+from casefiles import collector, migrations, model, validcache
 from casefiles.model import Doc
 from casefiles.store import changelog
 from casefiles.store.changelog import Entry, LogError, doc_hash
@@ -75,23 +74,6 @@ def checkpoint_bytes() -> int:
     """The automatic checkpoint threshold in bytes of log."""
     raw = os.environ.get("CASEFILES_CHECKPOINT_BYTES", "")
     return int(raw) if raw.isdigit() else CHECKPOINT_BYTES
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while millions of documents are
-    built (each collection would scan them all, again and again; loading takes
-    about half the time without), then move them to the permanent generation
-    so later collections skip them.  JSON trees hold no reference cycles:
-    reference counting alone frees them."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-        gc.freeze()
 
 
 @contextlib.contextmanager
@@ -259,7 +241,7 @@ class Store:
         """Read, migrate, validate and index a store and replay its change log;
         raise ``StoreError`` on any problem."""
         p = Path(path)
-        with _collector_paused():
+        with collector.paused():
             data, fp, key = read_file(p)
             trusted = not check_files and validcache.known_valid(key)
             store = cls.from_data(p, data, fp, trusted=trusted, read_log=False)
