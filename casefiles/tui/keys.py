@@ -59,6 +59,18 @@ KEYS: Final[tuple[KeySpec, ...]] = (
     KeySpec("casefiles.pane_3", "3", "court levels pane", "main"),
     KeySpec("casefiles.pane_4", "4", "sentences pane", "main"),
     KeySpec("casefiles.pane_5", "5", "sources pane", "main"),
+    KeySpec(
+        "casefiles.next_conflict",
+        "right_square_bracket",
+        "next fact that sources disagree on (⚠)",
+        "main",
+    ),
+    KeySpec(
+        "casefiles.prev_conflict",
+        "left_square_bracket",
+        "previous fact that sources disagree on (⚠)",
+        "main",
+    ),
     KeySpec("casefiles.dossier", "d", "whole case as a readable dossier", "app", short="dossier"),
     KeySpec("casefiles.back", "escape,backspace", "back", "app", show=True),
     KeySpec("casefiles.search", "slash", "search everything", "app", show=True, short="search"),

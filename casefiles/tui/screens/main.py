@@ -51,7 +51,11 @@ _ACTIONS: Final = {
     "casefiles.next_pane": "next_pane",
     "casefiles.prev_pane": "prev_pane",
     **{f"casefiles.pane_{n}": f"pane({n})" for n in range(1, 6)},
+    "casefiles.next_conflict": "conflict(1)",
+    "casefiles.prev_conflict": "conflict(-1)",
 }
+#: The panes whose facts can be under conflict, in the order ``]`` walks them.
+FACT_PANES: Final = ("parties", "ladder", "sentences")
 
 
 class CaseRows:
@@ -310,6 +314,33 @@ class MainScreen(Screen[None]):
         current = self.focused_pane().id or "cases"
         i = PANES.index(current) if current in PANES else 0
         self.pane(PANES[(i + delta) % len(PANES)]).focus()
+
+    def action_conflict(self, step: int) -> None:
+        """Move to the next (``step`` 1) or previous (-1) fact that sources disagree
+        on, across the parties, court levels and sentences panes, wrapping round."""
+        marks = [
+            (p, i)
+            for p in FACT_PANES
+            for i, row in enumerate(self.pane(p).rows())
+            if row.conflict and row.selectable
+        ]
+        if not marks:
+            self.notify("No fact in this case is disputed between sources.", timeout=3)
+            return
+        pane = self.focused_pane().id or "cases"
+        here = (FACT_PANES.index(pane), self.pane(pane).cursor) if pane in FACT_PANES else None
+        order = [(FACT_PANES.index(p), i) for p, i in marks]
+        if here is None:
+            target = 0 if step > 0 else len(order) - 1
+        elif step > 0:
+            target = next((k for k, at in enumerate(order) if at > here), 0)
+        else:
+            before = [k for k, at in enumerate(order) if at < here]
+            target = before[-1] if before else len(order) - 1
+        name, index = marks[target]
+        lines = self.pane(name)
+        lines.focus()
+        lines.move_to(index)
 
     def action_next_pane(self) -> None:
         """Focus the next pane."""
