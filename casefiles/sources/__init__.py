@@ -11,12 +11,7 @@ from being added twice, ``suggest`` lists the parties, courts and dates an
 imported text names, and ``quotes`` checks every cited quote against its
 source's text.
 
-Core code: no user interface, never imports textual.  The heavy libraries
-(httpx, trafilatura, pypdf, warcio) are imported on first use.
+Core code: no user interface, never imports textual.  Nothing is imported
+with the package itself (the browser's Cites pane needs only ``quotes``); the
+heavy libraries (httpx, trafilatura, pypdf, warcio) are imported on first use.
 """
-
-from __future__ import annotations
-
-from casefiles.sources.fetch import OUTCOMES, CaptureError, Limits
-
-__all__ = ["OUTCOMES", "CaptureError", "Limits"]

@@ -24,17 +24,16 @@ from typing import TYPE_CHECKING, Final
 from textual.app import App, SuspendNotSupported
 
 from casefiles import model
-from casefiles.edit.ops import EditRefused, History, Operation, label
 from casefiles.store import Store
 from casefiles.textsafe import literal
-from casefiles.tui.screens.confirm import ConfirmScreen
-from casefiles.tui.screens.importer import ImportScreen
 from casefiles.tui.screens.main import MainScreen
 from casefiles.tui.screens.party import PartyScreen
 from casefiles.tui.selection import Selection
 
 if TYPE_CHECKING:
+    from casefiles.edit.ops import EditRefused, History, Operation
     from casefiles.search import SearchIndex
+    from casefiles.tui.screens.importer import ImportScreen
 
 #: The table of the document a selected row stands for.  A charge or event is
 #: part of its case: ``E`` edits the case, ``x`` refuses (edit the case instead).
@@ -79,7 +78,10 @@ class EditActions(App[int]):
 
     @property
     def edits(self) -> History:
-        """Undo and redo of this session's changes."""
+        """Undo and redo of this session's changes (the edit core is imported on
+        first use, not at start-up)."""
+        from casefiles.edit.ops import History
+
         history: History | None = getattr(self, "_edit_history", None)
         if history is None:
             history = self._edit_history = History()
@@ -169,6 +171,8 @@ class EditActions(App[int]):
 
     def action_undo(self) -> None:
         """Undo the last change made in this session (a logged change of its own)."""
+        from casefiles.edit.ops import EditRefused
+
         op = self.edits.next_undo
         if op is None:
             self.notify("Nothing to undo.", timeout=3)
@@ -183,6 +187,8 @@ class EditActions(App[int]):
 
     def action_redo(self) -> None:
         """Apply again what ``u`` undid (a logged change of its own)."""
+        from casefiles.edit.ops import EditRefused
+
         op = self.edits.next_redo
         if op is None:
             self.notify("Nothing to redo.", timeout=3)
@@ -199,6 +205,9 @@ class EditActions(App[int]):
 
     def action_delete(self) -> None:
         """Ask, then delete the selected document; refused while anything refers to it."""
+        from casefiles.edit.ops import Operation, label
+        from casefiles.tui.screens.confirm import ConfirmScreen
+
         selection = self._selected()
         if selection is not None and selection.kind in ("charge", "event"):
             self.notify(
@@ -226,6 +235,8 @@ class EditActions(App[int]):
         )
 
     def _delete(self, op: Operation) -> None:
+        from casefiles.edit.ops import EditRefused
+
         try:
             self.edits.apply(self.store, op)
         except EditRefused as exc:
@@ -238,6 +249,8 @@ class EditActions(App[int]):
 
     def action_import(self) -> None:
         """Import a source from a URL or a file, cited on the case shown."""
+        from casefiles.tui.screens.importer import ImportScreen
+
         self.push_screen(ImportScreen(self.store, self._case_shown()))
 
     def on_import_screen_imported(self, message: ImportScreen.Imported) -> None:
