@@ -13,7 +13,7 @@ several formatters share (a sentence's one-line summary, a date's human form)
 are methods of the values.
 """
 
-from casefiles.caseview.build import absent_parties, case_cites_of, grouped_order
+from casefiles.caseview.build import case_cites_of, grouped_order
 from casefiles.caseview.cache import CaseViews, view_of
 from casefiles.caseview.values import (
     CaseView,
@@ -45,7 +45,6 @@ __all__ = [
     "RulingView",
     "SentenceView",
     "SourceView",
-    "absent_parties",
     "case_cites_of",
     "grouped_order",
     "source_ids",

@@ -103,17 +103,6 @@ def grouped_order(keys: Sequence[str | None]) -> list[int]:
     return order
 
 
-def absent_parties(proc: Mapping[str, Any], accused: frozenset[str]) -> tuple[str, ...]:
-    """Parties tried in absentia in a proceeding (schema 2 ``absent``; a schema 1
-    ``in_absentia`` flag means the parties it names, else the accused)."""
-    absent = proc.get("absent")
-    if isinstance(absent, list):
-        return tuple(str(p) for p in absent)
-    if proc.get("in_absentia"):
-        return tuple(proc.get("parties") or sorted(accused))
-    return ()
-
-
 class _Builder:
     """Resolves one case; used once by ``CaseView.of``."""
 
@@ -194,7 +183,7 @@ class _Builder:
         out: list[RulingView] = []
         for proc in self.rulings:
             level = str(proc.get("level", ""))
-            absent = absent_parties(proc, self.accused)
+            absent = tuple(str(p) for p in proc.get("absent") or ())  # schema 2 (migrated)
             out.append(
                 RulingView(
                     kind="proceeding",

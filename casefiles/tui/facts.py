@@ -482,12 +482,6 @@ def _versions(store: Store, row: Row, siblings: Sequence[Row]) -> list[Line]:
     return lines
 
 
-def case_cites(store: Store, case_id: str) -> tuple[CiteView, ...]:
-    """The cites of the case itself (or the sources its summary names)."""
-    view = view_of(store, case_id)
-    return view.cites if view is not None else ()
-
-
 def quotes_for(store: Store, case_id: str | None, source_id: str) -> list[str]:
     """The quotes the case's cites take from ``source_id`` (for the reader to highlight)."""
     view = view_of(store, case_id) if case_id is not None else None
