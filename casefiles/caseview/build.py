@@ -127,7 +127,6 @@ class _Builder:
             key = f.get("conflict")
             if key:
                 self.group_sizes[str(key)] = self.group_sizes.get(str(key), 0) + 1
-        self.accused = model.accused_of(case)
 
     def conflict(self, fact: Mapping[str, Any]) -> str | None:
         """The fact's conflict key when another fact shares it (a lone key is none)."""
