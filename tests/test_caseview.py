@@ -285,3 +285,23 @@ def test_a_pardon_ends_a_sentence_even_without_a_recorded_arrest(store: Store) -
     detail = "\n".join(plain(line) for line in facts.sentence_detail(mine[0]))
     assert "in custody" not in detail and "remaining none (pardoned 20 Aug 2018)" in detail
     assert "remaining none (pardoned 20 Aug 2018)" in plain(row.line)
+
+
+def test_the_cites_pane_can_leave_quote_checks_to_a_thread(tmp_path: Path) -> None:
+    """With ``pending``, an unchecked quote is drawn as "…" and handed back
+    instead of being checked on the cursor's path; once checked, it is marked."""
+    folder = tmp_path / "b"
+    shutil.copytree(DATA, folder)
+    store = Store.load(folder / "casefiles.json")
+    row = next(r for r in facts.party_rows(store, ADHOC) if r.kind == "charge")
+    pending: facts.Pending = []
+    text = "\n".join(plain(line) for line in facts.cite_lines(store, row, (), pending))
+    assert ("s01", "bribing witnesses") in pending
+    assert "“bribing witnesses” …" in text
+    marks = facts.quote_marks(store)
+    assert marks.known("s01", "bribing witnesses") is None  # nothing was checked
+    for source_id, quote in pending:
+        marks.check(source_id, quote)
+    again: facts.Pending = []
+    text = "\n".join(plain(line) for line in facts.cite_lines(store, row, (), again))
+    assert again == [] and "“bribing witnesses” ✓" in text

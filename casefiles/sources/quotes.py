@@ -131,6 +131,11 @@ class QuoteMarks:
             self._texts[source_id] = text
         return self._texts[source_id]
 
+    def known(self, source_id: str, quote: str) -> str | None:
+        """The status of a check already made (``None``: not checked yet)."""
+        found = self._checks.get((source_id, quote))
+        return found[0] if found is not None else None
+
     def check(self, source_id: str, quote: str) -> tuple[str, float, str]:
         """``verify_quote``'s answer, or ``(NO_TEXT, 0.0, "")``."""
         key = (source_id, quote)

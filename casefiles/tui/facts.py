@@ -379,6 +379,7 @@ def source_rows(store: Store, case_id: str, marked: Iterable[str] = ()) -> list[
 QUOTE_FOUND = " ✓"
 QUOTE_NEAR = " ≈ near"
 QUOTE_MISSING = " ✗ not in the text"
+QUOTE_CHECKING = " …"
 
 _MARKS: dict[int, QuoteMarks] = {}
 
@@ -393,10 +394,19 @@ def quote_marks(store: Store) -> QuoteMarks:
     return marks
 
 
-def cite_line(cite: CiteView, marks: QuoteMarks | None = None) -> Line:
+#: Quote checks not made yet, as ``(source id, quote)``: the caller makes them
+#: off the UI thread (a near match over a long article takes a fraction of a
+#: second) and draws the lines again.
+Pending = list[tuple[str, str]]
+
+
+def cite_line(
+    cite: CiteView, marks: QuoteMarks | None = None, pending: Pending | None = None
+) -> Line:
     """``source-id · publisher · “quote” ✓ — note``; with ``marks``, a quote is
     marked as found (✓), nearly found (≈) or not found (✗) in its source's
-    stored text (no mark when the source has no text)."""
+    stored text (no mark when the source has no text).  With ``pending``, a
+    quote not checked yet is marked ``…`` and added to it instead of checked."""
     line: Line = [(cite.source_id, "accent")]
     if cite.source is None:
         line.append((" (not in the store)", "warn"))
@@ -405,7 +415,13 @@ def cite_line(cite: CiteView, marks: QuoteMarks | None = None) -> Line:
     if cite.quote:
         line += [(" “", "dim"), (cite.quote, ""), ("”", "dim")]
         if marks is not None and cite.source is not None:
-            status = marks.check(cite.source_id, cite.quote)[0]
+            if pending is None:
+                status: str | None = marks.check(cite.source_id, cite.quote)[0]
+            else:
+                status = marks.known(cite.source_id, cite.quote)
+                if status is None:
+                    pending.append((cite.source_id, cite.quote))
+                    line.append((QUOTE_CHECKING, "dim"))
             if status == quotes.FOUND:
                 line.append((QUOTE_FOUND, "dim"))
             elif status == quotes.NEAR:
@@ -438,26 +454,31 @@ def source_detail(store: Store, source_id: str) -> list[Line]:
     return lines
 
 
-def _cites_of(store: Store, row: Row) -> list[Line]:
+def _cites_of(store: Store, row: Row, pending: Pending | None) -> list[Line]:
     if not row.cites:
         return [[("uncited", "dim")]]
     marks = quote_marks(store)
-    return [cite_line(c, marks) for c in row.cites]
+    return [cite_line(c, marks, pending) for c in row.cites]
 
 
-def cite_lines(store: Store, row: Row | None, siblings: Sequence[Row] = ()) -> list[Line]:
+def cite_lines(
+    store: Store, row: Row | None, siblings: Sequence[Row] = (), pending: Pending | None = None
+) -> list[Line]:
     """The cites strip for ``row``: its cites; for a fact in a conflict group, every
-    version with its cites under a ``⚠ sources disagree`` line."""
+    version with its cites under a ``⚠ sources disagree`` line.  ``pending``: see
+    ``cite_line``."""
     if row is None:
         return [[("Nothing selected", "dim")]]
     if row.kind == "source":
         return source_detail(store, row.id)
     if row.conflict:
-        return _versions(store, row, siblings)
-    return [*row.detail, *_cites_of(store, row)]
+        return _versions(store, row, siblings, pending)
+    return [*row.detail, *_cites_of(store, row, pending)]
 
 
-def _versions(store: Store, row: Row, siblings: Sequence[Row]) -> list[Line]:
+def _versions(
+    store: Store, row: Row, siblings: Sequence[Row], pending: Pending | None
+) -> list[Line]:
     """Every version of a disputed fact with its cites (versions may sit in
     different panes: a hearing among the events, a ruling on the ladder)."""
     view = view_of(store, row.case_id) if row.case_id else None
@@ -469,7 +490,7 @@ def _versions(store: Store, row: Row, siblings: Sequence[Row]) -> list[Line]:
         for r in versions:
             marker = "▸ " if r.id == row.id else "  "
             lines.append([(marker, "warn"), (plain(r.line).removeprefix(WARN).strip(), "")])
-            lines.extend([("    ", ""), *line] for line in _cites_of(store, r))
+            lines.extend([("    ", ""), *line] for line in _cites_of(store, r, pending))
         return lines
     group = view.versions(fact)
     lines = [[(f"{DISAGREE}: {len(group)} versions of this fact", "warn")]]
@@ -477,7 +498,7 @@ def _versions(store: Store, row: Row, siblings: Sequence[Row]) -> list[Line]:
         marker = "▸ " if (v.kind, v.key) == (fact.kind, fact.key) else "  "
         lines.append([(marker, "warn"), (fact_text(view, v), "")])
         marks = quote_marks(store)
-        cites = [cite_line(c, marks) for c in v.cites] or [[("uncited", "dim")]]
+        cites = [cite_line(c, marks, pending) for c in v.cites] or [[("uncited", "dim")]]
         lines.extend([("    ", ""), *line] for line in cites)
     return lines
 

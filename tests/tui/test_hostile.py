@@ -30,6 +30,8 @@ async def test_markup_in_every_main_pane_is_literal(hostile_store: Store) -> Non
     async with app.run_test(size=(200, 60)) as pilot:
         await pilot.press("2")
         await pilot.pause()
+        await app.workers.wait_for_complete()  # quotes are checked in a thread
+        await pilot.pause()
         text = pane_text(app)
         assert f"{QUIT} Case [/] [bold]x[/bo" in text["cases"]
         assert "ខ្មែរ case [/]" in text["cases"]
