@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from typing import ClassVar, Final
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -36,7 +35,7 @@ from casefiles.tui.keys import KEYS
 from casefiles.tui.messages import Narrow, OpenCase, OpenParty, ReadSource
 from casefiles.tui.selection import Selection
 from casefiles.tui.text import Line
-from casefiles.tui.widgets import InfoPane, KeyBar, LineList
+from casefiles.tui.widgets import CitesPane, InfoPane, KeyBar, LineList
 
 #: Pane ids in ``tab`` order; ``1``–``5`` jump to them.
 PANES: Final = ("cases", "parties", "ladder", "sentences", "sources")
@@ -132,7 +131,7 @@ class MainScreen(Screen[None]):
                     yield LineList(empty="no proceedings recorded", id="ladder", classes="pane")
                 yield LineList(empty="no sentences recorded", id="sentences", classes="pane")
                 yield LineList(empty="no sources cited", id="sources", classes="pane")
-                yield InfoPane(id="cites", classes="pane info")
+                yield CitesPane(self.store, id="cites", classes="pane info")
         yield KeyBar(self.config)
 
     def pane(self, name: str) -> LineList:
@@ -255,7 +254,7 @@ class MainScreen(Screen[None]):
         pane = self.focused_pane()
         row = pane.current
         siblings = pane.rows() if pane.id != "cases" else []
-        self._show_cites(row, siblings)
+        self.query_one("#cites", CitesPane).show_cites(row, siblings)
         if pane.id != "sentences":
             self._show_sentences(row, self.pane("sentences").cursor)
             _to_first_mark(self.pane("sentences"))
@@ -268,30 +267,6 @@ class MainScreen(Screen[None]):
                 announce=False,
             )
             _to_first_mark(sources)
-
-    def _show_cites(self, row: Row | None, siblings: list[Row]) -> None:
-        """The Cites pane; quotes not checked against their source yet are
-        checked in a thread, and the pane is drawn again when they are."""
-        pending: facts.Pending = []
-        self.query_one("#cites", InfoPane).show(
-            facts.cite_lines(self.store, row, siblings, pending)
-        )
-        if pending:
-            self._check_quotes(pending)
-
-    @work(thread=True, exclusive=True, group="quotes", exit_on_error=False)
-    def _check_quotes(self, pending: facts.Pending) -> None:
-        marks = facts.quote_marks(self.store)
-        for source_id, quote in pending:
-            marks.check(source_id, quote)
-        self.app.call_from_thread(self._redraw_cites)
-
-    def _redraw_cites(self) -> None:
-        """The Cites pane again for the row under the cursor now (checks done)."""
-        if self.case_id is None or not self.is_attached:
-            return
-        pane = self.focused_pane()
-        self._show_cites(pane.current, pane.rows() if pane.id != "cases" else [])
 
     # -- events
 

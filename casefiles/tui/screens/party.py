@@ -36,7 +36,7 @@ from casefiles.tui.facts import DATE_WIDTH, LEVEL_WIDTH, WARN, Row, heading
 from casefiles.tui.messages import OpenCase
 from casefiles.tui.selection import Selection
 from casefiles.tui.text import Line, pad
-from casefiles.tui.widgets import InfoPane, KeyBar, LineList
+from casefiles.tui.widgets import CitesPane, InfoPane, KeyBar, LineList
 
 #: Up to this many cases a party's sentences and events are collected at once
 #: (a few hundred cases take well under 0.1 s); beyond, a few milliseconds at a
@@ -191,7 +191,7 @@ class PartyScreen(Screen[None]):
             yield LineList(empty="in no case", id="party-cases", classes="pane")
             yield LineList(empty="no sentence recorded", id="party-sentences", classes="pane")
             yield LineList(empty="no event recorded", id="party-events", classes="pane")
-            yield InfoPane(id="party-cites", classes="pane info")
+            yield CitesPane(self.store, id="party-cites", classes="pane info")
         yield KeyBar(self.config)
 
     def on_mount(self) -> None:
@@ -307,7 +307,7 @@ class PartyScreen(Screen[None]):
         return self._timeline, ""
 
     def _cites(self, row: Row | None) -> None:
-        self.query_one("#party-cites", InfoPane).show(facts.cite_lines(self.store, row))
+        self.query_one("#party-cites", CitesPane).show_cites(row)
 
     def _focused_list(self) -> LineList:
         focused = self.focused
