@@ -305,3 +305,11 @@ def test_the_cites_pane_can_leave_quote_checks_to_a_thread(tmp_path: Path) -> No
     again: facts.Pending = []
     text = "\n".join(plain(line) for line in facts.cite_lines(store, row, (), again))
     assert again == [] and "“bribing witnesses” ✓" in text
+
+
+def test_a_fine_or_compensation_is_said_once(store: Store) -> None:
+    view = CaseView.of(store, TEP)
+    fine = next(s for s in view.sentences if s.penalty == "fine")
+    assert fine.summary() == "fine 5,000,000 KHR"
+    comp = next(s for s in view.sentences if s.penalty == "compensation")
+    assert comp.summary() == "compensation 4,000,000 KHR"

@@ -291,9 +291,14 @@ class SentenceView(Fact):
         """One line: ``imprisonment 5 years (4 years 6 months suspended;
         custodial 6 months; served 1 year; remaining none, pardoned 2018-08-20)``."""
         head = humanise(self.penalty) + (f" {self.term.human()}" if self.term else "")
+        parts = self.arithmetic()
+        if self.penalty == self.amount_label and self.amount_text:
+            # a fine or compensation is its amount: "fine 5,000,000 KHR", said once
+            head = self.amount_text
+            parts = [(label, value) for label, value in parts if label != self.amount_label]
         extras = [
             f"{value} suspended" if label == "suspended" else f"{label} {value}"
-            for label, value in self.arithmetic()
+            for label, value in parts
         ]
         return f"{head} ({'; '.join(extras)})" if extras else head
 
