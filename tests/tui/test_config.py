@@ -354,7 +354,7 @@ def test_the_real_browser_starts_with_a_deeply_nested_config_in_tmux(tmp_path: P
             # first capture; the help screen lists config problems for as long as it runs
             shown = wait_for(lambda s: "Cases" in s, "the main screen")
             tmux("send-keys", "-t", name, "?")
-            wait_for(lambda s: "help: keys and config" in s, "help")  # the key bar says "? help"
+            wait_for(lambda s: "Help — esc closes" in s, "help")  # not the key bar's "? help"
             for _ in range(10):  # the config's problems close the help text
                 tmux("send-keys", "-t", name, "PageDown")
             wait_for(lambda s: "nested too deeply" in s, "the notice in help")
