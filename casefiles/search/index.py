@@ -82,6 +82,17 @@ class SearchIndex:
     def refine_ratio(self, value: int) -> None:
         self._cands.refine_ratio = value
 
+    @property
+    def facets(self) -> Facets:
+        """The field filters' inverted indexes (``casefiles.search.listfilter``
+        reads them; built or loaded with the index, read-only for callers)."""
+        return self._facets
+
+    def party_ids(self, value: str) -> set[str]:
+        """The parties ``party:value`` names in a search (thread-safe)."""
+        with self._lock:
+            return self._party_ids(value)
+
     # ------------------------------------------------------------ building
 
     @classmethod

@@ -1,0 +1,450 @@
+"""The cases list narrowed and ordered in place (the browser's filter line, k9s-style).
+
+``ListFilter.apply(text, sort)`` turns a filter written in the search's field
+syntax (``status:pending year:2016 court:appeal level:supreme party:"tep
+vanny" charge:548 role:judge outcome:upheld country:cambodia``, plus free
+words) into the ordered list of case ids it lets through.
+
+* The text is parsed by ``casefiles.search.query.parse`` (no second parser);
+  a malformed filter raises ``FilterError`` whose message names the bad part
+  in one line (the caller keeps its list as it was).  ``kind:`` other than
+  ``kind:case`` is refused: the list holds cases only.
+* Field filters mean what they mean for a case hit in a search
+  (``casefiles.search.filters``): the case sets come from the search index's
+  inverted indexes (``Facets.case_base`` and ``Facets.cases_passing``), and
+  ``party:`` names the parties a search's ``party:`` names
+  (``SearchIndex.party_ids``).  No case is looked at one by one.
+* Free words are matched against case titles, accents and case ignored:
+  ``sokha`` a title word starting with it (no typo tolerance: a filter is
+  exact), ``'x`` / ``"a b"`` contained, ``^x`` title starts with, ``x$`` ends
+  with, ``!x`` title does not contain, ``a | b`` either.  Titles get a word
+  index of their own (word → cases), built on first use.
+* Sorts (``Sort``): store order, latest ruling date, first event (the earliest
+  dated event or proceeding), title, status (in ``model.CASE_STATUSES``
+  order, then title); each ascending or descending.  Ties keep title order,
+  then store order; cases without the date sort last either way.  Partial
+  dates sort as stored (``2016`` before ``2016-03`` before ``2016-03-01``).
+  Each sort's full order is computed once; a filtered list takes its order
+  from it.
+
+Results are cached per resolved filter (the same party, court, charge and
+country values, whatever was typed) and per sort.  ``apply`` may run in a
+worker thread; ``cancelled()`` is polled between steps.  This module never
+imports textual.
+"""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_left
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+from casefiles import model
+from casefiles.search.candidates import never
+from casefiles.search.filters import Cancelled, Facets
+from casefiles.search.filters import _notes as filter_notes
+from casefiles.search.normalise import normalise
+from casefiles.search.query import KINDS, Query, QueryError, Term, parse
+from casefiles.search.vocabulary import TOP
+from casefiles.store import Store
+
+if TYPE_CHECKING:
+    from casefiles.search.index import SearchIndex
+
+#: Sort keys in the order the sort key cycles through them.
+SORT_KEYS: Final = ("store", "ruling", "event", "title", "status")
+#: How each sort is named in the pane title.
+SORT_NAMES: Final = {
+    "store": "store order",
+    "ruling": "latest ruling",
+    "event": "first event",
+    "title": "title",
+    "status": "status",
+}
+#: The direction a sort starts in when the cycle reaches it (newest rulings first).
+SORT_STARTS_DESCENDING: Final = frozenset({"ruling"})
+#: Results kept per filter and per (filter, sort).
+CACHE_SIZE: Final = 64
+#: A filtered set smaller than this share of the store is sorted by rank; a
+#: bigger one is picked out of the full order (one pass, no sort).
+_RANK_SHARE: Final = 8
+
+
+class FilterError(ValueError):
+    """A malformed filter; ``str()`` is one line for the user naming the bad part."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sort:
+    """An order of the cases list: a key of ``SORT_KEYS`` and a direction."""
+
+    key: str = "store"
+    descending: bool = False
+
+    def __post_init__(self) -> None:
+        if self.key not in SORT_KEYS:
+            raise ValueError(f"unknown sort {self.key!r}; sorts are {', '.join(SORT_KEYS)}")
+
+    @property
+    def active(self) -> bool:
+        """Whether this is anything but the store's own order."""
+        return self.key != "store" or self.descending
+
+    def label(self) -> str:
+        """``latest ruling ↓`` (descending) or ``title ↑``; ``store order`` as stored."""
+        if not self.active:
+            return SORT_NAMES["store"]
+        return f"{SORT_NAMES[self.key]} {'↓' if self.descending else '↑'}"
+
+    def next(self) -> Sort:
+        """The next sort of the cycle (in the direction it starts in)."""
+        key = SORT_KEYS[(SORT_KEYS.index(self.key) + 1) % len(SORT_KEYS)]
+        return Sort(key, key in SORT_STARTS_DESCENDING)
+
+    def reversed(self) -> Sort:
+        """The same sort the other way round."""
+        return Sort(self.key, not self.descending)
+
+
+@dataclass(frozen=True, slots=True)
+class Narrowed:
+    """What a filter and a sort leave of the cases list."""
+
+    text: str
+    """The filter as given, stripped (``""``: no filter)."""
+    sort: Sort
+    case_ids: list[str]
+    """The cases passing, in the sort's order (shared with the cache: do not change)."""
+    total: int
+    """How many cases the store holds."""
+    notes: tuple[str, ...] = ()
+    """Remarks (a ``party:`` value that names no party)."""
+
+    @property
+    def count(self) -> int:
+        """How many cases pass."""
+        return len(self.case_ids)
+
+    @property
+    def filtered(self) -> bool:
+        """Whether a filter is active."""
+        return bool(self.text)
+
+    def position(self, case_id: str | None) -> int | None:
+        """Where ``case_id`` is in the list (``None``: not there)."""
+        if case_id is None:
+            return None
+        try:
+            return self.case_ids.index(case_id)
+        except ValueError:
+            return None
+
+
+def _term_key(term: Term) -> tuple[str, str, bool]:
+    return (term.text, term.mode, term.negate)
+
+
+class ListFilter:
+    """Filter and sort one store's cases list; see the module docstring.
+
+    ``facets`` are the search index's inverted indexes (built) for ``store``;
+    ``party_ids(value)`` resolves a ``party:`` value to party ids."""
+
+    def __init__(
+        self,
+        store: Store,
+        facets: Facets,
+        party_ids: Callable[[str], set[str]],
+    ) -> None:
+        self.store = store
+        self.facets = facets
+        self.party_ids = party_ids
+        self._lock = threading.RLock()
+        self._all: list[str] = list(store.table(model.CASES))
+        self._sets: OrderedDict[Hashable, set[str] | None] = OrderedDict()
+        self._orders: OrderedDict[Hashable, list[str]] = OrderedDict()
+        self._full: dict[Sort, list[str]] = {}
+        self._ranks: dict[Sort, dict[str, int]] = {}
+        self._titles: list[str] | None = None
+        self._title_words: dict[str, set[str]] = {}
+        self._words: list[str] = []
+        self._term_sets: dict[tuple[str, str, bool], set[str]] = {}
+
+    @classmethod
+    def from_index(cls, store: Store, index: SearchIndex) -> ListFilter:
+        """The filter of ``store`` over its search index's facets and party names."""
+        return cls(store, index.facets, index.party_ids)
+
+    # -- the one entry point
+
+    def apply(
+        self,
+        text: str,
+        sort: Sort | None = None,
+        cancelled: Callable[[], bool] = never,
+    ) -> Narrowed:
+        """The cases ``text`` lets through, in ``sort``'s order; ``FilterError``
+        when ``text`` is malformed, ``Cancelled`` when ``cancelled()`` turned true."""
+        sort = sort or Sort()
+        text = text.strip()
+        with self._lock:
+            query = self.parse(text)
+            ids, key, notes = self._case_set(query, cancelled)
+            if cancelled():
+                raise Cancelled
+            return Narrowed(text, sort, self._ordered(ids, key, sort), len(self._all), notes)
+
+    @staticmethod
+    def parse(text: str) -> Query:
+        """The filter parsed by the search's parser; ``FilterError`` when malformed.
+        Only negated words (``!protest``) are a filter here (a search refuses them)."""
+        try:
+            query = parse(text)
+        except QueryError as exc:
+            try:  # "only negated terms" is the one error a cases-only filter lifts
+                query = parse(text + " kind:case")
+            except QueryError:
+                raise FilterError(str(exc).replace("\n", " ")) from None
+        kinds = query.filters.kinds
+        if kinds != frozenset(KINDS) and kinds != frozenset({"case"}):
+            raise FilterError(f"kind: keeps {', '.join(sorted(kinds))}; this list holds cases only")
+        return query
+
+    # -- which cases
+
+    def _case_set(
+        self, query: Query, cancelled: Callable[[], bool]
+    ) -> tuple[set[str] | None, Hashable, tuple[str, ...]]:
+        """The set of passing cases (``None``: all), its cache key and notes."""
+        filters = query.filters
+        facets = self.facets
+        if filters.case_filters():
+            resolved = facets.resolve(filters, self.party_ids)
+            fkey: Hashable = (
+                filters.roles,
+                filters.levels,
+                filters.statuses,
+                filters.outcomes,
+                filters.years,
+                resolved,
+            )
+        else:
+            resolved = None
+            fkey = ()
+        words = tuple(tuple(_term_key(t) for t in g) for g in query.groups)
+        key = (fkey, words)
+        notes = filter_notes(filters, resolved) if resolved is not None else ()
+        if key in self._sets:
+            self._sets.move_to_end(key)
+            return self._sets[key], key, notes
+        ids: set[str] | None = None
+        if resolved is not None:
+            base = facets.case_base(filters, resolved, cancelled)
+            ids = facets.cases_passing(base, filters, resolved)
+        for group in sorted(query.positive, key=len):
+            if ids is not None and not ids:
+                break
+            found = self._group(group, cancelled)
+            ids = found if ids is None else ids & found
+        negative = [t.text for t in query.negative]
+        if negative and (ids is None or ids):
+            titles = self._title_list()
+            if ids is None:
+                pairs: Iterable[tuple[str, str]] = zip(self._all, titles, strict=True)
+            else:
+                pos = self._positions()
+                pairs = ((c, titles[pos[c]]) for c in ids)
+            ids = {c for c, title in pairs if not any(t in title for t in negative)}
+        if ids is not None and len(ids) == len(self._all):
+            ids = None
+        self._sets[key] = ids
+        if len(self._sets) > CACHE_SIZE:
+            self._sets.popitem(last=False)
+        return ids, key, notes
+
+    def _group(self, group: tuple[Term, ...], cancelled: Callable[[], bool]) -> set[str]:
+        """Cases whose title matches some term of an OR group."""
+        if len(group) == 1:
+            return self._term(group[0], cancelled)
+        out: set[str] = set()
+        for term in group:
+            out |= self._term(term, cancelled)
+        return out
+
+    def _term(self, term: Term, cancelled: Callable[[], bool]) -> set[str]:
+        """Cases whose title matches one positive term (cached)."""
+        key = _term_key(term)
+        hit = self._term_sets.get(key)
+        if hit is not None:
+            return hit
+        titles = self._title_list()
+        t = term.text
+        if term.mode == "fuzzy":
+            words = self._words
+            lo = bisect_left(words, t)
+            hi = bisect_left(words, t + TOP, lo)
+            found: list[set[str]] = [self._title_words[w] for w in words[lo:hi]]
+            out: set[str] = set(found[0]) if len(found) == 1 else set()
+            if len(found) > 1:
+                out = out.union(*found)
+        else:
+            match: Callable[[str], bool]
+            if term.mode == "exact":
+                match = lambda s: t in s  # noqa: E731
+            elif term.mode == "prefix":
+                match = lambda s: s.startswith(t)  # noqa: E731
+            elif term.mode == "suffix":
+                match = lambda s: s.endswith(t)  # noqa: E731
+            else:
+                match = lambda s: s == t  # noqa: E731
+            out = {c for c, title in zip(self._all, titles, strict=True) if match(title)}
+        if cancelled():
+            raise Cancelled
+        if len(self._term_sets) > 4 * CACHE_SIZE:
+            self._term_sets.clear()
+        self._term_sets[key] = out
+        return out
+
+    def _title_list(self) -> list[str]:
+        """Normalised titles in store order, and the word index (built once)."""
+        if self._titles is None:
+            cases = self.store.table(model.CASES)
+            titles = [normalise(str(cases[c].get("title", ""))) for c in self._all]
+            index: dict[str, set[str]] = {}
+            for cid, title in zip(self._all, titles, strict=True):
+                for w in set(title.split(" ")):
+                    if w:
+                        index.setdefault(w, set()).add(cid)
+            self._title_words = index
+            self._words = sorted(index)
+            self._titles = titles
+        return self._titles
+
+    def _positions(self) -> dict[str, int]:
+        """Store position of every case."""
+        return self._rank(Sort())
+
+    # -- in what order
+
+    def _ordered(self, ids: set[str] | None, key: Hashable, sort: Sort) -> list[str]:
+        okey = (key, sort)
+        hit = self._orders.get(okey)
+        if hit is not None:
+            self._orders.move_to_end(okey)
+            return hit
+        full = self.full_order(sort)
+        if ids is None:
+            out = full
+        elif len(ids) * _RANK_SHARE < len(full):
+            out = sorted(ids, key=self._rank(sort).__getitem__)
+        else:
+            out = [c for c in full if c in ids]
+        self._orders[okey] = out
+        if len(self._orders) > CACHE_SIZE:
+            self._orders.popitem(last=False)
+        return out
+
+    def _rank(self, sort: Sort) -> dict[str, int]:
+        rank = self._ranks.get(sort)
+        if rank is None:
+            rank = self._ranks[sort] = {c: i for i, c in enumerate(self.full_order(sort))}
+        return rank
+
+    def full_order(self, sort: Sort) -> list[str]:
+        """Every case in ``sort``'s order (computed once per sort)."""
+        hit = self._full.get(sort)
+        if hit is not None:
+            return hit
+        if sort.key == "store":
+            out = self._all if not sort.descending else self._all[::-1]
+        else:
+            by_title = self._by_title()
+            if sort.key == "title":
+                out = by_title if not sort.descending else self._title_desc()
+            else:
+                values = self._values(sort.key)
+                known = [c for c in by_title if c in values]
+                unknown = [c for c in by_title if c not in values]
+                known.sort(key=values.__getitem__, reverse=sort.descending)
+                out = known + unknown
+        self._full[sort] = out
+        return out
+
+    def _by_title(self) -> list[str]:
+        """Cases by normalised title, ties in store order."""
+        hit = self._full.get(Sort("title"))
+        if hit is None:
+            titles = self._title_list()
+            order = sorted(range(len(self._all)), key=titles.__getitem__)
+            hit = self._full[Sort("title")] = [self._all[i] for i in order]
+        return hit
+
+    def _title_desc(self) -> list[str]:
+        titles = self._title_list()
+        order = sorted(range(len(self._all)), key=titles.__getitem__, reverse=True)
+        return [self._all[i] for i in order]
+
+    def _values(self, key: str) -> dict[str, str | int]:
+        """The sort value of each case that has one (``ruling``/``event``: a stored
+        date string, which sorts as the partial dates do; ``status``: its rank)."""
+        store = self.store
+        cases = store.table(model.CASES)
+        if key == "status":
+            rank = {s: i for i, s in enumerate(model.CASE_STATUSES)}
+            return {c: rank.get(str(cases[c].get("status")), len(rank)) for c in self._all}
+        out: dict[str, str | int] = {}
+        procs = store.table(model.PROCEEDINGS).values()
+        if key == "ruling":
+            for doc in procs:
+                date = _date(doc.get("date"))
+                if date is None or doc.get("kind", "ruling") != "ruling":
+                    continue
+                cid = str(doc["case"])
+                if date > str(out.get(cid, "")):
+                    out[cid] = date
+            return out
+        # first event: the earliest dated event or proceeding of the case
+        firsts: dict[str, str] = {}
+        for cid in self._all:
+            dated = [d for e in cases[cid].get("events", ()) if (d := _date(e.get("date")))]
+            if dated:
+                firsts[cid] = min(dated)
+        for doc in procs:
+            date = _date(doc.get("date"))
+            if date is None:
+                continue
+            cid = str(doc["case"])
+            old = firsts.get(cid)
+            if old is None or date < old:
+                firsts[cid] = date
+        out.update(firsts)
+        return out
+
+
+def _date(value: object) -> str | None:
+    """A stored partial date as stored (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``:
+    compared as strings they sort as partial dates do), else ``None``."""
+    if isinstance(value, str) and model.parse_date(value) is not None:
+        return value
+    return None
+
+
+def count_text(narrowed: Narrowed) -> str:
+    """``12 of 168`` (filtered) or ``168`` cases."""
+    if narrowed.filtered:
+        return f"{narrowed.count:,} of {narrowed.total:,}"
+    return f"{narrowed.total:,}"
+
+
+__all__ = [
+    "SORT_KEYS",
+    "SORT_NAMES",
+    "FilterError",
+    "ListFilter",
+    "Narrowed",
+    "Sort",
+    "count_text",
+]
