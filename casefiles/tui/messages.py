@@ -73,6 +73,17 @@ class CopyText(Message):
         self.text = text
 
 
+class CitePassage(Message):
+    """Cite a passage of a source's article (the reader's selection) on the
+    main screen's current fact: the app opens the cite form with the source
+    and the quote filled in."""
+
+    def __init__(self, source_id: str, quote: str) -> None:
+        super().__init__()
+        self.source_id = source_id
+        self.quote = quote
+
+
 class IndexReady(Message):
     """The search index is built."""
 
@@ -90,6 +101,7 @@ class IndexFailed(Message):
 
 
 __all__ = [
+    "CitePassage",
     "CopyText",
     "IndexFailed",
     "IndexReady",
