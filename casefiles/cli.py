@@ -436,11 +436,8 @@ def cmd_rm(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _shown(value: object) -> str:
-    return literal(clip(orjson.dumps(value).decode(), 100))
-
-
 def cmd_log(args: argparse.Namespace) -> int:
+    from casefiles.edit.history import diff_lines
     from casefiles.store.verify import history, verify
 
     path = Path(paths.default_store(args.store))
@@ -476,14 +473,8 @@ def cmd_log(args: argparse.Namespace) -> int:
         if diff is None:
             _out("    (the version before is not in the log or a checkpoint)")
             continue
-        for change in diff:
-            name = literal(change["field"])
-            if "before" not in change:
-                _out(f"    + {name}: {_shown(change['after'])}")
-            elif "after" not in change:
-                _out(f"    - {name}: {_shown(change['before'])}")
-            else:
-                _out(f"    ~ {name}: {_shown(change['before'])} -> {_shown(change['after'])}")
+        for line in diff_lines(diff):  # the browser's history screen shares these
+            _out(f"    {line}")
     return EXIT_OK
 
 
