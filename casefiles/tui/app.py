@@ -77,6 +77,9 @@ _ACTIONS: Final = {
     "casefiles.redo": "redo",
     "casefiles.delete": "delete",
     "casefiles.import": "import",
+    "casefiles.edit_form": "edit_form",
+    "casefiles.add": "add_form",
+    "casefiles.cite": "cite_form",
     "casefiles.quit": "quit",
 }
 PARTY_SCREEN: Final = "party"

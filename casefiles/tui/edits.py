@@ -18,7 +18,7 @@ thread).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Final
 
 from textual.app import App, SuspendNotSupported
@@ -26,13 +26,16 @@ from textual.app import App, SuspendNotSupported
 from casefiles import model
 from casefiles.store import Store
 from casefiles.textsafe import literal
+from casefiles.tui.messages import CitePassage
 from casefiles.tui.screens.main import MainScreen
 from casefiles.tui.screens.party import PartyScreen
 from casefiles.tui.selection import Selection
 
 if TYPE_CHECKING:
+    from casefiles.edit.forms import Form
     from casefiles.edit.ops import EditRefused, History, Operation
     from casefiles.search import SearchIndex
+    from casefiles.tui.screens.form import FormSaved
     from casefiles.tui.screens.importer import ImportScreen
 
 #: The table of the document a selected row stands for.  A charge or event is
@@ -244,6 +247,87 @@ class EditActions(App[int]):
             return
         self.redraw_after_change()
         self.notify(f"deleted: {literal(op.title)} (u undoes)", timeout=5, markup=False)
+
+    # -- e, a, c: the forms
+
+    def _focus(self) -> tuple[Selection | None, str | None, str | None, str | None]:
+        """The selection, the focused pane's id, the case shown and the court
+        level of the row under the cursor."""
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            pane = screen.focused_pane()
+            row = pane.current
+            return screen.selection(), pane.id, screen.case_id, row.level if row else None
+        if isinstance(screen, PartyScreen):
+            return screen.selection(), "party", None, None
+        return None, None, None, None
+
+    def _open_form(self, build: Callable[[], Form]) -> None:
+        from casefiles.edit.forms import FormError
+        from casefiles.tui.screens.form import FormScreen
+
+        try:
+            form = build()
+        except FormError as exc:
+            self.notify(literal(str(exc)), timeout=4, markup=False)
+            return
+        self.push_screen(FormScreen(form, self.store), self._form_saved)
+
+    def action_edit_form(self) -> None:
+        """Edit the selected fact in a form (``ctrl+s`` saves, ``u`` undoes)."""
+        from casefiles.edit.forms import edit_form
+
+        selection, pane, _, _ = self._focus()
+        self._open_form(lambda: edit_form(self.store, selection, pane))
+
+    def action_add_form(self) -> None:
+        """Add a fact of the focused pane's kind, prefilled from the cursor."""
+        from casefiles.edit.forms import add_form
+
+        selection, pane, case_id, level = self._focus()
+        if pane == "party":
+            self.notify("Add facts from a case: open one of the party's cases.", timeout=4)
+            return
+        self._open_form(lambda: add_form(self.store, pane, selection, case_id, row_level=level))
+
+    def action_cite_form(self) -> None:
+        """Add a cite (source, quote, note) to the selected fact."""
+        self.open_cite_form("", "")
+
+    def open_cite_form(self, source_id: str, quote: str) -> None:
+        """The cite form on the main screen's current fact, with ``source_id``
+        and ``quote`` filled in (the reader's selected passage)."""
+        from casefiles.edit.forms import cite_form
+
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        if isinstance(self.screen, PartyScreen):
+            selection, pane = self.screen.selection(), None
+        elif main is not None:
+            selection, pane = main.selection(), main.focused_pane().id
+        else:
+            selection, pane = None, None
+        self._open_form(
+            lambda: cite_form(self.store, selection, pane, source_id=source_id, quote=quote)
+        )
+
+    def on_cite_passage(self, message: CitePassage) -> None:
+        """The reader asks to cite a passage on the current fact."""
+        self.open_cite_form(message.source_id, message.quote)
+
+    def _form_saved(self, saved: FormSaved | None) -> None:
+        """A form was saved: apply its operation through the undo history."""
+        from casefiles.edit.ops import EditRefused
+
+        if saved is None or saved.operation is None:
+            return
+        op = saved.operation
+        try:
+            self.edits.apply(self.store, op, accept_warnings=saved.accept_warnings)
+        except EditRefused as exc:
+            self._refused("not saved", exc)
+            return
+        self.redraw_after_change()
+        self.notify(f"saved: {literal(op.title)} (u undoes)", timeout=5, markup=False)
 
     # -- i
 

@@ -124,6 +124,27 @@ KEYS: Final[tuple[KeySpec, ...]] = (
         short="import",
     ),
     KeySpec(
+        "casefiles.edit_form",
+        "e",
+        "edit the selected fact in a form",
+        "app",
+        short="edit",
+    ),
+    KeySpec(
+        "casefiles.add",
+        "a",
+        "add a fact of the focused pane's kind, prefilled from the cursor",
+        "app",
+        short="add",
+    ),
+    KeySpec(
+        "casefiles.cite",
+        "c",
+        "cite the selected fact: a source, a quote, a note",
+        "app",
+        short="cite",
+    ),
+    KeySpec(
         "casefiles.next_quote", "n", "next cited quote", "reader", show=True, short="next quote"
     ),
     KeySpec(
@@ -163,6 +184,16 @@ KEYS: Final[tuple[KeySpec, ...]] = (
         short="close",
         replaces=("casefiles.back",),
     ),
+    KeySpec("casefiles.form_save", "ctrl+s", "save the form", "form", show=True, short="save"),
+    KeySpec(
+        "casefiles.form_cancel",
+        "escape",
+        "cancel the form (asks when something was typed)",
+        "form",
+        show=True,
+        short="cancel",
+        replaces=("casefiles.back",),
+    ),
 )
 KEY_IDS: Final = frozenset(spec.id for spec in KEYS)
 SPECS: Final[Mapping[str, KeySpec]] = {spec.id: spec for spec in KEYS}
@@ -193,6 +224,7 @@ SCREENS: Final[Mapping[str, frozenset[str]]] = {
     | {"casefiles.down", "casefiles.up", "casefiles.top", "casefiles.bottom"},
     "search screen": _ids("search") | {"casefiles.back", "casefiles.search", "casefiles.redo"},
     "timeline": _ids("view") | _SCROLL | {"casefiles.back", "casefiles.timeline"},
+    "form": _ids("form"),
 }
 
 _LIST_OWN: Final = {
@@ -257,6 +289,7 @@ TEXTUAL_KEYS: Final[Mapping[str, Mapping[str, str]]] = {
     },
     "search screen": {**_INPUT_OWN, **_FOCUS_OWN, **_SCREEN_OWN, **_APP_OWN},
     "timeline": {**_FOCUS_OWN, **_SCREEN_OWN},
+    "form": {**_INPUT_OWN, **_FOCUS_OWN, **_SCREEN_OWN},
 }
 #: A Textual key a binding may take because it does the same thing there.
 _SAME_AS: Final = {
