@@ -531,10 +531,11 @@ class Form:
         try:
             if kind == "date":
                 date = read_date(text)
-                return Reading(date.iso, f"→ {date.iso} ({date.how})")
+                method = date.how.rpartition(" (")[2].rstrip(")")
+                return Reading(date.iso, f"{_shown(text, 30)} → {date.iso} ({method})")
             if kind == "duration":
                 term = read_duration(text)
-                return Reading(term.parts or None, f"→ {term.how}")
+                return Reading(term.parts or None, f"{_shown(text, 30)} → {term.how}")
         except ParseError as exc:
             return Reading(None, error=str(exc))
         if kind == "vocab":

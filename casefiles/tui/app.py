@@ -83,6 +83,7 @@ _ACTIONS: Final = {
     "casefiles.quit": "quit",
 }
 PARTY_SCREEN: Final = "party"
+SEARCH_SCREEN: Final = "search"
 #: Up to this many cases the search index is built right after the first paint;
 #: a bigger store builds it once the keyboard has been idle for a moment (or on
 #: the first search), so that building does not slow down the first moves.
@@ -410,7 +411,9 @@ class CaseFilesApp(EditActions):
         self.go_forward()
 
     def action_search(self) -> None:
-        """Search everything; the chosen hit opens."""
+        """Search everything; the chosen hit opens.  The search screen is made
+        once and kept (installed): ``/`` again shows the query, results and
+        cursor as they were left."""
         from casefiles.tui.screens.search import SearchScreen
 
         def chosen(hit: Hit | None) -> None:
@@ -418,7 +421,18 @@ class CaseFilesApp(EditActions):
                 self.open_hit(hit)
 
         self.ensure_index()
-        self.push_screen(SearchScreen(self.search_index, error=self.index_error), chosen)
+        if not self.is_screen_installed(SEARCH_SCREEN):
+            screen = SearchScreen(self.search_index, error=self.index_error)
+            screen.revision = self.store.version
+            self.install_screen(screen, SEARCH_SCREEN)
+        else:
+            kept = self.get_screen(SEARCH_SCREEN)
+            assert isinstance(kept, SearchScreen)
+            screen = kept
+            if screen in self.screen_stack:
+                return
+            screen.reopen(self.search_index, self.index_error, self.store.version)
+        self.push_screen(screen, chosen)
 
     def action_read(self) -> None:
         """Read the selected source's article inside the app."""

@@ -9,7 +9,19 @@ title, the field that matched and the matched characters highlighted; text
 from data is made literal first (no markup, no control characters).
 
 ``enter`` dismisses the screen with the chosen ``Hit`` (the app then shows it
-in the panes); ``esc`` dismisses it with ``None``.
+in the panes); ``esc`` dismisses it with ``None``.  The app keeps the screen,
+so ``/`` later shows the same query, results and cursor.
+
+It remembers: a query that was used (a hit opened, or the screen closed on
+it) goes to the query history (``casefiles.tui.recall``, kept across runs).
+``up`` on the first result (or with none) brings back the query before,
+``down`` the one after (past the newest: what was typed); ``ctrl+r`` brings
+back the newest earlier query containing what is typed, again an older one,
+as a shell's reverse search does.  Typing leaves the history.
+
+Results come a page (``LIMIT``) at a time: when the cursor comes within a
+screenful of the last hit and more match, the query runs again for one more
+page, the cursor staying where it is; the status line counts "200 of 1,234".
 """
 
 from __future__ import annotations
@@ -30,13 +42,15 @@ from textual.worker import get_current_worker
 from casefiles.textsafe import literal
 from casefiles.tui.bindings import bind
 from casefiles.tui.messages import IndexFailed, IndexReady
+from casefiles.tui.recall import QueryHistory
 from casefiles.tui.widgets.results import ResultList, highlight, snippet_window
 
 if TYPE_CHECKING:
     from casefiles.search import Hit, SearchIndex, SearchResult  # noqa: F401 (a quoted base)
 
 LIMIT: Final = 200
-"""Hits asked of the index per query (the list scrolls through them)."""
+"""Hits asked of the index per page (the list asks for the next page as the
+cursor nears the end)."""
 
 
 HINT: Final = (
@@ -58,14 +72,16 @@ def count_line(result: SearchResult, limit: int) -> str:
 
 class SearchInput(Input):
     """The query box.  It claims ``ctrl+n``/``ctrl+p`` so the app's command-palette
-    key does not fire while searching, and moves the result cursor with them."""
+    key does not fire while searching, and moves the result cursor with them;
+    ``ctrl+r`` recalls earlier queries (not the app's redo)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("casefiles.search_open", "screen.choose"),
-        bind("casefiles.search_next", "screen.move(1)"),
-        bind("casefiles.search_prev", "screen.move(-1)"),
+        bind("casefiles.search_next", "screen.down"),
+        bind("casefiles.search_prev", "screen.up"),
         bind("casefiles.search_page_down", "screen.page(1)"),
         bind("casefiles.search_page_up", "screen.page(-1)"),
+        bind("casefiles.search_recall", "screen.recall"),
     ]
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
@@ -78,8 +94,8 @@ class SearchScreen(Screen["Hit | None"]):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("casefiles.search_close", "close"),
         bind("casefiles.search_open", "choose", show=False),
-        bind("casefiles.search_next", "move(1)", show=False),
-        bind("casefiles.search_prev", "move(-1)", show=False),
+        bind("casefiles.search_next", "down", show=False),
+        bind("casefiles.search_prev", "up", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -113,7 +129,12 @@ class SearchScreen(Screen["Hit | None"]):
             self.seconds = seconds
 
     def __init__(
-        self, index: SearchIndex | None = None, query: str = "", *, error: str | None = None
+        self,
+        index: SearchIndex | None = None,
+        query: str = "",
+        *,
+        error: str | None = None,
+        recall: QueryHistory | None = None,
     ) -> None:
         super().__init__()
         self.index = index
@@ -125,11 +146,34 @@ class SearchScreen(Screen["Hit | None"]):
         """The query whose results are on screen (tests wait for it)."""
         self.last_seconds = 0.0
         """How long the last search took in its worker (for the benchmark)."""
+        self._recall = recall
+        self.result: SearchResult | None = None
+        """The result on screen (its hits may be several pages)."""
+        self.limit = LIMIT
+        """How many hits the query on screen was asked for (grows a page at a time)."""
+        self._loading_more = False
+        self._recall_at: int | None = None
+        self._draft = ""
+        self._recalled: str | None = None
+        self._pattern: str | None = None
+        self.revision: object = None
+        """The store version the results were made from (set by the app)."""
+
+    @property
+    def recall(self) -> QueryHistory:
+        """The query history (read from the user data folder on first use)."""
+        if self._recall is None:
+            self._recall = QueryHistory.load()
+            if self._recall.problem and self.is_attached:
+                self.notify(
+                    self._recall.problem, title="search history", severity="warning", markup=False
+                )
+        return self._recall
 
     def compose(self) -> ComposeResult:
         yield SearchInput(
             value=self.initial_query,
-            placeholder="search cases, parties, courts, sources, articles…",
+            placeholder="search cases, parties, courts, sources, articles…  (↑ earlier queries)",
             id="search-input",
             select_on_focus=False,
         )
@@ -139,12 +183,36 @@ class SearchScreen(Screen["Hit | None"]):
 
     def on_mount(self) -> None:
         self.query_one(SearchInput).focus()
+        problem = self.recall.problem
+        if problem:
+            self.notify(problem, title="search history", severity="warning", markup=False)
         if self.error is not None:
             self._show_failure(self.error)
         elif self.index is None:
             self._set_status("indexing… (results appear when the index is ready)")
         elif self.initial_query:
             self.start_search(self.initial_query)
+
+    def reopen(self, index: SearchIndex | None, error: str | None, revision: object) -> None:
+        """The app shows this screen again (``/``): the query, results and cursor
+        stay as they were left; an index that arrived meanwhile is used, and a
+        store changed since (``revision`` differs) is searched again, the
+        cursor kept on the same hit."""
+        self._leave_recall()
+        if self.index is None and index is not None:
+            self.index = index
+            self.error = None
+            self.start_search(self.query_one(SearchInput).value)
+        elif self.index is None and error is not None:
+            self._show_failure(error)
+        elif revision != self.revision and self.result is not None:
+            self.start_search(self.query_one(SearchInput).value, self.limit, keep=True)
+        self.revision = revision
+
+    def on_screen_resume(self) -> None:
+        """Shown again: the query box has the keyboard."""
+        if self.is_mounted:
+            self.query_one(SearchInput).focus()
 
     def on_index_ready(self, message: IndexReady) -> None:
         """The app finished the index: search for what was typed meanwhile."""
@@ -168,6 +236,11 @@ class SearchScreen(Screen["Hit | None"]):
         """The result list widget."""
         return self.query_one(ResultList)
 
+    @property
+    def box(self) -> SearchInput:
+        """The query box."""
+        return self.query_one(SearchInput)
+
     def _set_status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#search-status", Static)
         status.update(Text(text, no_wrap=True, overflow="ellipsis"))
@@ -175,56 +248,182 @@ class SearchScreen(Screen["Hit | None"]):
 
     @on(Input.Changed, "#search-input")
     def _changed(self, event: Input.Changed) -> None:
+        if self._recalled is not None and event.value == self._recalled:
+            self._recalled = None  # the recall's own change: stay in the history
+        else:
+            self._leave_recall()
         self.start_search(event.value)
 
-    def start_search(self, query: str) -> None:
-        """Search for ``query`` off the UI thread (cancelling any run before)."""
+    def start_search(self, query: str, limit: int = LIMIT, *, keep: bool = False) -> None:
+        """Search for ``query`` off the UI thread (cancelling any run before);
+        ``limit`` hits at most; ``keep``: the cursor stays (a next page, or the
+        same query again)."""
+        self._loading_more = keep
+        self.limit = limit
         if self.index is None:
             if self.error is None:
                 self._set_status("indexing… (results appear when the index is ready)")
             return
         if not query.strip():
             self.workers.cancel_group(self, "search")
+            self.result = None
             self.results.set_hits([])
             self.shown_query = query
-            self._set_status(HINT)
+            self._set_status(self._with_recall(HINT))
             return
-        self._search(self.index, query)
+        self._search(self.index, query, limit)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, index: SearchIndex, query: str) -> None:
+    def _search(self, index: SearchIndex, query: str, limit: int = LIMIT) -> None:
         worker = get_current_worker()
         cancelled: Callable[[], bool] = lambda: worker.is_cancelled  # noqa: E731
         started = perf_counter()
-        result = index.search(query, limit=LIMIT, cancelled=cancelled)
+        result = index.search(query, limit=limit, cancelled=cancelled)
         if not worker.is_cancelled:
             self.post_message(self.Results(result, perf_counter() - started))
 
     def on_search_screen_results(self, message: Results) -> None:
         result = message.result
-        if result.query != self.query_one(SearchInput).value:
+        if result.query != self.box.value:
             return  # a stale run that finished before it noticed the cancel
+        keep, self._loading_more = self._loading_more, False
         self.shown_query = result.query
-        self.results.set_hits(list(result.hits))
+        if keep:
+            self.results.extend_hits(list(result.hits))
+        else:
+            self.results.set_hits(list(result.hits))
+        self.result = result
         if result.error:
             self._set_status(f"query error: {literal(result.error)}", error=True)
             return
         self.last_seconds = message.seconds
-        parts = [count_line(result, LIMIT), *(literal(note) for note in result.notes)]
-        self._set_status(" · ".join(parts))
+        self._show_count()
+        if keep:
+            self._more_if_near_end()
+
+    def _show_count(self) -> None:
+        result = self.result
+        if result is None:
+            return
+        count = count_line(result, self.limit)
+        if result.more:
+            count += " · more below" if not self._loading_more else " · loading more…"
+        parts = [count, *(literal(note) for note in result.notes)]
+        self._set_status(self._with_recall(" · ".join(parts)))
+
+    # -- pages
+
+    def _more_if_near_end(self) -> None:
+        """Ask for the next page when the cursor is within a screenful of the
+        last hit and more hits match."""
+        result = self.result
+        results = self.results
+        if result is None or self._loading_more or not result.more or self.index is None:
+            return
+        if results.cursor + results.page < len(results.hits):
+            return
+        self._loading_more = True
+        self.limit = len(result.hits) + LIMIT
+        self._show_count()
+        self._search(self.index, result.query, self.limit)
+
+    @on(ResultList.Moved)
+    def _moved(self, event: ResultList.Moved) -> None:
+        self._more_if_near_end()
+
+    # -- keys
 
     def action_move(self, delta: int) -> None:
         """Move the result cursor."""
         self.results.move(delta)
 
+    def action_down(self) -> None:
+        """In the query history: a later query; else the next result."""
+        if self._recall_at is not None:
+            self._show_recalled(self.recall.newer(self._recall_at))
+        else:
+            self.results.move(1)
+
+    def action_up(self) -> None:
+        """On the first result (or none): an earlier query; else the previous result."""
+        if self._recall_at is not None or self.results.cursor == 0 or not self.results.hits:
+            older = self.recall.older(self._recall_at)
+            if older is None:
+                self.app.bell()
+                return
+            if self._recall_at is None:
+                self._draft = self.box.value
+            self._pattern = None
+            self._show_recalled(older)
+        else:
+            self.results.move(-1)
+
+    def action_recall(self) -> None:
+        """The newest earlier query containing the typed text; again: an older one."""
+        if self._pattern is None:
+            if self._recall_at is None:
+                self._draft = self.box.value
+            self._pattern = self.box.value if self._recall_at is None else self._draft
+            before = None
+        else:
+            before = self._recall_at
+        found = self.recall.search_back(self._pattern, before)
+        if found is None:
+            self.app.bell()
+            what = f" containing {literal(self._pattern)!r}" if self._pattern.strip() else ""
+            self.notify(f"No earlier query{what}.", timeout=3, markup=False)
+            return
+        self._show_recalled(found)
+
+    def _show_recalled(self, position: int | None) -> None:
+        """Put the query at ``position`` in the box (``None``: what was typed)."""
+        box = self.box
+        if position is None:
+            text = self._draft
+            self._leave_recall()
+        else:
+            self._recall_at = position
+            text = self.recall.queries[position]
+        if text != box.value:
+            self._recalled = text if position is not None else None
+            box.value = text
+        box.cursor_position = len(text)
+        self._show_count() if self.result is not None else self._set_status(self._with_recall(HINT))
+
+    def _leave_recall(self) -> None:
+        self._recall_at = None
+        self._pattern = None
+        self._recalled = None
+
+    def _with_recall(self, status: str) -> str:
+        """The status line, after where in the history the query came from."""
+        at = self._recall_at
+        if at is None:
+            return status
+        n = len(self.recall)
+        how = f"ctrl+r: {self._pattern!r}" if self._pattern is not None else "↑ older ↓ newer"
+        return f"earlier query {n - at} of {n} ({how}) · {status}"
+
     def action_page(self, direction: int) -> None:
         """Move the result cursor by a page."""
         self.results.page_by(direction)
+
+    def _remember(self) -> None:
+        """Keep the query in the history (and its file)."""
+        query = self.box.value
+        if self.result is not None and self.result.error:
+            return
+        if self.recall.add(query) and not self.recall.save() and self.recall.problem:
+            self.notify(
+                self.recall.problem, title="search history", severity="warning", markup=False
+            )
 
     def action_choose(self) -> None:
         """Dismiss with the hit under the cursor."""
         hit = self.results.current
         if hit is not None:
+            self._remember()
+            self._leave_recall()
             self.dismiss(hit)
         else:
             self.app.bell()
@@ -232,6 +431,11 @@ class SearchScreen(Screen["Hit | None"]):
     def action_close(self) -> None:
         """Dismiss without a hit."""
         self.workers.cancel_group(self, "search")
+        if self._loading_more:
+            self._loading_more = False
+            self._show_count()
+        self._remember()
+        self._leave_recall()
         self.dismiss(None)
 
     @on(Input.Submitted, "#search-input")

@@ -98,6 +98,13 @@ class ResultList(LineView, can_focus=False):
             super().__init__()
             self.index = index
 
+    class Moved(Message):
+        """The cursor moved (by key, click or wheel): the screen may fetch more."""
+
+        def __init__(self, cursor: int) -> None:
+            super().__init__()
+            self.cursor = cursor
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.hits: list[Hit] = []
@@ -111,6 +118,16 @@ class ResultList(LineView, can_focus=False):
         """Show a new list of hits, cursor on the first."""
         self.hits = hits
         self.reset(0)
+
+    def extend_hits(self, hits: list[Hit]) -> None:
+        """Show ``hits`` (the same query's, with a page more) without moving the
+        cursor or the scroll."""
+        self.hits = hits
+        self.reset(self.cursor, scroll_top=False)
+
+    def cursor_moved(self, old: int, new: int) -> None:
+        """Tell the screen (it fetches the next page near the end)."""
+        self.post_message(self.Moved(new))
 
     @property
     def current(self) -> Hit | None:
