@@ -458,7 +458,9 @@ class Form:
         """The fact as found (the item of a case's list; the document otherwise)."""
         if self.base is None:
             return None
-        if self.spec.item is not None and self.index is not None:
+        if self.spec.item is not None:
+            if self.index is None:
+                return None
             items = self.base.get(self.spec.item, ())
             return items[self.index] if 0 <= self.index < len(items) else None
         if self.spec.kind == "cite":
@@ -790,11 +792,18 @@ class Form:
 
 
 def _changed_index(change: DocChange, name: str) -> int:
-    """The position of the item an edit added or changed in a case's list."""
-    before = list((change.before or {}).get(name, ()))
+    """The position of the item an edit added or changed in a case's list (a
+    first version that only gained its ``conflict`` key does not count)."""
+
+    def bare(item: object) -> object:
+        if isinstance(item, dict):
+            return {k: v for k, v in item.items() if k != "conflict"}
+        return item
+
+    before = [bare(item) for item in (change.before or {}).get(name, ())]
     after = list((change.after or {}).get(name, ()))
     for i, item in enumerate(after):
-        if i >= len(before) or before[i] != item:
+        if i >= len(before) or bare(item) not in before:
             return i
     return max(len(after) - 1, 0)
 
