@@ -17,7 +17,6 @@ from casefiles import model
 from casefiles.edit.pick import Choices
 from casefiles.store import Store
 from casefiles.tui.screens.picker import ChoiceList, Picked, PickerScreen
-
 from tests.tui.conftest import BUNDLED, TUI_DATA, copy_store, sync
 
 SIZES = [(80, 24), (120, 40)]
