@@ -35,12 +35,13 @@ imports textual.
 
 from __future__ import annotations
 
+import heapq
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from casefiles import model
 from casefiles.search.candidates import never
@@ -71,6 +72,10 @@ CACHE_SIZE: Final = 64
 #: A filtered set smaller than this share of the store is sorted by rank; a
 #: bigger one is picked out of the full order (one pass, no sort).
 _RANK_SHARE: Final = 8
+#: Items per slice of a gentle sort (a slice sorts in about a millisecond).
+SORT_SLICE: Final = 4_000
+
+T = TypeVar("T")
 
 
 class FilterError(ValueError):
@@ -286,10 +291,9 @@ class ListFilter:
             words = self._words
             lo = bisect_left(words, t)
             hi = bisect_left(words, t + TOP, lo)
-            found: list[set[str]] = [self._title_words[w] for w in words[lo:hi]]
-            out: set[str] = set(found[0]) if len(found) == 1 else set()
-            if len(found) > 1:
-                out = out.union(*found)
+            out: set[str] = set()
+            for w in words[lo:hi]:  # one union per word: never a long hold of the GIL
+                out |= self._title_words[w]
         else:
             match: Callable[[str], bool]
             if term.mode == "exact":
@@ -339,7 +343,7 @@ class ListFilter:
         if ids is None:
             out = full
         elif len(ids) * _RANK_SHARE < len(full):
-            out = sorted(ids, key=self._rank(sort).__getitem__)
+            out = gently_sorted(list(ids), self._rank(sort).__getitem__)
         else:
             out = [c for c in full if c in ids]
         self._orders[okey] = out
@@ -368,8 +372,7 @@ class ListFilter:
                 values = self._values(sort.key)
                 known = [c for c in by_title if c in values]
                 unknown = [c for c in by_title if c not in values]
-                known.sort(key=values.__getitem__, reverse=sort.descending)
-                out = known + unknown
+                out = gently_sorted(known, values.__getitem__, sort.descending) + unknown
         self._full[sort] = out
         return out
 
@@ -378,13 +381,13 @@ class ListFilter:
         hit = self._full.get(Sort("title"))
         if hit is None:
             titles = self._title_list()
-            order = sorted(range(len(self._all)), key=titles.__getitem__)
+            order = gently_sorted(list(range(len(self._all))), titles.__getitem__)
             hit = self._full[Sort("title")] = [self._all[i] for i in order]
         return hit
 
     def _title_desc(self) -> list[str]:
         titles = self._title_list()
-        order = sorted(range(len(self._all)), key=titles.__getitem__, reverse=True)
+        order = gently_sorted(list(range(len(self._all))), titles.__getitem__, True)
         return [self._all[i] for i in order]
 
     def _values(self, key: str) -> dict[str, str | int]:
@@ -424,6 +427,19 @@ class ListFilter:
         return out
 
 
+def gently_sorted(items: list[T], key: Callable[[T], Any], reverse: bool = False) -> list[T]:
+    """``sorted(items, key=key, reverse=reverse)`` (stable too), sorted in slices of
+    ``SORT_SLICE`` merged by ``heapq.merge`` (Python code): a worker thread never
+    holds the GIL for a whole 100k-item sort, which would stall the UI thread."""
+    if len(items) <= SORT_SLICE:
+        return sorted(items, key=key, reverse=reverse)
+    runs = [
+        sorted(items[i : i + SORT_SLICE], key=key, reverse=reverse)
+        for i in range(0, len(items), SORT_SLICE)
+    ]
+    return list(heapq.merge(*runs, key=key, reverse=reverse))
+
+
 def _date(value: object) -> str | None:
     """A stored partial date as stored (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``:
     compared as strings they sort as partial dates do), else ``None``."""
@@ -448,4 +464,5 @@ __all__ = [
     "Narrowed",
     "Sort",
     "count_text",
+    "gently_sorted",
 ]

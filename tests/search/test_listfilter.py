@@ -4,6 +4,7 @@ case on the bundled file and on a generated store of 1,000 cases."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +14,14 @@ from casefiles import model
 from casefiles.generate import write_generated
 from casefiles.search import SearchIndex, normalise
 from casefiles.search.filters import Cancelled
-from casefiles.search.listfilter import SORT_KEYS, FilterError, ListFilter, Sort
+from casefiles.search.listfilter import (
+    SORT_KEYS,
+    SORT_SLICE,
+    FilterError,
+    ListFilter,
+    Sort,
+    gently_sorted,
+)
 from casefiles.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -363,3 +371,11 @@ def test_position_of_a_case(bundled: tuple[Store, SearchIndex]) -> None:
     assert got.position("seang-chet-witness-bribery") == 1
     assert got.position("kem-sokha-treason") is None
     assert got.position(None) is None
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_gentle_sort_equals_sorted_with_ties_kept_in_order(reverse: bool) -> None:
+    rng = random.Random(5)
+    items = [(rng.randrange(300), i) for i in range(SORT_SLICE * 3 + 17)]
+    key = lambda item: item[0]  # noqa: E731
+    assert gently_sorted(items, key, reverse) == sorted(items, key=key, reverse=reverse)
