@@ -153,6 +153,71 @@ def display_text(raw: str) -> str:
     return literal(text, keep_newlines=True)
 
 
+# ----------------------------------------------------------------- passages
+
+PASSAGE_WINDOW: Final = 8
+"""Words of a passage tried on their own when the whole passage is not found."""
+
+
+def find_passage(text: str, passage: str) -> tuple[int, int] | None:
+    """Where ``passage`` (a search hit's snippet, a quote) is in ``text``, matched
+    as ``find_quote`` matches quotes; when the whole is not found (a character
+    shown differently, a snippet cut mid-word), its first and then its last
+    ``PASSAGE_WINDOW`` words.  ``None`` when none of these is found."""
+    found = find_quote(text, passage)
+    if found:
+        return found[0]
+    words = passage.split()
+    if len(words) <= 2:
+        return None
+    size = min(PASSAGE_WINDOW, len(words) - 1)
+    for part in (words[1 : size + 1], words[-size - 1 : -1]):  # end words may be cut
+        found = find_quote(text, " ".join(part))
+        if found:
+            return found[0]
+    return None
+
+
+def word_end(text: str, pos: int) -> int:
+    """The end of the word at or after ``pos`` (spaces before it skipped)."""
+    n = len(text)
+    while pos < n and text[pos].isspace():
+        pos += 1
+    while pos < n and not text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def previous_word_end(text: str, pos: int, floor: int) -> int:
+    """The end of the word before the one ending at ``pos``, not below the end of
+    the first word from ``floor`` (a selection keeps at least one word)."""
+    first = word_end(text, floor)
+    p = pos
+    while p > floor and not text[p - 1].isspace():
+        p -= 1
+    while p > floor and text[p - 1].isspace():
+        p -= 1
+    return max(p, first)
+
+
+def word_start(text: str, pos: int) -> int:
+    """The start of the word at ``pos`` (or of the next word when ``pos`` is on a space)."""
+    n = len(text)
+    if pos < n and text[pos].isspace():
+        while pos < n and text[pos].isspace():
+            pos += 1
+        return pos
+    while pos > 0 and not text[pos - 1].isspace():
+        pos -= 1
+    return pos
+
+
+def passage_text(text: str, start: int, end: int) -> str:
+    """The selected text ``text[start:end]`` as a quote: whitespace runs (line
+    ends included) become one space, ends trimmed; nothing else changes."""
+    return " ".join(text[start:end].split())
+
+
 # ----------------------------------------------------------------- cells
 
 
@@ -346,11 +411,16 @@ __all__ = [
     "char_cells",
     "display_text",
     "find_marks",
+    "find_passage",
     "find_quote",
     "names_pattern",
+    "passage_text",
     "prepare_article",
+    "previous_word_end",
     "quote_core",
     "quote_pattern",
     "source_summary",
+    "word_end",
+    "word_start",
     "wrap_rows",
 ]

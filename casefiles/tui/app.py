@@ -282,8 +282,9 @@ class CaseFilesApp(EditActions):
         self.main.narrow(message.level)
 
     def on_read_source(self, message: ReadSource) -> None:
-        """A screen asks to read the selected source."""
-        self.action_read()
+        """A screen asks to read a source (the selected one unless it names one),
+        at a quote or a passage when it gives one."""
+        self.read_source(message.source_id, quote=message.quote, passage=message.passage)
 
     def on_open_source(self, message: OpenSource) -> None:
         """A screen asks to open a source outside the app."""
@@ -319,7 +320,8 @@ class CaseFilesApp(EditActions):
 
     def open_hit(self, hit: Hit) -> None:
         """Go where a search hit points: a case, a party, a court's first case, or
-        a case that cites a source (with that source selected)."""
+        a case that cites a source (with that source selected); a hit in article
+        text then opens the reader at the matched passage."""
         kind, hit_id, case_id = hit.kind, hit.id, hit.case_id
         if kind == "case":
             self.open_case(hit_id)
@@ -333,10 +335,12 @@ class CaseFilesApp(EditActions):
                 self.open_case(target)
         elif kind in ("source", "article"):
             target = case_id or self._first_case_citing(hit_id)
-            if target is None:
-                self.notify("No case cites that source.")
-            else:
+            if target is not None:
                 self.open_case(target, source_id=hit_id)
+            if kind == "article":
+                self.read_source(hit_id, passage=hit.text)
+            elif target is None:
+                self.notify("No case cites that source.")
         else:
             self.notify(f"Cannot open a {literal(str(kind))!r} hit.", markup=False)
 
@@ -436,7 +440,19 @@ class CaseFilesApp(EditActions):
 
     def action_read(self) -> None:
         """Read the selected source's article inside the app."""
-        source_id, case_id = self.source_to_read()
+        self.read_source()
+
+    def read_source(
+        self,
+        source_id: str | None = None,
+        *,
+        quote: str | None = None,
+        passage: str | int | None = None,
+    ) -> None:
+        """Open the reader on ``source_id`` (default: the selected source) with the
+        shown case's quotes and names, at ``quote`` or ``passage`` when given."""
+        selected, case_id = self.source_to_read()
+        source_id = source_id or selected
         if source_id is None:
             self.notify("No source to read here.")
             return
@@ -444,7 +460,9 @@ class CaseFilesApp(EditActions):
 
         quotes = facts.quotes_for(self.store, case_id, source_id)
         names = facts.names_of_case(self.store, case_id)
-        self.push_screen(ReaderScreen(self.store, source_id, quotes, names))
+        self.push_screen(
+            ReaderScreen(self.store, source_id, quotes, names, quote=quote, passage=passage)
+        )
 
     def action_open_outside(self) -> None:
         """Open the selected source in a browser or pager."""

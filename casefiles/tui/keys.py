@@ -153,6 +153,24 @@ KEYS: Final[tuple[KeySpec, ...]] = (
     KeySpec("casefiles.reader_page_down", "space", "page down", "reader"),
     KeySpec("casefiles.reader_page_up", "b", "page up", "reader"),
     KeySpec(
+        "casefiles.select_passage",
+        "v",
+        "select a passage from the quote or top line (arrows extend it by line and word;"
+        " again or esc: drop it)",
+        "reader",
+        show=True,
+        short="select",
+    ),
+    KeySpec(
+        "casefiles.cite_passage",
+        "c",
+        "cite the selected passage (else the current quote) on the current fact",
+        "reader",
+        show=True,
+        short="cite",
+        replaces=("casefiles.cite",),
+    ),
+    KeySpec(
         "casefiles.reader_close",
         "escape,q",
         "close the reader",

@@ -54,7 +54,24 @@ class Narrow(Message):
 
 
 class ReadSource(Message):
-    """Read the selected source's article inside the app (``o``, ``enter`` on a source)."""
+    """Read a source's article inside the app (``o``, ``enter`` on a source or cite).
+
+    With no arguments: the selected source, opened at its first cited quote.
+    ``source_id`` names the source instead of the selection; ``quote`` opens
+    the reader at that quote (``enter`` on a cite); ``passage`` at a passage
+    (a string found in the text, or an offset into the text shown)."""
+
+    def __init__(
+        self,
+        source_id: str | None = None,
+        *,
+        quote: str | None = None,
+        passage: str | int | None = None,
+    ) -> None:
+        super().__init__()
+        self.source_id = source_id
+        self.quote = quote
+        self.passage = passage
 
 
 class OpenSource(Message):
