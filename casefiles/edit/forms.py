@@ -534,9 +534,13 @@ class Form:
             if kind == "date":
                 date = read_date(text)
                 method = date.how.rpartition(" (")[2].rstrip(")")
+                if text == date.iso:
+                    return Reading(date.iso, f"{date.date.human()} ({method})")
                 return Reading(date.iso, f"{_shown(text, 30)} → {date.iso} ({method})")
             if kind == "duration":
                 term = read_duration(text)
+                if text == term.how:
+                    return Reading(term.parts or None, "✓")
                 return Reading(term.parts or None, f"{_shown(text, 30)} → {term.how}")
         except ParseError as exc:
             return Reading(None, error=str(exc))
@@ -901,9 +905,26 @@ def _edit(
         form.texts[f.name] = ""
     form.initial = dict(form.texts)
     if not form.title:
-        name = store.name_of(table, doc_id) if doc_id else ""
-        form.title = f"edit {spec.title}" + (f": {name}" if name else "")
+        form.title = f"edit {spec.title}: {describe(store, table, original)}"
     return form
+
+
+def describe(store: Store, table: str, fact: Mapping[str, Any]) -> str:
+    """A fact in a few words, for a form's title (``Ny Sokha · appeal``)."""
+    if table == model.PROCEEDINGS:
+        text = _proceeding_label(fact)
+    elif table == model.SENTENCES:
+        proc = store.get(model.PROCEEDINGS, str(fact.get("proceeding", "")))
+        level = f" · {humanise(str(proc.get('level')))}" if proc else ""
+        text = f"{store.name_of(model.PARTIES, fact.get('party'))}{level}"
+    elif "role" in fact:  # a participant
+        text = f"{store.name_of(model.PARTIES, fact.get('party'))} ({humanise(str(fact['role']))})"
+    elif "label" in fact:  # a charge or event
+        who = store.name_of(model.PARTIES, fact.get("party"))
+        text = f"{fact['label']}" + (f" · {who}" if who else "")
+    else:
+        text = str(fact.get("name") or fact.get("title") or fact.get("id", ""))
+    return _shown(text, 70)
 
 
 def participant_index(store: Store, case_id: str, party_id: str) -> int | None:
@@ -1122,6 +1143,7 @@ def cite_form(
     if base is None or _at(base, path) is None:
         raise FormError("The selected fact is not in the store.")
     spec = FormSpec("cite", "cite", table, (), cites="required")
+    fact = _at(base, path) or {}
     what = {"": SPECS.get(selection.kind, spec).title}.get(path, path.partition("[")[0][:-1])
     form = Form(
         spec,
@@ -1130,7 +1152,7 @@ def cite_form(
         case_id=selection.case_id,
         base=copy.deepcopy(base),
         cite_path=path,
-        title=f"cite on {what}: {_shown(store.name_of(table, doc_id) or doc_id, 50)}",
+        title=f"cite on {what}: {describe(store, table, fact)}",
     )
     form.texts = {f.name: "" for f in CITE_FIELDS}
     form.texts["cite.source"] = source_id
@@ -1176,6 +1198,7 @@ __all__ = [
     "Reading",
     "add_form",
     "cite_form",
+    "describe",
     "edit_form",
     "fact_path",
     "free_id",

@@ -39,7 +39,7 @@ from typing import ClassVar, Final
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.timer import Timer
@@ -59,6 +59,7 @@ from casefiles.edit.forms import (
 from casefiles.edit.ops import Operation
 from casefiles.store import Store
 from casefiles.textsafe import clip, literal
+from casefiles.tui.bindings import bind
 from casefiles.tui.keys import KEYS, short_key
 
 #: Seconds after the last key before the whole form is checked.
@@ -126,9 +127,7 @@ class FormScreen(ModalScreen[FormSaved | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(spec.keys, _ACTIONS[spec.id], spec.label, show=spec.show, id=spec.id)
-        for spec in KEYS
-        if spec.id in _ACTIONS
+        bind(binding_id, action) for binding_id, action in _ACTIONS.items()
     ]
 
     def __init__(self, form: Form, store: Store, *, nested: bool = False) -> None:
@@ -423,13 +422,15 @@ class FormScreen(ModalScreen[FormSaved | None]):
             elif choice.id is not None:
                 self._set(wid, choice.id)
 
+        typed = self.form.text(spec.name).strip()
+        known = self.form.name_of(self.store, table, typed) if typed else None
         title = f"{spec.label}: pick a {spec.kind}"
         self.app.push_screen(
             PickerScreen(
                 Choices(self.store, table),
                 title,
                 allow_new=spec.kind in ("party", "source"),
-                initial=self.form.text(spec.name),
+                initial=known or typed,
             ),
             picked,
         )
