@@ -24,6 +24,7 @@ SCOPES = {
     "view": "help, dossier",
     "reader": "reader",
     "search": "search",
+    "form": "a form",
 }
 
 
