@@ -15,6 +15,8 @@ Store, StoreError`` is the usual entry point.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from casefiles.store.core import Change, Counts, Store, unwritable
 from casefiles.store.errors import ConflictError, StoreError
 from casefiles.store.files import (
@@ -28,7 +30,20 @@ from casefiles.store.files import (
     serialise,
     write_atomic,
 )
-from casefiles.store.scripting import CaseFilesDB, open_db
+
+if TYPE_CHECKING:
+    from casefiles.store.scripting import CaseFilesDB, open_db
+
+
+def __getattr__(name: str) -> object:
+    """``CaseFilesDB`` and ``open_db`` are imported on first use: TinyDB is
+    for scripts, and the browser's start does without it."""
+    if name in ("CaseFilesDB", "open_db"):
+        from casefiles.store import scripting
+
+        return getattr(scripting, name)
+    raise AttributeError(f"module 'casefiles.store' has no attribute {name!r}")
+
 
 __all__ = [
     "MAX_ARTICLE_BYTES",

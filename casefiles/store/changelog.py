@@ -24,10 +24,8 @@ in ``meta`` (``log_seq``, ``log_hash``, ``log_offset``).
 from __future__ import annotations
 
 import datetime as _dt
-import getpass
 import hashlib
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +64,8 @@ def author() -> str:
     config file, else the login name."""
     name = os.environ.get("CASEFILES_AUTHOR", "").strip()
     if not name:
+        import tomllib  # only for an edit (the browser's start reads no author)
+
         from casefiles import paths
 
         try:
@@ -76,6 +76,8 @@ def author() -> str:
         except (OSError, ValueError, UnicodeDecodeError):
             pass
     if not name:
+        import getpass
+
         try:
             name = getpass.getuser()
         except (OSError, KeyError, ImportError):

@@ -32,9 +32,7 @@ The key table itself lives in ``casefiles.tui.keys`` (re-exported here).
 from __future__ import annotations
 
 import os
-import shlex
 import stat
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -51,7 +49,6 @@ from casefiles.tui.keys import (
     keys_label,
     normalise_keys,
 )
-from casefiles.tui.opener import argv_problem
 
 #: Largest config file read, in bytes (a settings file is a few lines).
 MAX_CONFIG_BYTES: Final = 1_000_000
@@ -154,6 +151,8 @@ def _read_opener(config: Config, opener: object, raw: str, path: Path) -> None:
     where = _where(path, raw, "opener")
     if isinstance(command, str):  # "less -R": split as a shell would, never run by one
         try:
+            import shlex  # only for a config file that has an opener
+
             command = shlex.split(command)
         except ValueError as exc:
             config.problems.append(f"{where}: [opener] command: {literal(str(exc))}")
@@ -167,6 +166,8 @@ def _read_opener(config: Config, opener: object, raw: str, path: Path) -> None:
             f'{where}: [opener] needs command = ["program", "arg", ...] (a list of strings)'
         )
         return
+    from casefiles.tui.opener import argv_problem
+
     problem = argv_problem(command)
     if problem is not None:
         config.problems.append(f"{where}: [opener] command: {problem}; using the system's opener")
@@ -178,6 +179,8 @@ def parse_config(raw: str, path: Path) -> Config:
     """Read settings from TOML text; problems are collected, never raised."""
     config = Config(path=path)
     name = literal(str(path))
+    import tomllib  # only when there is a config file
+
     try:
         data: dict[str, Any] = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
