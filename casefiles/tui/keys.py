@@ -59,6 +59,8 @@ KEYS: Final[tuple[KeySpec, ...]] = (
     KeySpec("casefiles.pane_3", "3", "court levels pane", "main"),
     KeySpec("casefiles.pane_4", "4", "sentences pane", "main"),
     KeySpec("casefiles.pane_5", "5", "sources pane", "main"),
+    KeySpec("casefiles.pane_6", "6", "cites pane (enter reads the cite at its quote)", "main"),
+    KeySpec("casefiles.pane_0", "0", "case pane (title, status, summary)", "main"),
     KeySpec(
         "casefiles.next_conflict",
         "right_square_bracket",
@@ -70,6 +72,14 @@ KEYS: Final[tuple[KeySpec, ...]] = (
         "left_square_bracket",
         "previous fact that sources disagree on (⚠)",
         "main",
+    ),
+    KeySpec(
+        "casefiles.zoom",
+        "z",
+        "zoom the focused pane to the whole screen (again: back)",
+        "main",
+        show=True,
+        short="zoom",
     ),
     KeySpec("casefiles.dossier", "d", "whole case as a readable dossier", "app", short="dossier"),
     KeySpec("casefiles.back", "escape,backspace", "back", "app", show=True),

@@ -45,6 +45,7 @@ def help_lines(config: Config) -> list[Line]:
         [("", "")],
         [("Panes", "heading")],
         [("1 cases · 2 parties, charges, events · 3 court levels · 4 sentences · 5 sources", "")],
+        [("0 the case · 6 cites (enter reads a cite at its quote) · z zooms a pane", "")],
         [("enter on a party opens it; on a court level narrows the sentences to it", "")],
         [("⚠ marks facts that sources disagree on; the Cites pane shows every version", "")],
         [("", "")],

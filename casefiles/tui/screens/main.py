@@ -1,12 +1,12 @@
 """The main screen: the cases list and the linked panes of the selected case.
 
 ```
-┌ 1 Cases ──────┬ Case ──────────────────────────────────┐
+┌ 1 Cases ──────┬ 0 Case ────────────────────────────────┐
 │▶ ADHOC staff  │ title · status · country · tags · summary│
 │  Kem Sokha    ├ 2 Parties ────────┬ 3 Court levels ─────┤
 │               ├ 4 Sentences ──────┴─────────────────────┤
 │               ├ 5 Sources ──────────────────────────────┤
-│               ├ Cites ──────────────────────────────────┤
+│               ├ 6 Cites ────────────────────────────────┤
 └───────────────┴─────────────────────────────────────────┘
 ```
 
@@ -14,20 +14,32 @@ Moving the cursor in the cases list redraws every other pane for that case;
 moving it in a fact pane shows that fact's cites (and marks the sources it
 cites).  Per move the work is the size of the selected case; the cases list
 draws only its visible lines.
+
+Every pane takes focus (``tab``, the pane keys ``0``–``6``).  The layout follows
+the terminal's size (``layout_for``): side by side as above when there is room;
+on a short terminal the right-hand panes fold to their title line and the one
+in use (the focused one, else the last used) takes the height; on a narrow one
+every pane is stacked that way in one column.  ``z`` zooms the focused pane to
+the whole screen (Textual's maximize) and back; while zoomed, moving to another
+pane zooms that one.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape as escape_markup
 from textual.screen import Screen
+from textual.widget import Widget
 
 from casefiles import model
 from casefiles.model import humanise
 from casefiles.store import Store
+from casefiles.textsafe import literal
 from casefiles.tui import facts
 from casefiles.tui.config import Config
 from casefiles.tui.facts import Row
@@ -36,23 +48,59 @@ from casefiles.tui.messages import Narrow, OpenCase, OpenParty, ReadSource
 from casefiles.tui.selection import Selection
 from casefiles.tui.text import Line
 from casefiles.tui.widgets import CitesPane, InfoPane, KeyBar, LineList
+from casefiles.tui.widgets.filterline import FilterLine, IndexHost
 
-#: Pane ids in ``tab`` order; ``1``–``5`` jump to them.
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
+    from casefiles.search.listfilter import ListFilter, Narrowed, Sort
+
+#: The list panes (a row cursor each; their row's cites show in the Cites pane).
 PANES: Final = ("cases", "parties", "ladder", "sentences", "sources")
+#: Every pane in ``tab`` order (the screen's reading order).
+FOCUS_ORDER: Final = ("cases", "case-header", "parties", "ladder", "sentences", "sources", "cites")
+#: The pane each pane key focuses (``0`` the case, like lazygit's main view).
+NUMBERED: Final = {
+    0: "case-header",
+    1: "cases",
+    2: "parties",
+    3: "ladder",
+    4: "sentences",
+    5: "sources",
+    6: "cites",
+}
 TITLES: Final = {
     "cases": "1 Cases",
+    "case-header": "0 Case",
     "parties": "2 Parties · charges · events",
     "ladder": "3 Court levels",
     "sentences": "4 Sentences",
     "sources": "5 Sources",
+    "cites": "6 Cites",
 }
+#: Said after the title of the zoomed pane.
+ZOOMED: Final = " · zoomed (z)"
+
+#: The panes of the right-hand column, and those beside which the Cites pane
+#: stays open in the folded layouts (their row's cites).
+RIGHT: Final = ("case-header", "parties", "ladder", "sentences", "sources", "cites")
+_WITH_CITES: Final = ("parties", "ladder", "sentences", "sources")
+
+#: Below this many columns the panes stack in one column.
+STACK_BELOW: Final = 100
+#: Below this many rows (and wide enough) the right-hand panes fold.
+FOLD_BELOW: Final = 36
 
 _ACTIONS: Final = {
     "casefiles.next_pane": "next_pane",
     "casefiles.prev_pane": "prev_pane",
-    **{f"casefiles.pane_{n}": f"pane({n})" for n in range(1, 6)},
+    **{f"casefiles.pane_{n}": f"pane({n})" for n in NUMBERED},
     "casefiles.next_conflict": "conflict(1)",
     "casefiles.prev_conflict": "conflict(-1)",
+    "casefiles.zoom": "zoom",
+    "casefiles.filter": "filter",
+    "casefiles.sort": "sort",
+    "casefiles.sort_reverse": "sort_reverse",
 }
 #: The panes whose facts can be under conflict, in the order ``]`` walks them.
 FACT_PANES: Final = ("parties", "ladder", "sentences")
@@ -85,6 +133,17 @@ def empty_help(store: Store) -> list[Line]:
     ]
 
 
+def layout_for(width: int, height: int) -> str:
+    """The arrangement for a terminal of ``width`` × ``height`` cells: ``stack``
+    (one column, panes folded to their titles but the one in use), ``fold``
+    (cases on the left, the right-hand panes folded) or ``wide`` (every pane open)."""
+    if width < STACK_BELOW:
+        return "stack"
+    if height < FOLD_BELOW:
+        return "fold"
+    return "wide"
+
+
 def _to_first_mark(pane: LineList) -> None:
     """Bring the first bulleted (linked) row of a pane under its cursor."""
     for i, row in enumerate(pane.rows()):
@@ -97,6 +156,9 @@ def _to_first_mark(pane: LineList) -> None:
 class MainScreen(Screen[None]):
     """Cases on the left; header, parties, court levels, sentences, sources and
     cites of the selected case on the right."""
+
+    #: The key bar stays under a zoomed pane.
+    ALLOW_IN_MAXIMIZED_VIEW: ClassVar[str | None] = "KeyBar"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(spec.keys, _ACTIONS[spec.id], spec.label, show=spec.show, id=spec.id)
@@ -113,6 +175,13 @@ class MainScreen(Screen[None]):
         self.case_id: str | None = None
         self.level: str | None = None
         """The court level the sentences are narrowed to (``None``: all)."""
+        self._list = "cases"
+        """The list pane used last: its row's cites show, ``y``/``o`` act on it."""
+        self._open_right = "case-header"
+        """The right-hand pane used last (open when the panes fold)."""
+        self._titles: dict[str, str] = dict(TITLES)
+        self.arrangement = "wide"
+        """The arrangement in use (``layout_for``)."""
 
     # -- layout
 
@@ -125,34 +194,90 @@ class MainScreen(Screen[None]):
                 classes="pane",
             )
             with Vertical(id="right"):
-                yield InfoPane(id="case-header", classes="pane info")
+                yield InfoPane(id="case-header", classes="pane info", focusable=True)
                 with Horizontal(id="middle"):
                     yield LineList(empty="no parties recorded", id="parties", classes="pane")
                     yield LineList(empty="no proceedings recorded", id="ladder", classes="pane")
                 yield LineList(empty="no sentences recorded", id="sentences", classes="pane")
                 yield LineList(empty="no sources cited", id="sources", classes="pane")
-                yield CitesPane(self.store, id="cites", classes="pane info")
+                yield CitesPane(self.store, id="cites", classes="pane info", focusable=True)
         yield KeyBar(self.config)
+        yield FilterLine(id="filter-line")  # over the cases pane when open (f)
 
     def pane(self, name: str) -> LineList:
         """One of the five list panes by id."""
         return self.query_one(f"#{name}", LineList)
 
+    def any_pane(self, name: str) -> LineList | InfoPane:
+        """Any of the seven panes by id (``FOCUS_ORDER``)."""
+        pane = self.query_one(f"#{name}")
+        assert isinstance(pane, LineList | InfoPane), name
+        return pane
+
+    def set_title(self, name: str, title: str) -> None:
+        """Give pane ``name`` a title (the zoomed pane's says so after it)."""
+        self._titles[name] = title
+        pane = self.any_pane(name)
+        pane.border_title = title + (ZOOMED if self.maximized is pane else "")
+
     def on_mount(self) -> None:
-        """Titles, the first case, focus on the cases list."""
-        for name in PANES:
-            self.pane(name).border_title = TITLES[name]
-        self.pane("cases").border_title = f"1 Cases ({len(self.case_ids):,})"
-        self.query_one("#case-header", InfoPane).border_title = "Case"
-        self.query_one("#cites", InfoPane).border_title = "Cites"
+        """Titles, the first case, focus on the cases list, the layout for the size."""
+        for name in FOCUS_ORDER:
+            self.set_title(name, TITLES[name])
+        self.set_title("cases", f"1 Cases ({len(self.case_ids):,})")
         self.pane("cases").focus()
         if self.case_ids:
             self.show_case(self.case_ids[0])
         else:
             self.add_class("empty-store")
             header = self.query_one("#case-header", InfoPane)
-            header.border_title = "Empty store"
+            self.set_title("case-header", "Empty store")
             header.show(empty_help(self.store))
+        self.arrange_layout(self.app.size.width, self.app.size.height)
+        self._unfold()
+
+    # -- layout and zoom
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Choose the arrangement for the new size."""
+        self.arrange_layout(event.size.width, event.size.height)
+
+    def arrange_layout(self, width: int, height: int) -> None:
+        """Use the arrangement ``layout_for`` the size (a CSS class on the screen)."""
+        layout = layout_for(width, height)
+        if layout != self.arrangement:
+            self.arrangement = layout
+            self.set_class(layout == "stack", "layout-stack")
+            self.set_class(layout == "fold", "layout-fold")
+
+    def _unfold(self) -> None:
+        """Mark the panes open in the folded layouts: the focused one and the
+        right-hand pane used last (with the Cites pane beside a fact pane)."""
+        focused = self.focused
+        name = focused.id if focused is not None and focused.id in FOCUS_ORDER else "cases"
+        if name in RIGHT:
+            self._open_right = name
+        right = self._open_right
+        for pane in FOCUS_ORDER:
+            self.any_pane(pane).set_class(pane in (name, right), "-open")
+        beside = right in _WITH_CITES and not (self.arrangement == "stack" and name == "cases")
+        self.any_pane("cites").set_class(beside, "-aside")
+        self.query_one("#middle").set_class(right in ("parties", "ladder"), "-open")
+
+    def action_zoom(self) -> None:
+        """Zoom the focused pane to the whole screen, or back."""
+        if self.maximized is not None:
+            self.minimize()
+            return
+        focused = self.focused
+        pane = focused if focused is not None and focused.id in FOCUS_ORDER else None
+        self.maximize(pane if pane is not None else self.pane("cases"), container=False)
+
+    def watch_maximized(self, old: Widget | None, new: Widget | None) -> None:
+        """The zoomed pane says so in its title."""
+        for widget in (old, new):
+            if widget is not None and widget.id in self._titles:
+                self.set_title(widget.id, self._titles[widget.id])
 
     # -- showing a case
 
@@ -216,10 +341,10 @@ class MainScreen(Screen[None]):
         pane = self.pane("sentences")
         pane.set_rows(rows, cursor, announce=False)
         if self.level:
-            pane.border_title = f"4 Sentences · {humanise(self.level)} only"
+            self.set_title("sentences", f"4 Sentences · {humanise(self.level)} only")
             pane.empty = f"no sentences at {humanise(self.level)} level"
         else:
-            pane.border_title = TITLES["sentences"]
+            self.set_title("sentences", TITLES["sentences"])
             pane.empty = "no sentences recorded"
 
     def narrow(self, level: str | None) -> None:
@@ -232,11 +357,12 @@ class MainScreen(Screen[None]):
     # -- the selected row and its cites
 
     def focused_pane(self) -> LineList:
-        """The list pane that has focus (the cases list when none has)."""
+        """The list pane that has focus, else the one used last (the Case and
+        Cites panes show that one's case and row)."""
         focused = self.focused
         if isinstance(focused, LineList) and focused.id in PANES:
             return focused
-        return self.pane("cases")
+        return self.pane(self._list)
 
     def current_row(self) -> Row | None:
         """The row under the cursor of the focused pane."""
@@ -282,8 +408,16 @@ class MainScreen(Screen[None]):
             self.update_cites()
 
     def on_descendant_focus(self) -> None:
-        """Another pane has focus: its row's cites."""
-        self.update_cites()
+        """Another pane has focus: a list shows its row's cites; the folded
+        layouts open the pane; a zoom moves to it."""
+        focused = self.focused
+        if isinstance(focused, LineList) and focused.id in PANES:
+            self._list = focused.id
+            self.update_cites()
+        if focused is not None and focused.id in FOCUS_ORDER:
+            if self.maximized is not None and self.maximized is not focused:
+                self.maximize(focused, container=False)
+            self._unfold()
 
     def on_line_list_chosen(self, message: LineList.Chosen) -> None:
         """``enter``: drill into the row."""
@@ -307,13 +441,14 @@ class MainScreen(Screen[None]):
     # -- actions
 
     def action_pane(self, number: int) -> None:
-        """Focus pane ``number`` (1–5)."""
-        self.pane(PANES[number - 1]).focus()
+        """Focus pane ``number`` (0–6, ``NUMBERED``)."""
+        self.any_pane(NUMBERED[number]).focus()
 
     def _step(self, delta: int) -> None:
-        current = self.focused_pane().id or "cases"
-        i = PANES.index(current) if current in PANES else 0
-        self.pane(PANES[(i + delta) % len(PANES)]).focus()
+        focused = self.focused
+        current = focused.id if focused is not None and focused.id in FOCUS_ORDER else "cases"
+        i = FOCUS_ORDER.index(current)
+        self.any_pane(FOCUS_ORDER[(i + delta) % len(FOCUS_ORDER)]).focus()
 
     def action_conflict(self, step: int) -> None:
         """Move to the next (``step`` 1) or previous (-1) fact that sources disagree
@@ -363,7 +498,7 @@ class MainScreen(Screen[None]):
         at = cases.cursor
         self.case_ids = list(self.store.table(model.CASES))
         self._index = None
-        cases.border_title = f"1 Cases ({len(self.case_ids):,})"
+        self.set_title("cases", f"1 Cases ({len(self.case_ids):,})")
         cases.set_source(CaseRows(self.store, self.case_ids), at, announce=False)
         if not self.case_ids:
             self.case_id = None
@@ -372,3 +507,213 @@ class MainScreen(Screen[None]):
         if case_id is None or self.index_of(case_id) is None:
             case_id = self.case_ids[min(at, len(self.case_ids) - 1)]
         self.select_case(case_id, self.level, focus, cursor)
+        self.reapply_filter()
+
+    # -- filtering and sorting the cases list (f, s, S; casefiles.search.listfilter)
+
+    #: Up to this many cases a filter is applied on the UI thread (well under a
+    #: millisecond); above, in a worker thread, the latest text winning.
+    FILTER_INLINE_CASES: ClassVar[int] = 2_000
+    _filter_text = ""
+    """The filter the cases list shows (``""``: none)."""
+    _filter_sort: Sort | None = None
+    _filter_gen = 0
+    _filter_pending: str | None = None
+    _list_filter: ListFilter | None = None
+    _filter_index: object = None
+    _filter_timer: Timer | None = None
+
+    def filter_line(self) -> FilterLine:
+        """The filter line (hidden until ``f``)."""
+        return self.query_one("#filter-line", FilterLine)
+
+    @property
+    def filter_text(self) -> str:
+        """The filter the cases list shows (``""``: none)."""
+        return self._filter_text
+
+    @property
+    def sort_label(self) -> str:
+        """How the cases list is sorted (``store order``, ``title ↑`` …)."""
+        return self._filter_sort.label() if self._filter_sort is not None else "store order"
+
+    def action_filter(self) -> None:
+        """Open the filter line over the cases pane (``f``; the palette's "filter")."""
+        self.filter_line().open(self._filter_text, self.pane("cases").region)
+        if self._ready_filter() is None:
+            self._filter_pending = self._filter_text
+
+    def action_sort(self) -> None:
+        """Sort the cases list by the next key of the cycle (``s``; the palette's "sort")."""
+        from casefiles.search.listfilter import Sort
+
+        self._filter_sort = (self._filter_sort or Sort()).next()
+        self.narrow_cases(self._filter_text)
+
+    def action_sort_reverse(self) -> None:
+        """Sort the cases list the other way round (``S``)."""
+        from casefiles.search.listfilter import Sort
+
+        self._filter_sort = (self._filter_sort or Sort()).reversed()
+        self.narrow_cases(self._filter_text)
+
+    def reapply_filter(self) -> None:
+        """Filter and sort the list again (the store changed under it)."""
+        if self._filter_text or self._filter_sort is not None:
+            self.narrow_cases(self._filter_text)
+
+    def narrow_cases(self, text: str) -> None:
+        """Show the cases ``text`` lets through, in the current sort; a malformed
+        ``text`` leaves the list as it was and says why on the filter line."""
+        from casefiles.search.listfilter import Sort
+
+        self._filter_gen += 1
+        lister = self._ready_filter()
+        if lister is None:
+            self._filter_pending = text
+            return
+        self._filter_pending = None
+        gen, sort, case_id = self._filter_gen, self._filter_sort or Sort(), self.case_id
+        if len(lister.store.table(model.CASES)) <= self.FILTER_INLINE_CASES:
+            self._filter_apply(lister, gen, text, sort, case_id, inline=True)
+        else:
+            self._filter_in_thread(lister, gen, text, sort, case_id)
+
+    def _ready_filter(self) -> ListFilter | None:
+        """The list filter over the search index (``None`` while it is built)."""
+        app = self.app
+        if not isinstance(app, IndexHost):
+            return None
+        index = app.search_index
+        if index is None:
+            app.ensure_index()
+            if self._filter_timer is None:
+                self._filter_timer = self.set_interval(0.2, self._filter_poll)
+            line = self.filter_line()
+            if line.is_open:
+                line.show_note("indexing the case file for filters…", quiet=True)
+            return None
+        if self._list_filter is None or self._filter_index is not index:
+            from casefiles.search.listfilter import ListFilter
+
+            self._list_filter = ListFilter.from_index(self.store, index)
+            self._filter_index = index
+        return self._list_filter
+
+    def _filter_poll(self) -> None:
+        """Waiting for the search index: apply the text typed meanwhile once it is there."""
+        app = self.app
+        if not isinstance(app, IndexHost) or app.search_index is None:
+            error = getattr(app, "index_error", None)
+            if error and self._filter_timer is not None:
+                self._filter_timer.stop()
+                self._filter_timer = None
+                self.filter_line().show_note(f"filters are unavailable: {error}")
+            return
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+        if self.filter_line().is_open:
+            self.filter_line().show_note("")
+        if self._filter_pending is not None or self._filter_sort is not None:
+            self.narrow_cases(self._filter_pending or self._filter_text)
+
+    @work(thread=True, exclusive=True, group="case-filter", exit_on_error=False)
+    def _filter_in_thread(
+        self, lister: ListFilter, gen: int, text: str, sort: Sort, case_id: str | None
+    ) -> None:
+        self._filter_apply(lister, gen, text, sort, case_id, inline=False)
+
+    def _filter_apply(
+        self,
+        lister: ListFilter,
+        gen: int,
+        text: str,
+        sort: Sort,
+        case_id: str | None,
+        *,
+        inline: bool,
+    ) -> None:
+        """Run the filter (on either thread) and hand the outcome to the UI thread."""
+        from casefiles.search.filters import Cancelled
+        from casefiles.search.listfilter import FilterError
+
+        def stale() -> bool:
+            return gen != self._filter_gen
+
+        try:
+            narrowed = lister.apply(text, sort, stale)
+        except Cancelled:
+            return
+        except FilterError as exc:
+            if inline:
+                self._filter_failed(gen, str(exc))
+            else:
+                self.app.call_from_thread(self._filter_failed, gen, str(exc))
+            return
+        at = narrowed.position(case_id)
+        if inline:
+            self._filter_done(gen, narrowed, at)
+        else:
+            self.app.call_from_thread(self._filter_done, gen, narrowed, at)
+
+    def _filter_failed(self, gen: int, message: str) -> None:
+        if gen == self._filter_gen:
+            self.filter_line().show_note(message)
+
+    def _filter_done(self, gen: int, narrowed: Narrowed, at: int | None) -> None:
+        """Show a filter's outcome, unless a later text or sort took its place."""
+        if gen != self._filter_gen:
+            return
+        self._filter_text = narrowed.text
+        line = self.filter_line()
+        if line.is_open:
+            line.show_note("; ".join(narrowed.notes), quiet=True)
+            line.place(self.pane("cases").region)
+        cases = self.pane("cases")
+        self.case_ids = narrowed.case_ids
+        self._index = None
+        cases.empty = "No case passes the filter" if narrowed.filtered else "No cases in this store"
+        cases.set_source(CaseRows(self.store, self.case_ids), at or 0, announce=False)
+        if at is None and self.case_ids and self.case_ids[0] != self.case_id:
+            self.show_case(self.case_ids[0])
+        self._filter_title(narrowed)
+
+    def _filter_title(self, narrowed: Narrowed) -> None:
+        """``1 Cases · 12 of 168 · title ↑ · status:pending``: the count and the sort
+        first, so that a narrow pane cuts the filter (shown on its line) rather than them."""
+        if narrowed.filtered:
+            title = f"1 Cases · {narrowed.count:,} of {narrowed.total:,}"
+        else:
+            title = f"1 Cases ({narrowed.total:,})"
+        if narrowed.sort.active:
+            title += f" · {narrowed.sort.label()}"
+        shown = escape_markup(literal(narrowed.text))
+        if narrowed.filtered:
+            title += f" · {shown}"
+        self.set_title("cases", title)
+        # the whole filter on the bottom border too (a narrow title cuts it)
+        self.pane("cases").border_subtitle = f"filter {shown}" if narrowed.filtered else ""
+
+    def on_filter_line_edited(self, message: FilterLine.Edited) -> None:
+        """The list narrows as the filter is typed."""
+        message.stop()
+        self.narrow_cases(message.text)
+
+    def on_filter_line_kept(self, message: FilterLine.Kept) -> None:
+        """``enter``: keep the filter (a malformed one keeps the line open)."""
+        message.stop()
+        line = self.filter_line()
+        if line.note and message.text.strip() != self._filter_text:
+            self.app.bell()
+            return
+        line.close()
+        self.pane("cases").focus()
+
+    def on_filter_line_cleared(self, message: FilterLine.Cleared) -> None:
+        """``esc``: drop the filter (the sort stays)."""
+        message.stop()
+        self.filter_line().close()
+        self.pane("cases").focus()
+        if self._filter_text or self._filter_pending:
+            self.narrow_cases("")

@@ -2,7 +2,10 @@
 header, cites strip); ``KeyBar``: the one-line key reminder at the bottom.
 
 Lines come from ``casefiles.tui.facts`` as tagged pieces and are turned into
-``Text`` without markup parsing, so data shows literally.
+``Text`` without markup parsing, so data shows literally.  An info pane made
+``focusable`` takes the keyboard (``tab``, a pane key) and scrolls with the
+list keys; a kind of pane may keep a gutter left of the text for a cursor mark
+(``gutter_cells``, ``gutter_mark``) and highlight whole lines (``line_style``).
 """
 
 from __future__ import annotations
@@ -11,24 +14,41 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.cells import cell_len
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
+from casefiles.tui.bindings import bind
 from casefiles.tui.config import Config
 from casefiles.tui.keys import KEYS, short_key
 from casefiles.tui.text import Line, to_text
+
+_SCROLL_ACTIONS = {
+    "casefiles.down": "scroll_lines(1)",
+    "casefiles.up": "scroll_lines(-1)",
+    "casefiles.top": "to_top",
+    "casefiles.bottom": "to_bottom",
+    "casefiles.page_down": "page(1)",
+    "casefiles.page_up": "page(-1)",
+}
 
 
 class InfoPane(ScrollView, can_focus=False):
     """Wrapped lines of text that scroll with the mouse wheel, drawn with the line
     API: new text re-wraps and repaints the pane alone, without a screen layout
-    (panes keep their size as the cursor moves; see ``set_virtual_size``)."""
+    (panes keep their size as the cursor moves; see ``set_virtual_size``).  Made
+    with ``focusable=True`` it takes focus and the list keys scroll it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind(binding_id, action) for binding_id, action in _SCROLL_ACTIONS.items()
+    ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "info-pane--dim",
@@ -55,10 +75,19 @@ class InfoPane(ScrollView, can_focus=False):
     }
     """
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, *, id: str | None = None, classes: str | None = None, focusable: bool = False
+    ) -> None:
         super().__init__(id=id, classes=classes)
+        self.can_focus = focusable
+        self.gutter_cells = 0
+        """Cells left of the text for a mark (``gutter_mark``); 0: none."""
         self._lines: list[Line] = []
         self._wrapped: list[Strip] = []
+        self._line_of: list[int] = []
+        """For each wrapped strip, the index of the line it belongs to."""
+        self._starts: list[int] = []
+        """For each line, the index of its first strip (and the total at the end)."""
         self._wrapped_width = -1
         self._base: Style | None = None
         self._tag_styles: dict[str, Style] | None = None
@@ -74,29 +103,78 @@ class InfoPane(ScrollView, can_focus=False):
         return self._tag_styles
 
     def _wrap(self, width: int) -> None:
-        """Wrap the lines to ``width`` cells once; drawing then only picks strips."""
+        """Wrap the lines to ``width`` cells (less the gutter) once; drawing then
+        only picks strips."""
         width = max(1, width)
         console = self.app.console
         styles = self._styles()
         strips: list[Strip] = []
-        for line in self._lines:
+        line_of: list[int] = []
+        starts: list[int] = []
+        for index, line in enumerate(self._lines):
+            starts.append(len(strips))
             text = to_text(line, styles)
             text.no_wrap = False
-            for part in text.wrap(console, width):
+            for part in text.wrap(console, max(1, width - self.gutter_cells)):
                 part.end = ""
                 strips.append(Strip(list(part.render(console))))
+                line_of.append(index)
+        starts.append(len(strips))
         self._wrapped = strips
+        self._line_of = line_of
+        self._starts = starts
         self._wrapped_width = width
         set_virtual_size(self, Size(width, len(strips)))
 
-    def show(self, lines: Sequence[Line]) -> None:
-        """Replace the text; scroll back to the top."""
+    def show(self, lines: Sequence[Line], *, keep_scroll: bool = False) -> None:
+        """Replace the text; scroll back to the top (unless ``keep_scroll``: the
+        same text again, with new marks)."""
         self._lines = list(lines)
         self._wrapped_width = -1
         if self.is_mounted:
             self._wrap(self.scrollable_content_region.width)
-            self.scroll_to(y=0, animate=False, immediate=True)
+            if not keep_scroll:
+                self.scroll_to(y=0, animate=False, immediate=True)
             self.refresh()
+
+    def line_span(self, line: int) -> tuple[int, int]:
+        """The wrapped strips ``[first, end)`` that line ``line`` is drawn on."""
+        self._ensure_wrapped()
+        if not 0 <= line < len(self._starts) - 1:
+            return (0, 0)
+        return (self._starts[line], self._starts[line + 1])
+
+    def _ensure_wrapped(self) -> None:
+        if self._wrapped_width != self.scrollable_content_region.width and self.is_mounted:
+            self._wrap(self.scrollable_content_region.width)
+
+    def gutter_mark(self, line: int, first: bool) -> str:
+        """What the gutter shows beside a strip of line ``line`` (``first``: its
+        first strip); ``gutter_cells`` cells of it are drawn."""
+        return ""
+
+    def line_style(self, line: int) -> Style | None:
+        """A style laid under every strip of line ``line`` (a cursor), or ``None``."""
+        return None
+
+    # -- keys (when focusable)
+
+    def action_scroll_lines(self, lines: int) -> None:
+        """Scroll by ``lines`` lines."""
+        self.scroll_relative(y=lines, animate=False, immediate=True)
+
+    def action_page(self, pages: int) -> None:
+        """Scroll by ``pages`` screenfuls."""
+        step = max(1, self.scrollable_content_region.height - 1)
+        self.scroll_relative(y=pages * step, animate=False, immediate=True)
+
+    def action_to_top(self) -> None:
+        """Scroll to the first line."""
+        self.scroll_home(animate=False, immediate=True)
+
+    def action_to_bottom(self) -> None:
+        """Scroll to the last line."""
+        self.scroll_end(animate=False, immediate=True)
 
     def on_resize(self, event: events.Resize) -> None:
         """Re-wrap for the new width."""
@@ -118,15 +196,24 @@ class InfoPane(ScrollView, can_focus=False):
             self._base = self.rich_style  # costly to compute for every line
         base = self._base
         index = y + round(self.scroll_y)
-        if 0 <= index < len(self._wrapped):
-            return self._wrapped[index].apply_style(base).crop_extend(0, width, base)
-        return Strip.blank(width, base)
+        if not 0 <= index < len(self._wrapped):
+            return Strip.blank(width, base)
+        strip = self._wrapped[index]
+        if self.gutter_cells:
+            cells = self.gutter_cells
+            line = self._line_of[index]
+            first = self._starts[line] == index
+            mark = self.gutter_mark(line, first)[:cells].ljust(cells)
+            strip = Strip.join([Strip([Segment(mark)]), strip])
+            under = self.line_style(line)
+            if under is not None:
+                strip = strip.crop_extend(0, width, None).apply_style(under)
+        return strip.apply_style(base).crop_extend(0, width, base)
 
     @property
     def drawn(self) -> str:
         """Every wrapped line as the pane draws it (scrolled-away lines too)."""
-        if self._wrapped_width != self.scrollable_content_region.width and self.is_mounted:
-            self._wrap(self.scrollable_content_region.width)
+        self._ensure_wrapped()
         return "\n".join(strip.text for strip in self._wrapped)
 
     @property
