@@ -20,6 +20,7 @@ def focused_id(app: CaseFilesApp) -> str | None:
 
 
 def test_every_binding_has_an_id_and_is_in_the_key_table() -> None:
+    from casefiles.tui.screens.form import FormScreen
     from casefiles.tui.screens.main import MainScreen as Main
     from casefiles.tui.screens.reader import ArticleView, ReaderScreen
     from casefiles.tui.screens.search import SearchInput, SearchScreen
@@ -28,7 +29,7 @@ def test_every_binding_has_an_id_and_is_in_the_key_table() -> None:
     ids = {spec.id for spec in KEYS}
     bound = set()
     screens = (CaseFilesApp, Main, Lines, TextScreen, HelpScreen, ReaderScreen, ArticleView)
-    for cls in (*screens, SearchScreen, SearchInput):
+    for cls in (*screens, SearchScreen, SearchInput, FormScreen):
         for binding in cls.BINDINGS:
             assert not isinstance(binding, tuple)
             assert binding.id, binding  # type: ignore[union-attr]
@@ -155,7 +156,7 @@ async def test_keymap_from_a_toml_config_file_changes_keys(
 ) -> None:
     path = tmp_path / "config.toml"
     path.write_text(
-        '[keys]\n"casefiles.down" = "e"\n"casefiles.pane_2" = "w"\n"casefiles.quit" = "ctrl+x"\n',
+        '[keys]\n"casefiles.down" = "m"\n"casefiles.pane_2" = "w"\n"casefiles.quit" = "ctrl+x"\n',
         encoding="utf-8",
     )
     config = load_config(path)
@@ -163,7 +164,7 @@ async def test_keymap_from_a_toml_config_file_changes_keys(
     app = make_app(bundled_store, config)
     async with app.run_test(size=SIZE) as pilot:
         cases = app.screen.query_one("#cases", LineList)
-        await pilot.press("e")
+        await pilot.press("m")
         assert cases.cursor == 1
         await pilot.press("j")  # no longer bound
         assert cases.cursor == 1
