@@ -82,6 +82,8 @@ _ACTIONS: Final = {
     "casefiles.cite": "cite_form",
     "casefiles.quit": "quit",
 }
+#: App actions that act on a case: left out (keys and footer) while none is shown.
+NEED_A_CASE: Final = frozenset({"dossier", "timeline", "copy", "read", "open_outside"})
 PARTY_SCREEN: Final = "party"
 SEARCH_SCREEN: Final = "search"
 #: Up to this many cases the search index is built right after the first paint;
@@ -401,7 +403,13 @@ class CaseFilesApp(EditActions):
         """App keys a screen declares useless there (``QUIET_APP_ACTIONS``: ``/``
         inside search types a slash) are left out of its footer and do nothing."""
         quiet: frozenset[str] = getattr(type(self.screen), "QUIET_APP_ACTIONS", frozenset())
-        return action not in quiet
+        if action in quiet:
+            return False
+        screen = self.screen
+        # an empty store: nothing to show, copy or read
+        return not (
+            action in NEED_A_CASE and isinstance(screen, MainScreen) and screen.case_id is None
+        )
 
     def action_history_back(self) -> None:
         """Back through the history (first closing the palette's keys panel)."""

@@ -100,7 +100,15 @@ KEYS: Final[tuple[KeySpec, ...]] = (
         "casefiles.help", "question_mark", "help: keys and config", "app", show=True, short="help"
     ),
     KeySpec("casefiles.quit", "q", "quit", "app", show=True),
-    KeySpec("casefiles.close", "q", "close help or dossier", "view"),
+    KeySpec(
+        "casefiles.close",
+        "q",
+        "close the view (help, dossier, timeline, party view); q quits from the main screen only",
+        "view",
+        show=True,
+        short="close",
+        replaces=("casefiles.quit",),
+    ),
     KeySpec("casefiles.palette", "ctrl+p", "command palette", "app", show=True, short="cmds"),
     KeySpec(
         "casefiles.timeline",
@@ -260,7 +268,7 @@ _SCROLL: Final = frozenset(
 #: there).  ``tests/tui/test_keys.py`` checks this against the running app.
 SCREENS: Final[Mapping[str, frozenset[str]]] = {
     "main screen": _ids("app", "main", "list"),
-    "party view": _ids("app", "list"),
+    "party view": _ids("app", "list") | {"casefiles.close"},
     "help and dossier": _ids("view") | _SCROLL | {"casefiles.back", "casefiles.help"},
     "reader": _ids("app", "reader")
     | {"casefiles.down", "casefiles.up", "casefiles.top", "casefiles.bottom"},

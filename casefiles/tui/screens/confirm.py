@@ -50,7 +50,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "yes", show=False),
-        Binding("n,escape", "answer(False)", "no", show=False),
+        Binding("n,escape,q", "answer(False)", "no", show=False),
     ]
 
     def __init__(self, title: str, lines: Sequence[str], problems: Sequence[str] = ()) -> None:
@@ -72,9 +72,9 @@ class ConfirmScreen(ModalScreen[bool]):
                     f"- {p}" for p in self.problems
                 )
                 yield Static(Text(text), id="confirm-problems", markup=False)
-                keys = "esc closes"
+                keys = "esc or q closes"
             else:
-                keys = "y: yes · n or esc: no"
+                keys = "y: yes · n, q or esc: no"
             yield Static(Text(keys), id="confirm-keys", markup=False)
 
     def on_mount(self) -> None:

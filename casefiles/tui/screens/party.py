@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Final
 
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.events import DescendantFocus
 from textual.screen import Screen
@@ -31,6 +32,7 @@ from casefiles.person import Person, PersonBuilder, PersonEvent, PersonSentence,
 from casefiles.store import Store
 from casefiles.timeline import PersonTimeline, Timeline, timeline_of_person
 from casefiles.tui import facts
+from casefiles.tui.bindings import bind
 from casefiles.tui.config import Config
 from casefiles.tui.facts import DATE_WIDTH, LEVEL_WIDTH, WARN, Row, heading
 from casefiles.tui.messages import OpenCase
@@ -163,7 +165,9 @@ def event_row(pe: PersonEvent) -> Row:
 
 
 class PartyScreen(Screen[None]):
-    """One party: its cases, sentences and events."""
+    """One party: its cases, sentences and events; ``q`` closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [bind("casefiles.close", "close")]
 
     CSS: ClassVar[str] = """
     PartyScreen #party-header { max-height: 25%; }
@@ -203,6 +207,10 @@ class PartyScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         """Each time the screen is shown, the list used last has the keyboard."""
         self.query_one(f"#{self._focus_id}", LineList).focus()
+
+    def action_close(self) -> None:
+        """``q``: close the party view (back to the screen below it)."""
+        self.dismiss(None)
 
     @property
     def cases(self) -> LineList:

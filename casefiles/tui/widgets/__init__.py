@@ -6,9 +6,10 @@ the Cites pane, ``CitesPane``, which checks quotes in a thread) and key bar."""
 
 from casefiles.tui.widgets.article import ArticleView
 from casefiles.tui.widgets.cites import CitesPane
+from casefiles.tui.widgets.keybar import KeyBar
 from casefiles.tui.widgets.lines import LineList, RowSource
 from casefiles.tui.widgets.lineview import LineView
-from casefiles.tui.widgets.panes import InfoPane, KeyBar
+from casefiles.tui.widgets.panes import InfoPane
 from casefiles.tui.widgets.results import ResultList
 
 __all__ = [

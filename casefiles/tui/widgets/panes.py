@@ -1,5 +1,5 @@
 """``InfoPane``: a read-only, scrollable pane of text lines (case header, party
-header, cites strip); ``KeyBar``: the one-line key reminder at the bottom.
+header, cites strip).  The key bar is ``casefiles.tui.widgets.keybar``.
 
 Lines come from ``casefiles.tui.facts`` as tagged pieces and are turned into
 ``Text`` without markup parsing, so data shows literally.  An info pane made
@@ -13,21 +13,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import BindingType
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Static
 
 from casefiles.tui.bindings import bind
-from casefiles.tui.config import Config
-from casefiles.tui.keys import KEYS, short_key
 from casefiles.tui.text import Line, to_text
 
 _SCROLL_ACTIONS = {
@@ -242,76 +237,3 @@ def set_virtual_size(view: Widget, size: Size) -> None:
     view.set_reactive(Widget.virtual_size, size)
     view._scroll_update(size)  # scrollbar thumb and range (Textual's own update path)
     view.refresh()
-
-
-class KeyBar(Static):
-    """The main keys and what they do, from the key table and the config's
-    keymap.  A plain line of text: unlike Textual's ``Footer`` it is not rebuilt
-    whenever focus moves, so switching panes stays cheap."""
-
-    DEFAULT_CSS = """
-    KeyBar {
-        dock: bottom;
-        height: 1;
-        width: 1fr;
-        background: $footer-background;
-        color: $footer-foreground;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }
-    """
-
-    def __init__(self, config: Config, scopes: tuple[str, ...] = ("list", "app")) -> None:
-        super().__init__("", markup=False)
-        self.config = config
-        self.scopes = scopes
-
-    #: Always shown, at the end: the way to more keys and the way out.
-    KEEP: ClassVar[tuple[str, ...]] = ("casefiles.help", "casefiles.quit")
-
-    def _entries(self) -> list[tuple[str, str, str]]:
-        """``(binding id, key, label)`` of the keys to show, ``KEEP`` last."""
-        entries = [
-            (spec.id, short_key(self.config.key_for(spec.id)), spec.label)
-            for spec in KEYS
-            if spec.show and spec.scope in self.scopes
-        ]
-        kept = [e for e in entries if e[0] in self.KEEP]
-        return [e for e in entries if e[0] not in self.KEEP] + kept
-
-    def fitted(self, width: int) -> list[tuple[str, str, str]]:
-        """The entries that fit in ``width`` cells: rather than cut the line (and
-        with it ``? help`` and ``q quit``), keys from the right of the others are
-        left out; help lists every key."""
-        entries = self._entries()
-        kept = [e for e in entries if e[0] in self.KEEP]
-        others = [e for e in entries if e[0] not in self.KEEP]
-
-        def cells(items: list[tuple[str, str, str]]) -> int:
-            return (
-                1
-                + sum(cell_len(f"{key} {label}") for _, key, label in items)
-                + 2 * max(0, len(items) - 1)
-            )
-
-        while others and cells(others + kept) > width:
-            others.pop()
-        return others + kept
-
-    def _draw(self) -> None:
-        key_style = self.app.current_theme.accent or "bold"
-        text = Text(" ", no_wrap=True, overflow="ellipsis", end="")
-        for _, key, label in self.fitted(self.size.width or 80):
-            if len(text) > 1:
-                text.append("  ")
-            text.append(key, style=f"bold {key_style}")
-            text.append(f" {label}")
-        self.update(text)
-
-    def on_mount(self) -> None:
-        """Draw the keys in the theme's key colour."""
-        self._draw()
-
-    def on_resize(self) -> None:
-        """Fit the keys to the new width."""
-        self._draw()
