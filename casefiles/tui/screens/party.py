@@ -18,7 +18,7 @@ the lists' titles say how far collecting has got.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -28,9 +28,7 @@ from textual.screen import Screen
 
 from casefiles.caseview import EventView, RulingView
 from casefiles.model import human_date
-from casefiles.person import Person, PersonBuilder, PersonEvent, PersonSentence, person_of
 from casefiles.store import Store
-from casefiles.timeline import PersonTimeline, Timeline, timeline_of_person
 from casefiles.tui import facts
 from casefiles.tui.bindings import bind
 from casefiles.tui.config import Config
@@ -39,6 +37,12 @@ from casefiles.tui.messages import OpenCase
 from casefiles.tui.selection import Selection
 from casefiles.tui.text import Line, pad
 from casefiles.tui.widgets import CitesPane, InfoPane, KeyBar, LineList
+
+# The person and timeline code is imported when a party is first shown: the
+# first frame of the browser (the main screen) needs neither.
+if TYPE_CHECKING:
+    from casefiles.person import Person, PersonBuilder, PersonEvent, PersonSentence
+    from casefiles.timeline import PersonTimeline, Timeline
 
 #: Up to this many cases a party's sentences and events are collected at once
 #: (a few hundred cases take well under 0.1 s); beyond, a few milliseconds at a
@@ -245,6 +249,8 @@ class PartyScreen(Screen[None]):
         self._drawer = None
         for lines in (self.sentences, self.events):
             lines.set_rows([], announce=False)
+        from casefiles.person import PersonBuilder, person_of
+
         if len(source) <= SYNC_CASES:
             self._show_person(person_of(self.store, party_id))
         else:
@@ -264,6 +270,8 @@ class PartyScreen(Screen[None]):
             return
         person = builder.result()
         self._show_person(person)
+        from casefiles.timeline import PersonTimeline
+
         drawer = PersonTimeline(person)
         self._drawer = drawer
         self.set_timer(PAUSE, lambda: self._draw_step(drawer))
@@ -311,6 +319,8 @@ class PartyScreen(Screen[None]):
         if self._timeline is None:
             if len(self.person.cases) > SYNC_CASES:
                 return None, "Still drawing the party's timeline; try again in a moment."
+            from casefiles.timeline import timeline_of_person
+
             self._timeline = timeline_of_person(self.person)
         return self._timeline, ""
 
