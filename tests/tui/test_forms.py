@@ -575,6 +575,29 @@ async def test_e_with_nothing_editable_says_so(bundled_store: Store) -> None:
         assert "does not take cites" in notes(app)
 
 
+@sync
+async def test_the_key_table_says_which_keys_a_form_has(bundled_store: Store) -> None:
+    """``keys.SCREENS["form"]`` and ``TEXTUAL_KEYS["form"]`` (what config
+    clashes are judged by) are what a form has active with a line field focused."""
+    from casefiles.tui.keys import SCREENS, TEXTUAL_KEYS
+
+    app = make_app(bundled_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(pilot)
+        await pilot.press("1", "e")
+        await settle(pilot)
+        widget(app, "title").focus()
+        await pilot.pause()
+        chain = [
+            binding
+            for _node, bindings in app.screen._modal_binding_chain
+            for group in bindings.key_to_bindings.values()
+            for binding in group
+        ]
+        assert {b.id for b in chain if b.id is not None} == SCREENS["form"]
+        assert {b.key for b in chain if b.id is None} == set(TEXTUAL_KEYS["form"])
+
+
 # -- snapshots of every form (small generated store)
 
 SIZES = [(80, 24), (120, 40)]
