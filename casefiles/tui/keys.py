@@ -339,7 +339,16 @@ TEXTUAL_KEYS: Final[Mapping[str, Mapping[str, str]]] = {
     },
     "search screen": {**_INPUT_OWN, **_FOCUS_OWN, **_SCREEN_OWN, **_APP_OWN},
     "timeline": {**_FOCUS_OWN, **_SCREEN_OWN},
-    "form": {**_INPUT_OWN, **_FOCUS_OWN, **_SCREEN_OWN},
+    "form": {
+        **_INPUT_OWN,
+        **_FOCUS_OWN,
+        **_SCREEN_OWN,
+        "enter": "a field's enter (a picker, or the next field)",
+        "up": "scroll the form",
+        "down": "scroll the form",
+        "pageup": "scroll the form",
+        "pagedown": "scroll the form",
+    },
 }
 #: A Textual key a binding may take because it does the same thing there.
 _SAME_AS: Final = {
