@@ -10,6 +10,7 @@ reaches the terminal.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -358,19 +359,26 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_browse(args: argparse.Namespace) -> int:
     """Open the browser; when it cannot be imported (a missing or broken
     dependency), say so and fail instead of printing something else."""
-    store = _load(args)
+    # Start-up makes objects that live as long as the browser and few cycles:
+    # collections before the first frame only cost time (about a tenth of the
+    # start).  The app turns the collector back on after its first frame.
+    gc.disable()
     try:
-        from casefiles.tui.app import run_app
-    except ImportError as exc:
-        _out(f"casefiles: the browser cannot start: {literal(str(exc))}", sys.stderr)
-        _out(
-            "  (a dependency is missing or broken: reinstall casefiles; "
-            "'casefiles show', 'search' and the other sub-commands still work)",
-            sys.stderr,
-        )
-        return EXIT_INTERNAL
-    code: int = run_app(store)
-    return code
+        store = _load(args)
+        try:
+            from casefiles.tui.app import run_app
+        except ImportError as exc:
+            _out(f"casefiles: the browser cannot start: {literal(str(exc))}", sys.stderr)
+            _out(
+                "  (a dependency is missing or broken: reinstall casefiles; "
+                "'casefiles show', 'search' and the other sub-commands still work)",
+                sys.stderr,
+            )
+            return EXIT_INTERNAL
+        code: int = run_app(store)
+        return code
+    finally:
+        gc.enable()
 
 
 def _read_document(source: str) -> object:
