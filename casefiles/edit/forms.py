@@ -781,6 +781,9 @@ class Form:
         result.operation = op
         core: Check = op.check(store, referrers=False)
         self._place(result, op, core)
+        for stale in core.stale:
+            for line in _theirs(stale.table, stale.doc_id, stale.base, stale.theirs):
+                result.add("", line)
         return result
 
     def _place(self, result: FormCheck, op: Operation, core: Check) -> None:
@@ -793,6 +796,32 @@ class Form:
                     continue  # the field's own reading said it first
                 else:
                     result.add(name, finding.message, warning=warning)
+
+
+def _theirs(
+    table: str, doc_id: str, base: Mapping[str, Any] | None, theirs: Mapping[str, Any] | None
+) -> list[str]:
+    """What another program changed in a document since the form opened, field
+    by field (``base`` → ``theirs``): shown beside the user's own version."""
+    where = f"{table}[{_shown(doc_id)}]"
+    if theirs is None:
+        return [f"meanwhile another program deleted {where}"]
+    if base is None:
+        return [f"meanwhile another program added {where}"]
+    out: list[str] = []
+    for key in [*base, *(k for k in theirs if k not in base)]:
+        if base.get(key) != theirs.get(key):
+            old, new = _brief(base.get(key)), _brief(theirs.get(key))
+            out.append(f"meanwhile another program changed {where}.{_shown(key)}: {old} → {new}")
+    return out[:8]
+
+
+def _brief(value: object) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, list):
+        return f"{len(value)} item{'s' if len(value) != 1 else ''}"
+    return _shown(str(value), 40)
 
 
 def _changed_index(change: DocChange, name: str) -> int:

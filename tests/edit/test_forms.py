@@ -270,6 +270,9 @@ def test_another_programs_change_meanwhile_refuses_the_save(store: Store) -> Non
     store.refresh()
     result = form.check(store)
     assert not result.ok and "another program" in " ".join(result.errors[""])
+    # both versions: theirs named field by field, the user's text kept in the form
+    assert "sources[s01].language: en → fr" in " ".join(result.errors[""])
+    assert form.text("language") == "km"
 
 
 # -- hostile input

@@ -476,6 +476,34 @@ async def test_the_readers_cite_passage_opens_the_cite_form_filled_in(
         assert ruling is not None and ruling["cites"][-1] == {"source": "s01", "quote": QUOTE}
 
 
+@sync
+async def test_a_change_by_another_program_meanwhile_shows_both_and_writes_nothing(
+    bundled_store: Store,
+) -> None:
+    store = bundled_store
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(pilot)
+        await to_row(pilot, "sources", "source", key="s01")
+        await pilot.press("e")
+        await settle(pilot)
+        await fill(pilot, language="km")
+        other = Store.load(store.path)  # another process commits to the same source
+        other.put(model.SOURCES, {**other.get(model.SOURCES, "s01"), "language": "fr"})  # type: ignore[dict-item]
+        store.refresh()
+        form_of(app).redraw_from_store()
+        await settle(pilot)
+        problems = str(form_of(app).query_one("#form-problems", Static).render())
+        assert "sources[s01].language: en → fr" in problems
+        before = disk(store)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        assert form_of(app).form.text("language") == "km"  # the user's version stays
+        assert disk(store) == before
+        assert on_disk(store, model.SOURCES, "s01")["language"] == "fr"  # type: ignore[index]
+
+
 # -- cancel, hostile input
 
 

@@ -391,6 +391,11 @@ class FormScreen(ModalScreen[FormSaved | None]):
             Text("\n".join(literal(clip(line, SHOWN)) for line in general))
         )
 
+    def redraw_from_store(self) -> None:
+        """The store changed (another program's commit, picked up by the app):
+        check again; a change to this form's document shows both versions."""
+        self._schedule()
+
     # -- pickers
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
