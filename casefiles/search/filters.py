@@ -178,6 +178,9 @@ _INDEXES = (
     "charge_party",
     "source_cases",
     "source_year",
+    "title",
+    "ruling_date",
+    "first_date",
 )
 
 
@@ -212,6 +215,12 @@ class Facets:
         self.charge_party: dict[str, set[str]] = {}  # "l:label" / "a:article" -> parties
         self.source_cases: dict[str, list[str]] = {}
         self.source_year: dict[str, int] = {}
+        # per case, for sorting the cases list (``listfilter``): the normalised
+        # title, the latest ruling date and the earliest dated event or
+        # proceeding (ISO partial dates, which sort as the dates do)
+        self.title: dict[str, str] = {}
+        self.ruling_date: dict[str, str] = {}
+        self.first_date: dict[str, str] = {}
         store = self.store
         for cid, case in store.table(model.CASES).items():
             self._index_case(cid, case)
@@ -252,10 +261,12 @@ class Facets:
     def _index_case(self, cid: str, case: model.Doc) -> None:
         self.status.setdefault(str(case.get("status")), set()).add(cid)
         self.country.setdefault(normalise(str(case.get("country", ""))), set()).add(cid)
+        self.title[cid] = normalise(str(case.get("title", "")))
         for ev in case.get("events", ()):
             date = model.parse_date(ev.get("date"))
             if date:
                 self.years.setdefault(date.year, set()).add(cid)
+                self._first(cid, date.iso())
         for p in case.get("participants", ()):
             role = str(p.get("role"))
             self.role.setdefault(role, set()).add(cid)
@@ -282,7 +293,21 @@ class Facets:
         date = model.parse_date(doc.get("date"))
         if date:
             self.years.setdefault(date.year, set()).add(cid)
+            iso = date.iso()
+            self._first(cid, iso)
+            if doc.get("kind", "ruling") == "ruling" and iso > self.ruling_date.get(cid, ""):
+                self.ruling_date[cid] = iso
         self._add_citations(doc, cid)
+
+    def _first(self, cid: str, iso: str) -> None:
+        old = self.first_date.get(cid)
+        if old is None or iso < old:
+            self.first_date[cid] = iso
+
+    def ensure_built(self) -> None:
+        """Build the indexes unless built (or loaded) since the last change."""
+        if not self._built:
+            self.build()
 
     def citing_case(self, source_id: str) -> str | None:
         """A case citing the source (the first in store order), or ``None``."""

@@ -17,15 +17,18 @@ words) into the ordered list of case ids it lets through.
 * Free words are matched against case titles, accents and case ignored:
   ``sokha`` a title word starting with it (no typo tolerance: a filter is
   exact), ``'x`` / ``"a b"`` contained, ``^x`` title starts with, ``x$`` ends
-  with, ``!x`` title does not contain, ``a | b`` either.  Titles get a word
-  index of their own (word → cases), built on first use.
+  with, ``!x`` title does not contain, ``a | b`` either.  The normalised
+  titles come from the facets; their word index (word → cases) is built on
+  first use.
 * Sorts (``Sort``): store order, latest ruling date, first event (the earliest
   dated event or proceeding), title, status (in ``model.CASE_STATUSES``
   order, then title); each ascending or descending.  Ties keep title order,
   then store order; cases without the date sort last either way.  Partial
   dates sort as stored (``2016`` before ``2016-03`` before ``2016-03-01``).
-  Each sort's full order is computed once; a filtered list takes its order
-  from it.
+  The sort keys are the facets' (``Facets.title``, ``ruling_date``,
+  ``first_date``, ``status``): no document is read.  Each sort's order of
+  every case is computed once (in slices: see ``gently_sorted``); a filtered
+  list takes its order from it.
 
 Results are cached per resolved filter (the same party, court, charge and
 country values, whatever was typed) and per sort.  ``apply`` may run in a
@@ -39,15 +42,14 @@ import heapq
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
-from casefiles import model
+from casefiles import collector, model
 from casefiles.search.candidates import never
 from casefiles.search.filters import Cancelled, Facets
 from casefiles.search.filters import _notes as filter_notes
-from casefiles.search.normalise import normalise
 from casefiles.search.query import KINDS, Query, QueryError, Term, parse
 from casefiles.search.vocabulary import TOP
 from casefiles.store import Store
@@ -313,18 +315,21 @@ class ListFilter:
         return out
 
     def _title_list(self) -> list[str]:
-        """Normalised titles in store order, and the word index (built once)."""
+        """Normalised titles in store order (from the facets), and the word index
+        of titles (built once)."""
         if self._titles is None:
-            cases = self.store.table(model.CASES)
-            titles = [normalise(str(cases[c].get("title", ""))) for c in self._all]
-            index: dict[str, set[str]] = {}
-            for cid, title in zip(self._all, titles, strict=True):
-                for w in set(title.split(" ")):
-                    if w:
-                        index.setdefault(w, set()).add(cid)
-            self._title_words = index
-            self._words = sorted(index)
-            self._titles = titles
+            self.facets.ensure_built()
+            title = self.facets.title
+            with collector.paused():
+                titles = [title.get(c, "") for c in self._all]
+                index: dict[str, set[str]] = {}
+                for cid, text in zip(self._all, titles, strict=True):
+                    for w in set(text.split(" ")):
+                        if w:
+                            index.setdefault(w, set()).add(cid)
+                self._title_words = index
+                self._words = sorted(index)
+                self._titles = titles
         return self._titles
 
     def _positions(self) -> dict[str, int]:
@@ -390,41 +395,20 @@ class ListFilter:
         order = gently_sorted(list(range(len(self._all))), titles.__getitem__, True)
         return [self._all[i] for i in order]
 
-    def _values(self, key: str) -> dict[str, str | int]:
-        """The sort value of each case that has one (``ruling``/``event``: a stored
-        date string, which sorts as the partial dates do; ``status``: its rank)."""
-        store = self.store
-        cases = store.table(model.CASES)
+    def _values(self, key: str) -> Mapping[str, str | int]:
+        """The sort value of each case that has one, from the facets (no document
+        is read): ``ruling``/``event`` an ISO partial date, ``status`` its rank."""
+        facets = self.facets
+        facets.ensure_built()
         if key == "status":
-            rank = {s: i for i, s in enumerate(model.CASE_STATUSES)}
-            return {c: rank.get(str(cases[c].get("status")), len(rank)) for c in self._all}
-        out: dict[str, str | int] = {}
-        procs = store.table(model.PROCEEDINGS).values()
-        if key == "ruling":
-            for doc in procs:
-                date = _date(doc.get("date"))
-                if date is None or doc.get("kind", "ruling") != "ruling":
-                    continue
-                cid = str(doc["case"])
-                if date > str(out.get(cid, "")):
-                    out[cid] = date
-            return out
-        # first event: the earliest dated event or proceeding of the case
-        firsts: dict[str, str] = {}
-        for cid in self._all:
-            dated = [d for e in cases[cid].get("events", ()) if (d := _date(e.get("date")))]
-            if dated:
-                firsts[cid] = min(dated)
-        for doc in procs:
-            date = _date(doc.get("date"))
-            if date is None:
-                continue
-            cid = str(doc["case"])
-            old = firsts.get(cid)
-            if old is None or date < old:
-                firsts[cid] = date
-        out.update(firsts)
-        return out
+            ranks: dict[str, str | int] = {}
+            order = {s: i for i, s in enumerate(model.CASE_STATUSES)}
+            for status, cases in facets.status.items():
+                rank = order.get(status, len(order))
+                for cid in cases:
+                    ranks[cid] = rank
+            return ranks
+        return facets.ruling_date if key == "ruling" else facets.first_date
 
 
 def gently_sorted(items: list[T], key: Callable[[T], Any], reverse: bool = False) -> list[T]:
@@ -438,15 +422,6 @@ def gently_sorted(items: list[T], key: Callable[[T], Any], reverse: bool = False
         for i in range(0, len(items), SORT_SLICE)
     ]
     return list(heapq.merge(*runs, key=key, reverse=reverse))
-
-
-def _date(value: object) -> str | None:
-    """A stored partial date as stored (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``:
-    compared as strings they sort as partial dates do), else ``None``."""
-    # A validated store holds valid dates: their shape is enough here.
-    if isinstance(value, str) and len(value) in (4, 7, 10) and value[:4].isdigit():
-        return value
-    return None
 
 
 def count_text(narrowed: Narrowed) -> str:
