@@ -204,14 +204,15 @@ class Version:
         text = self.time.replace("T", " ").rstrip("Z")
         return literal(text.split(".", 1)[0]) + " UTC"
 
-    def heading(self) -> str:
-        """One line: entry, time, author, what happened, reason (literal text)."""
+    def heading(self, *, reason: bool = True) -> str:
+        """One line: entry, time, author, what happened, and the reason unless
+        ``reason`` is false (literal text)."""
         seq = f"#{self.seq}" if self.seq is not None else "#-"
         parts = [seq, self.when, literal(self.author) if self.author else "", self.verb]
         text = "  ".join(p for p in parts if p)
         if self.current:
             text += "  (current)"
-        if self.reason:
+        if self.reason and reason:
             text += f"  ({literal(clip(self.reason, 200))})"
         return text
 

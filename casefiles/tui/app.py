@@ -55,13 +55,6 @@ if TYPE_CHECKING:
     from casefiles.tui.opener import OpenPlan, OpenResult
 
 
-def _after_first_frame() -> None:
-    """Freeze what exists once the first screen is drawn, then turn the
-    collector on (``casefiles`` starts with it off: ``cli.cmd_browse``)."""
-    gc.freeze()
-    gc.enable()
-
-
 def _palette_provider() -> type[Provider]:
     """The command-palette provider, imported when the palette first opens."""
     from casefiles.tui.commands import CaseFilesCommands
@@ -87,6 +80,7 @@ _ACTIONS: Final = {
     "casefiles.edit_form": "edit_form",
     "casefiles.add": "add_form",
     "casefiles.cite": "cite_form",
+    "casefiles.history": "history",
     "casefiles.quit": "quit",
 }
 #: App actions that act on a case: left out (keys and footer) while none is shown.
@@ -97,6 +91,8 @@ SEARCH_SCREEN: Final = "search"
 #: a bigger store builds it once the keyboard has been idle for a moment (or on
 #: the first search), so that building does not slow down the first moves.
 EAGER_INDEX_CASES: Final = 20_000
+#: Seconds after the start before other programs' commits are watched for.
+WATCH_AFTER: Final = 0.3
 IDLE_BEFORE_INDEX: Final = 1.5
 
 
@@ -152,7 +148,7 @@ class CaseFilesApp(EditActions):
         # the store's indexes) lives as long as the app: moved out of the
         # collector's reach, a full collection no longer walks it (at 100k
         # cases such a walk stalled a cursor move by 150-350 ms).
-        self.call_after_refresh(_after_first_frame)
+        self.call_after_refresh(gc.freeze)
         for problem in self.config.problems:
             self.notify(problem, title="config file", severity="warning", timeout=12, markup=False)
         for notice in self.store.notices:
@@ -161,6 +157,9 @@ class CaseFilesApp(EditActions):
             self.call_after_refresh(self.ensure_index)
         else:
             self.set_timer(IDLE_BEFORE_INDEX, self._index_when_idle)
+        # Other programs' commits are picked up (casefiles.tui.watch), from
+        # shortly after the first paint (the watcher's imports wait till then).
+        self.set_timer(WATCH_AFTER, self.start_watching)
 
     async def on_event(self, event: events.Event) -> None:
         """Note key presses (a big store's index waits for a pause in typing)."""

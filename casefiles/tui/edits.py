@@ -26,7 +26,7 @@ from textual.app import App, SuspendNotSupported
 from casefiles import model
 from casefiles.store import Store
 from casefiles.textsafe import literal
-from casefiles.tui.messages import CitePassage
+from casefiles.tui.messages import CitePassage, RestoreVersion, StoreChanged
 from casefiles.tui.screens.main import MainScreen
 from casefiles.tui.screens.party import PartyScreen
 from casefiles.tui.selection import Selection
@@ -114,6 +114,10 @@ class EditActions(App[int]):
                     screen.show_party(screen.party_id, screen.cases.cursor)
                 elif screen is self.screen:  # its party is gone: back to where it came from
                     self.pop_screen()
+            else:  # any other screen that shows the store (history, a form) says so
+                redraw = getattr(screen, "redraw_from_store", None)
+                if callable(redraw):
+                    redraw()
 
     def _refused(self, what: str, exc: EditRefused) -> None:
         lines: list[str] = [*exc.check.problems, *exc.check.warnings] or [str(exc)]
@@ -136,6 +140,9 @@ class EditActions(App[int]):
         except EditorError as exc:
             self.notify(literal(str(exc)), title="no editor", severity="error", markup=False)
             return
+        from casefiles.edit.history import version_hash
+
+        base = version_hash(self.store, table, doc_id)
         try:
             if self.is_headless:  # no terminal to hand over (tests): the editor needs none
                 outcome = edit_session(self.store, table, doc_id, command=command)
@@ -160,6 +167,7 @@ class EditActions(App[int]):
             return
         if outcome.operation is not None:
             self.edits.record(outcome.operation)
+        self._overtaken(table, doc_id, base, outcome.status)
         self.redraw_after_change()
         title = {"saved": "saved", "no change": "not changed"}.get(outcome.status, "not saved")
         self.notify(
@@ -169,6 +177,29 @@ class EditActions(App[int]):
             timeout=8,
             markup=False,
         )
+
+    def _overtaken(self, table: str, doc_id: str, base: str | None, status: str) -> None:
+        """After ``E``: when another program changed the document while the editor
+        ran and the user's version was not saved over theirs, say so (the editor
+        showed both; the store keeps theirs, the user's text is in the recovery file)."""
+        from casefiles.edit.history import changed_since
+        from casefiles.store import StoreError
+
+        if status == "saved":
+            return
+        try:
+            theirs = changed_since(self.store, table, doc_id, base)
+        except StoreError:
+            return
+        if theirs is not None:
+            self.notify(
+                f"{theirs.describe()}: the editor showed both versions; the store keeps "
+                "theirs, yours was not written over it.",
+                title="changed meanwhile",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
 
     # -- u, ctrl+r
 
@@ -342,6 +373,92 @@ class EditActions(App[int]):
         if message.operation is not None:
             self.edits.record(message.operation)
         self.redraw_after_change()
+
+    # -- H: history and restore; another program's commits (casefiles.tui.watch)
+
+    def action_history(self) -> None:
+        """The selected document's versions from the change log (a charge or
+        event: its case's); ``r`` there restores one."""
+        from casefiles.tui.screens.history import HistoryScreen
+
+        target = target_of(self._selected())
+        if target is None:
+            self.notify("Nothing selected to show the history of.", timeout=3)
+            return
+        table, doc_id = target
+        config = getattr(self, "config", None)
+        if config is None:
+            from casefiles.tui.config import Config
+
+            config = Config()
+        self.push_screen(HistoryScreen(self.store, table, doc_id, config))
+
+    def on_restore_version(self, message: RestoreVersion) -> None:
+        """Ask, then put an earlier version back as a new change (``u`` undoes it);
+        refused, with the reasons, when it would not validate today."""
+        from casefiles.edit.history import changes, restore_check, restore_operation
+        from casefiles.tui.screens.confirm import ConfirmScreen
+
+        version = message.version
+        store = self.store
+        check = restore_check(store, version)
+        op = restore_operation(store, version)
+        current = store.get(version.table, version.doc_id)
+        lines = [f"{op.title} ({version.heading()})"]
+        if version.doc is None:
+            lines.append("- the document will be deleted")
+        elif current is None:
+            lines.append("+ the document will be added back")
+        else:
+            lines.append("What changes (- now, + restored):")
+            found = [line for c in changes(current, version.doc) for line in c.lines(200)]
+            lines += found[: MAX_LINES * 2]
+            if len(found) > MAX_LINES * 2:
+                lines.append(f"… and {len(found) - MAX_LINES * 2} more lines")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._restore(op)
+
+        self.push_screen(ConfirmScreen("Restore this version?", lines, check.problems), answered)
+
+    def _restore(self, op: Operation) -> None:
+        from casefiles.edit.ops import EditRefused
+
+        try:
+            self.edits.apply(self.store, op, accept_warnings=True)
+        except EditRefused as exc:
+            self._refused("not restored", exc)
+            return
+        self.redraw_after_change()
+        self.notify(f"{literal(op.title)} (u undoes)", title="restored", timeout=5, markup=False)
+
+    def start_watching(self) -> None:
+        """Pick up other programs' commits from now on (``casefiles.tui.watch``)."""
+        from casefiles.tui.watch import StoreWatcher
+
+        watcher: StoreWatcher | None = getattr(self, "_watcher", None)
+        if watcher is None:
+            watcher = self._watcher = StoreWatcher(self, self.store)
+        watcher.start()
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        """Another program committed: every screen reads the store again with its
+        cursor kept, and a short notification says who changed what."""
+        caught = message.caught
+        if caught.entries:
+            self.redraw_after_change()
+            self.notify(
+                caught.summary(), title="changed by another program", timeout=6, markup=False
+            )
+        if caught.problem is not None:
+            self.notify(
+                caught.problem,
+                title="cannot follow the case file",
+                severity="warning",
+                timeout=12,
+                markup=False,
+            )
 
 
 __all__ = ["TABLE_OF", "EditActions", "target_of"]

@@ -142,6 +142,30 @@ KEYS: Final[tuple[KeySpec, ...]] = (
         short="import",
     ),
     KeySpec(
+        "casefiles.history",
+        "H",
+        "history of the selected document: its versions, restore one",
+        "app",
+        short="history",
+    ),
+    KeySpec(
+        "casefiles.history_restore",
+        "r",
+        "restore the selected version (asks first; u undoes it)",
+        "history",
+        show=True,
+        short="restore",
+    ),
+    KeySpec(
+        "casefiles.history_close",
+        "escape,q,H",
+        "close the history",
+        "history",
+        show=True,
+        short="close",
+        replaces=("casefiles.back", "casefiles.quit", "casefiles.history"),
+    ),
+    KeySpec(
         "casefiles.edit_form",
         "e",
         "edit the selected fact in a form",
@@ -275,6 +299,7 @@ SCREENS: Final[Mapping[str, frozenset[str]]] = {
     "search screen": _ids("search") | {"casefiles.back", "casefiles.search", "casefiles.redo"},
     "timeline": _ids("view") | _SCROLL | {"casefiles.back", "casefiles.timeline"},
     "form": _ids("form"),
+    "history": _ids("history") | _SCROLL | {"casefiles.choose"},
 }
 
 _LIST_OWN: Final = {
@@ -349,6 +374,7 @@ TEXTUAL_KEYS: Final[Mapping[str, Mapping[str, str]]] = {
         "pageup": "scroll the form",
         "pagedown": "scroll the form",
     },
+    "history": {**_LIST_OWN, **_FOCUS_OWN, **_SCREEN_OWN},
 }
 #: A Textual key a binding may take because it does the same thing there.
 _SAME_AS: Final = {

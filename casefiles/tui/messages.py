@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from casefiles.edit.history import Caught, Version
     from casefiles.search import Hit, SearchIndex
 
 
@@ -101,6 +102,24 @@ class CitePassage(Message):
         self.quote = quote
 
 
+class RestoreVersion(Message):
+    """Put an earlier version of a document back (the history screen's ``r``):
+    the app asks, then applies it through its undo history, so ``u`` undoes it."""
+
+    def __init__(self, version: Version) -> None:
+        super().__init__()
+        self.version = version
+
+
+class StoreChanged(Message):
+    """Another program committed to the store and the store has read it
+    (``casefiles.tui.watch``); ``caught`` holds the entries."""
+
+    def __init__(self, caught: Caught) -> None:
+        super().__init__()
+        self.caught = caught
+
+
 class IndexReady(Message):
     """The search index is built."""
 
@@ -128,4 +147,6 @@ __all__ = [
     "OpenParty",
     "OpenSource",
     "ReadSource",
+    "RestoreVersion",
+    "StoreChanged",
 ]

@@ -29,7 +29,9 @@ def test_every_binding_has_an_id_and_is_in_the_key_table() -> None:
     ids = {spec.id for spec in KEYS}
     bound = set()
     screens = (CaseFilesApp, Main, Lines, TextScreen, HelpScreen, ReaderScreen, ArticleView)
-    for cls in (*screens, SearchScreen, SearchInput, FormScreen):
+    from casefiles.tui.screens.history import DiffPane, HistoryScreen
+
+    for cls in (*screens, SearchScreen, SearchInput, FormScreen, HistoryScreen, DiffPane):
         for binding in cls.BINDINGS:
             assert not isinstance(binding, tuple)
             assert binding.id, binding  # type: ignore[union-attr]
