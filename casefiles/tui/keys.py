@@ -74,6 +74,22 @@ KEYS: Final[tuple[KeySpec, ...]] = (
         "main",
     ),
     KeySpec(
+        "casefiles.filter",
+        "f",
+        "filter the cases list (search syntax: status:, year:, party:, … and title"
+        " words; enter keeps, esc clears)",
+        "main",
+        short="filter",
+    ),
+    KeySpec(
+        "casefiles.sort",
+        "s",
+        "sort the cases list: latest ruling, first event, title, status, store order",
+        "main",
+        short="sort",
+    ),
+    KeySpec("casefiles.sort_reverse", "S", "reverse the cases list's sort", "main"),
+    KeySpec(
         "casefiles.zoom",
         "z",
         "zoom the focused pane to the whole screen (again: back)",
