@@ -145,6 +145,25 @@ async def test_e_edits_the_case_header_and_u_undoes_and_ctrl_r_redoes(
 
 
 @sync
+async def test_ctrl_s_right_after_typing_saves_once_the_check_is_back(
+    bundled_store: Store,
+) -> None:
+    store = bundled_store
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(pilot)
+        await pilot.press("1", "e")
+        await settle(pilot)
+        country = widget(app, "country")
+        country.focus()
+        country.value = ""
+        await pilot.press(*"Kampuchea", "ctrl+s")  # no pause: the check is still to run
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert on_disk(store, model.CASES, CASE)["country"] == "Kampuchea"  # type: ignore[index]
+
+
+@sync
 async def test_e_on_a_party_edits_the_participant_and_its_role(bundled_store: Store) -> None:
     store = bundled_store
     app = make_app(store)

@@ -144,6 +144,10 @@ class FormScreen(ModalScreen[FormSaved | None]):
         self._timer: Timer | None = None
         self._version = 0
         self._confirm_warnings: list[str] | None = None
+        self._fresh = False
+        """``result`` is the check of the form as it is now."""
+        self._save_pending = False
+        """``ctrl+s`` waits for the check running now."""
 
     # -- layout
 
@@ -280,6 +284,7 @@ class FormScreen(ModalScreen[FormSaved | None]):
             return
         self.form.set_text(spec.name, text)
         self._confirm_warnings = None
+        self._save_pending = False  # typing again: save what is typed then, with ctrl+s
         self._show_reading(widget.id, spec)
         if spec.name == "kind" and self.form.spec.kind == "proceeding":
             self._refill_outcomes()
@@ -342,6 +347,7 @@ class FormScreen(ModalScreen[FormSaved | None]):
     # -- checking
 
     def _schedule(self) -> None:
+        self._fresh = False
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(CHECK_DELAY, self._check_now)
@@ -372,6 +378,10 @@ class FormScreen(ModalScreen[FormSaved | None]):
         if version != self._version or not self.is_attached:
             return
         self.show_check(result)
+        self._fresh = True
+        if self._save_pending:
+            self._save_pending = False
+            self._finish_save(result)
 
     def show_check(self, result: FormCheck) -> None:
         """Put a check's findings beside their fields; the rest below the form."""
@@ -470,12 +480,18 @@ class FormScreen(ModalScreen[FormSaved | None]):
         if not form.dirty and form.mode == "edit":
             self.notify("Nothing changed.", timeout=3)
             return
+        if self._fresh and self.result is not None:
+            self._finish_save(self.result)
+            return
+        # The check of what is typed now runs in its thread (at 100k cases a
+        # court's change re-checks thousands of proceedings): save when it is back.
+        self._save_pending = True
         if self._timer is not None:
             self._timer.stop()
-            self._timer = None
-        self._version += 1  # a check still running is out of date
-        result = form.check(self.store)
-        self.show_check(result)
+        self._check_now()
+
+    def _finish_save(self, result: FormCheck) -> None:
+        form = self.form
         if not result.ok:
             count = sum(len(m) for m in result.errors.values())
             self.notify(

@@ -1,0 +1,100 @@
+"""What a form costs on a big store: the UI thread's work per key (reading the
+field typed in, and the id a new document would get) and the core check of
+the whole form (``Form.check``: validate, provenance, quotes), which the form
+screen runs in a thread a moment after the last key.
+
+    .venv/bin/python bench/forms.py /root/scratch/g100k/casefiles.json
+
+Prints a table: form, what, median and worst of N runs, in milliseconds.
+Reads the store only (nothing is saved).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from casefiles import model
+from casefiles.edit.forms import Form, add_form, edit_form
+from casefiles.store import Store
+
+RUNS = 20
+
+
+@dataclass(frozen=True)
+class Sel:
+    kind: str
+    id: str
+    case_id: str | None = None
+
+    def fact_index(self) -> int | None:
+        _, _, index = self.id.rpartition("#")
+        return int(index) if index.isdigit() else None
+
+
+def timed(fn: Callable[[], object], runs: int = RUNS) -> tuple[float, float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), max(times)
+
+
+def main(path: str) -> None:
+    start = time.perf_counter()
+    store = Store.load(path)
+    counts = {t: len(store.table(t)) for t in model.TABLES}
+    print(f"store: {path}  loaded in {time.perf_counter() - start:.1f} s  {counts}")
+    case_id = next(
+        c for c in store.table(model.CASES) if store.proceedings_of(c) and store.sentences_of(c)
+    )
+    case = store.get(model.CASES, case_id) or {}
+    proc = store.proceedings_of(case_id)[0]
+    sent = store.sentences_of(case_id)[0]
+    source = next(iter(store.table(model.SOURCES)))
+    court = str(proc.get("court") or next(iter(store.table(model.COURTS))))
+    forms: list[tuple[str, Form, str, str]] = [
+        ("edit case", edit_form(store, Sel("case", case_id, case_id), "cases"), "title", "x"),
+        (
+            "edit event",
+            edit_form(store, Sel("event", f"{case_id}#0", case_id), "parties"),
+            "date",
+            "26 Sept 2018",
+        )
+        if case.get("events")
+        else ("edit case", edit_form(store, Sel("case", case_id, case_id)), "title", "y"),
+        (
+            "add ruling",
+            add_form(store, "ladder", Sel("proceeding", str(proc["id"]), case_id), case_id),
+            "date",
+            "3 March 2023",
+        ),
+        (
+            "add sentence",
+            add_form(store, "sentences", Sel("sentence", str(sent["id"]), case_id), case_id),
+            "term",
+            "2y6m",
+        ),
+        ("edit source", edit_form(store, Sel("source", source, case_id), "sources"), "title", "t"),
+        ("edit court", edit_form(store, Sel("court", court, case_id), "ladder"), "name", "c"),
+    ]
+    print(f"{'form':<14} {'what':<34} {'median ms':>10} {'worst ms':>9}")
+    for name, form, field, text in forms:
+        form.set_text(field, text)
+        if form.spec.cites != "none":
+            form.set_text("cite.source", source)
+        med, worst = timed(lambda f=form, fld=field: f.read(store, fld))
+        print(f"{name:<14} {'per key: read ' + field:<34} {med:>10.3f} {worst:>9.3f}")
+        if form.mode == "add":
+            med, worst = timed(lambda f=form: f.suggest_id(store))
+            print(f"{name:<14} {'per key: the new id':<34} {med:>10.3f} {worst:>9.3f}")
+        med, worst = timed(lambda f=form: f.check(store), runs=5)
+        print(f"{name:<14} {'check (a thread, after the keys)':<34} {med:>10.3f} {worst:>9.3f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "data/casefiles.json")
