@@ -22,22 +22,26 @@ Several words are also tried run together, as search does.
 Cost: building the index of the 200 000 parties of a 100k store takes a few
 seconds, so it is built on the first ``match`` (or ``prepare``), never in the
 constructor, and kept per store and table.  When the store's ``version``
-changes (a commit, here or in another process), the documents that changed
-are found by identity (the store replaces a document on every change) and
-re-indexed alone; a large change rebuilds.  ``match`` and ``prepare`` may run
+changes (a commit, here or in another process), the documents the change log
+touched since (``search.persist.log_since``, as the search index replays it)
+are re-indexed alone; without a log to follow, or after many changes, the
+table is indexed again.  ``match`` and ``prepare`` may run
 in a worker thread (a lock serialises them per index); ``cancelled`` stops a
 match early (it then returns ``[]``).  Nothing here imports textual.
 """
 
 from __future__ import annotations
 
+import heapq
 import threading
 import weakref
+from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, TypeVar
 
 from casefiles import collector, model
+from casefiles.search import persist
 from casefiles.search.candidates import Candidates, never
 from casefiles.search.fanout import fan_out
 from casefiles.search.filters import Allowed, Cancelled
@@ -53,6 +57,7 @@ REBUILD_SHARE: Final = 0.05
 DETAIL_ALIASES: Final = 3
 
 _ALLOWED: Final = Allowed(kinds=frozenset(KINDS))
+T = TypeVar("T", str, tuple[str, str])
 
 
 class Choice(NamedTuple):
@@ -135,6 +140,24 @@ def detail_of(table: str, doc: Mapping[str, Any], matched_alias: str | None = No
 
 # -- an index of one table (or of a vocabulary)
 
+#: Items sorted per slice, the slices then merged in Python: one ``sorted`` of
+#: 200 000 names holds the GIL long enough to stall the UI thread.
+SORT_SLICE: Final = 5_000
+
+
+def _sorted_in_slices(items: list[T]) -> list[T]:
+    slices = [sorted(items[i : i + SORT_SLICE]) for i in range(0, len(items), SORT_SLICE)]
+    return list(heapq.merge(*slices))
+
+
+#: What the vocabulary reads of a document, per table (a slim copy while building).
+_READ: Final[dict[str, tuple[str, ...]]] = {
+    model.PARTIES: ("name", "aliases"),
+    model.COURTS: ("name", "aliases"),
+    model.SOURCES: ("title", "publisher", "url"),
+    "": ("name",),
+}
+
 
 @dataclass(slots=True)
 class _Index:
@@ -145,63 +168,72 @@ class _Index:
     fields: tuple[str, ...]
     vocab: Vocabulary = field(default_factory=Vocabulary)
     cands: Candidates | None = None
-    #: the documents indexed (the store's own objects, compared by identity)
-    docs: dict[str, model.Doc] = field(default_factory=dict)
-    #: ids in name order (what an empty query lists)
-    by_name: list[str] = field(default_factory=list)
+    #: id -> its key in ``by_name``
+    keys: dict[str, str] = field(default_factory=dict)
+    #: (normalised label, id), sorted: what an empty query lists
+    by_name: list[tuple[str, str]] = field(default_factory=list)
+    #: the store version indexed, and its last change-log entry (``persist.log_position``)
     version: tuple[object, ...] | None = None
+    position: tuple[int, str, int] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def build(self, docs: Mapping[str, model.Doc]) -> None:
-        """Index every document (fields in priority order, like the search index)."""
-        vocab = Vocabulary()
-        with collector.paused(collect=True):
+    def _slim(self, doc: Mapping[str, Any]) -> model.Doc:
+        return {k: doc[k] for k in _READ[self.table] if k in doc}
+
+    def _key(self, doc_id: str, doc: Mapping[str, Any]) -> str:
+        return normalise(label_of(self.table, doc_id, doc))
+
+    def build(self, docs: Iterable[tuple[str, Mapping[str, Any]]]) -> None:
+        """Index every document (fields in priority order, like the search index).
+        Documents are read once (a store may parse them on demand)."""
+        # no collection at the end: a full one holds the GIL for seconds at 100k
+        # (the UI thread would stall while a worker builds)
+        with collector.paused():
+            slim = {doc_id: self._slim(doc) for doc_id, doc in docs}
+            vocab = Vocabulary()
             for fld in self.fields:
-                for doc_id, doc in docs.items():
+                for doc_id, doc in slim.items():
                     shown = _indexed(self.table, doc_id, doc, fld)
                     vocab.add_field(self.kind, doc_id, shown, fld, _no_article)
+            # ``finish_build`` sorts the words in one ``sorted`` call, which holds the
+            # GIL (400 ms for the 250 000 words and name pairs of 200 000 parties):
+            # handed them already in order (sorted here in slices), it only checks.
+            vocab.post = {w: vocab.post[w] for w in _sorted_in_slices(list(vocab.post))}
             vocab.finish_build()
             self.vocab = vocab
             self.cands = Candidates(vocab)
             self.cands.warm_short()
-            self.docs = dict(docs)
-            self._sort()
+            self.keys = {doc_id: self._key(doc_id, doc) for doc_id, doc in slim.items()}
+            self.by_name = _sorted_in_slices([(key, doc_id) for doc_id, key in self.keys.items()])
 
-    def update(self, docs: Mapping[str, model.Doc]) -> None:
-        """Re-index the documents that changed since the last build or update
-        (a new object under an id, a new id, a gone id); rebuild when many did."""
-        old = self.docs
-        changed = [i for i, d in docs.items() if old.get(i) is not d]
-        gone = [i for i in old if i not in docs]
-        if not changed and not gone:
-            return
-        if len(changed) + len(gone) > max(100, REBUILD_SHARE * len(docs)):
-            self.build(docs)
-            return
+    def update(self, changed: Mapping[str, Mapping[str, Any] | None]) -> None:
+        """Re-index the documents that changed (``None``: deleted)."""
         vocab = self.vocab
-        for doc_id in [*changed, *gone]:
+        for doc_id in changed:
             vocab.remove_document(self.kind, doc_id)
+            old = self.keys.pop(doc_id, None)
+            if old is not None:
+                i = bisect_left(self.by_name, (old, doc_id))
+                if i < len(self.by_name) and self.by_name[i] == (old, doc_id):
+                    del self.by_name[i]
         for fld in self.fields:
-            for doc_id in changed:
-                shown = _indexed(self.table, doc_id, docs[doc_id], fld)
-                vocab.add_field(self.kind, doc_id, shown, fld, _no_article)
+            for doc_id, doc in changed.items():
+                if doc is not None:
+                    shown = _indexed(self.table, doc_id, self._slim(doc), fld)
+                    vocab.add_field(self.kind, doc_id, shown, fld, _no_article)
         vocab.finish_update()
         self.cands = Candidates(vocab)
         self.cands.warm_short()
-        self.docs = dict(docs)
-        self._sort()
-
-    def _sort(self) -> None:
-        docs, table = self.docs, self.table
-        keyed = [(normalise(label_of(table, i, d)), i) for i, d in docs.items()]
-        keyed.sort()
-        self.by_name = [i for _, i in keyed]
+        for doc_id, doc in changed.items():
+            if doc is not None:
+                key = self.keys[doc_id] = self._key(doc_id, doc)
+                insort(self.by_name, (key, doc_id))
 
     def match(self, query: str, limit: int, cancelled: Callable[[], bool]) -> list[tuple[str, int]]:
         """``(id, entry)`` of the best documents for ``query`` (entry ``-1``: listed)."""
         words = normalise(query).split()
         if not words:
-            return [(i, -1) for i in self.by_name[:limit]]
+            return [(i, -1) for _, i in self.by_name[:limit]]
         assert self.cands is not None
         groups = tuple((Term(w),) for w in words)
         readings = [groups]
@@ -265,11 +297,10 @@ class Choices:
         self._values = {}
         for value_id, label in values:
             self._values.setdefault(value_id, (label, ""))
-        self._index = _Index("", "party", ("name",))
-        docs = {i: {"name": label} for i, (label, _) in self._values.items()}
-        self._index.build(docs)
-        self._index.by_name = list(self._values)
-        self._index.version = ()
+        index = self._index = _Index("", "party", ("name",))
+        index.build((i, {"name": label}) for i, (label, _) in self._values.items())
+        index.by_name = [(f"{n:09d}", i) for n, i in enumerate(self._values)]  # as given
+        index.version = ()
         return self
 
     def __len__(self) -> int:
@@ -298,15 +329,26 @@ class Choices:
 
     @staticmethod
     def _refresh(store: Store, index: _Index) -> None:
+        """Bring ``index`` to the store's version: the documents the change log
+        touched since are indexed again; without a log to follow (first use,
+        another checkpoint, many changes) the whole table is indexed."""
         version = store.version
         if index.version == version:
             return
         docs = store.table(index.table)
-        if index.cands is None:
-            index.build(docs)
-        else:
-            index.update(docs)
+        touched: list[tuple[str, str]] | None = None
+        old = index.version
+        # the same canonical file as indexed: follow the log from there
+        same_file = old is not None and old[:1] == version[:1]
+        if index.cands is not None and index.position is not None and same_file:
+            touched = persist.log_since(store, index.position)
+        ids = {doc_id for table, doc_id in touched or () if table == index.table}
+        if touched is None or len(ids) > max(100, REBUILD_SHARE * len(docs)):
+            index.build(docs.items())
+        elif ids:
+            index.update({doc_id: docs.get(doc_id) for doc_id in ids})
         index.version = version
+        index.position = persist.log_position(store)
 
     def match(
         self, query: str, limit: int = 50, cancelled: Callable[[], bool] | None = None

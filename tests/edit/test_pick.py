@@ -148,3 +148,18 @@ def test_labels_and_details_are_raw_data(store: Store) -> None:
     store.put(model.PARTIES, party, reason="test")
     found = Choices(store, model.PARTIES).match("not bold")
     assert found[0] == Choice("markup", "[bold]Not bold[/bold]", "person")
+
+
+def test_a_commit_by_another_program_is_picked_up(store: Store, store_path: Path) -> None:
+    choices = Choices(store, model.PARTIES)
+    assert choices.match("zanvorak") == []
+    other = Store.load(store_path)  # another program on the same file
+    other.put(
+        model.PARTIES,
+        {"id": "zan-vorak", "name": "Zan Vorak", "kind": "person", "cites": [{"source": "s01"}]},
+        reason="test",
+    )
+    store.refresh()  # the browser's watch does this
+    vocab = choices._index.vocab
+    assert ids(choices.match("zan vorak"))[0] == "zan-vorak"
+    assert choices._index.vocab is vocab  # followed the log, not rebuilt
