@@ -10,6 +10,15 @@ change log), ``undo``; the YAML round trip of the case with its proceedings and
 sentences (snapshot + dump, load + typed); and a refused delete of a party that
 cases refer to (a scan of the store).  Median and worst of ``--runs``; prints a
 table; timings are for reading, not for pass/fail.
+
+**Save** (``--save-only``; ``--save-stores`` default the generated 10k and
+100k stores in ``/root/scratch/g10k`` and ``g100k``, each copied first and the
+copy removed after; ``--save-edits`` 30): the browser (120×40, headless, the
+search index not built) on the copy with the first case shown; each save is
+a title change of that case through the app's path (``app.edits.apply``: the
+check, one commit appended and fsynced, then ``redraw_after_change``), timed
+until *durable* (the commit returned) and until *drawn* (the screen's next
+refresh, the header showing the new title).  p50 and p95; aim ≤ 250 ms.
 """
 
 from __future__ import annotations
@@ -85,11 +94,110 @@ def bench(size: int, runs: int, folder: Path) -> list[tuple[str, float, float]]:
     return rows
 
 
+SAVE_STORES = "/root/scratch/g10k/casefiles.json,/root/scratch/g100k/casefiles.json"
+SAVE_COPIES = Path("/root/scratch/history/bench")
+
+
+async def _saves(store: Store, edits: int) -> dict[str, list[float]]:
+    """Save ``edits`` title changes of the shown case through the app's path and
+    time each: until durable (the commit returned: appended and fsynced) and
+    until drawn (the screen refreshed after ``redraw_after_change``)."""
+    import asyncio
+    import copy
+
+    from casefiles.tui.app import CaseFilesApp
+    from casefiles.tui.config import Config
+    from casefiles.tui.widgets import InfoPane
+
+    app = CaseFilesApp(store, Config())
+    app.index_error = "not built for this benchmark"  # its thread would share the CPU
+    out: dict[str, list[float]] = {"durable": [], "drawn": []}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.5)
+        main = app.main
+        case_id = main.case_id
+        assert case_id is not None
+        header = main.query_one("#case-header", InfoPane)
+        for i in range(edits + 1):  # the first is a warm-up, not counted
+            case = copy.deepcopy(store.get(model.CASES, case_id))
+            assert case is not None
+            title = f"Saved title {i}"
+            case["title"] = title
+            op = Operation.put(store, model.CASES, case)
+            drawn = asyncio.Event()
+            t0 = time.perf_counter()
+            app.edits.apply(store, op, accept_warnings=True)  # check + commit + fsync
+            t1 = time.perf_counter()
+            app.redraw_after_change()
+            app.call_after_refresh(drawn.set)
+            await drawn.wait()
+            t2 = time.perf_counter()
+            if title not in header.plain:
+                raise AssertionError(f"the header does not show {title!r}")
+            if i:
+                out["durable"].append(t1 - t0)
+                out["drawn"].append(t2 - t0)
+            await pilot.pause(0.05)
+    return out
+
+
+def bench_save(paths: list[Path], edits: int) -> None:
+    """The save section: per store, a copy (removed afterwards), ``edits`` saves."""
+    import asyncio
+    import shutil
+
+    rows: list[tuple[str, int, float, dict[str, list[float]]]] = []
+    for path in paths:
+        if not path.is_file():
+            print(f"(skipped: no store at {path})")
+            continue
+        folder = SAVE_COPIES / path.parent.name
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        try:
+            copy_path = folder / path.name
+            shutil.copyfile(path, copy_path)
+            t = time.perf_counter()
+            store = Store.load(copy_path)
+            loaded = time.perf_counter() - t
+            cases = len(store.table(model.CASES))
+            rows.append((path.parent.name, cases, loaded, asyncio.run(_saves(store, edits))))
+            del store
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def pct(values: list[float], q: float) -> str:
+        ordered = sorted(values)
+        return f"{ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000:7.1f} ms"
+
+    print()
+    print(f"save -> durable and drawn: {edits} title edits of the shown case, 120x40 headless app")
+    head = f"{'store':<8}{'cases':>9}{'durable p50':>14}{'p95':>11}{'drawn p50':>13}{'p95':>11}"
+    head += "  aim"
+    print(head)
+    print("-" * len(head))
+    for name, cases, _loaded, r in rows:
+        p95 = sorted(r["drawn"])[round(0.95 * (len(r["drawn"]) - 1))]
+        verdict = "OK" if p95 <= 0.25 else "MISS"
+        print(
+            f"{name:<8}{cases:>9,}{pct(r['durable'], 0.5):>14}{pct(r['durable'], 0.95):>11}"
+            f"{pct(r['drawn'], 0.5):>13}{pct(r['drawn'], 0.95):>11}  <= 250 ms {verdict}"
+        )
+    print(f"re-run: .venv/bin/python bench/edit.py --save-only --save-edits {edits}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--save-stores", default=SAVE_STORES)
+    parser.add_argument("--save-edits", type=int, default=30)
+    parser.add_argument("--save-only", action="store_true")
     args = parser.parse_args()
+    if args.save_only:
+        stores = [Path(p) for p in args.save_stores.split(",") if p]
+        bench_save(stores, args.save_edits)
+        return
     sizes = [int(s) for s in args.sizes.split(",") if s]
     with tempfile.TemporaryDirectory() as tmp:
         results = {size: bench(size, args.runs, Path(tmp)) for size in sizes}

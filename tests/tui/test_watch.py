@@ -209,3 +209,29 @@ async def test_a_store_file_rewritten_outside_casefiles_is_reported_once(
         assert titles.count("cannot follow the case file") == 1
         assert "changed on disk" in notes(app)
         assert app.is_running
+
+
+@sync
+async def test_an_open_history_shows_another_program_s_new_version(small_store: Store) -> None:
+    from casefiles.tui.screens.history import HistoryScreen
+
+    store = small_store
+    party_id = "person-0000002"
+    theirs = copy.deepcopy(store.get(model.PARTIES, party_id))
+    assert theirs is not None
+    theirs["name"] = "Renamed elsewhere"
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "H")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        assert [r.line[0][0].split()[0] for r in screen.versions_list.rows()] == ["#-"]
+        await other_process(store, "put", "parties", "-", doc=theirs)
+        await until(pilot, lambda: len(screen.versions_list.rows()) == 2)
+        assert app.screen is screen
+        # the cursor stays on the version it was on, which now differs from today's
+        assert screen.selected() is not None and screen.selected().seq is None  # type: ignore[union-attr]
+        assert '  - "Renamed elsewhere"' in screen.diff.plain
+        assert OTHER in screen.plain and "(now)" in screen.plain

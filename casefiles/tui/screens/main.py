@@ -496,8 +496,10 @@ class MainScreen(Screen[None]):
         cursor = self.focused_pane().cursor
         cases = self.pane("cases")
         at = cases.cursor
-        self.case_ids = list(self.store.table(model.CASES))
-        self._index = None
+        ids = list(self.store.table(model.CASES))
+        if ids != self.case_ids:  # the same cases: the position index stays (100k: 20-80 ms)
+            self.case_ids = ids
+            self._index = None
         self.set_title("cases", f"1 Cases ({len(self.case_ids):,})")
         cases.set_source(CaseRows(self.store, self.case_ids), at, announce=False)
         if not self.case_ids:
