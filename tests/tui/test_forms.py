@@ -583,6 +583,10 @@ async def test_a_hostile_paste_is_refused_and_nothing_is_written(
         shown = how(app, "title")
         assert "control character" in shown or "characters; at most 2,000" in shown
         assert "\x1b" not in shown and "\u202e" not in shown
+        drawn = "".join(segment.text for segment in title.render_line(0))
+        assert "\x1b" not in drawn and "\u202e" not in drawn  # never sent to the terminal
+        if "\x1b" in text:
+            assert "␛" in drawn  # shown, as a visible symbol
         before = disk(store)
         await pilot.press("ctrl+s")
         await pilot.pause()

@@ -36,6 +36,7 @@ import copy
 from dataclasses import dataclass
 from typing import ClassVar, Final
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -58,7 +59,7 @@ from casefiles.edit.forms import (
 )
 from casefiles.edit.ops import Operation
 from casefiles.store import Store
-from casefiles.textsafe import clip, literal
+from casefiles.textsafe import TEXT_ALLOWED, UNSAFE, clip, literal
 from casefiles.tui.bindings import bind
 from casefiles.tui.keys import KEYS, short_key
 
@@ -78,6 +79,46 @@ class FormSaved:
     operation: Operation | None
     accept_warnings: bool
     form: Form
+
+
+def _picture(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␛ for ESC, ␇ for BEL …
+    return "␡" if code == 0x7F else "\ufffd"
+
+
+#: Every character validation refuses, drawn as one visible cell instead.
+_PICTURES: Final = str.maketrans({ch: _picture(ch) for ch in UNSAFE})
+_PICTURES_TEXT: Final = str.maketrans({ch: _picture(ch) for ch in UNSAFE if ch not in TEXT_ALLOWED})
+
+
+def pictured(text: str, multiline: bool = False) -> str:
+    """``text`` as a form draws it: each control character, escape or bidi
+    control shown as a visible symbol of one cell (``␛``, ``�``), never sent to
+    the terminal.  The field's value keeps the characters, and the check refuses
+    them with ``validate``'s reason."""
+    return text.translate(_PICTURES_TEXT if multiline else _PICTURES)
+
+
+class LiteralInput(Input):
+    """A one-line field that draws what it holds literally (``pictured``)."""
+
+    def _position_to_cell(self, position: int) -> int:
+        return cell_len(pictured(self.value[:position]).expandtabs(4))
+
+    @property
+    def _value(self) -> Text:
+        return Text(pictured(self.value), no_wrap=True, overflow="ignore", end="")
+
+
+class LiteralTextArea(TextArea):
+    """A text field that draws what it holds literally (``pictured``; newlines
+    and tabs are text's own)."""
+
+    def get_line(self, line_index: int) -> Text:
+        """One line, drawn literally."""
+        return Text(pictured(self.document.get_line(line_index), True), end="", no_wrap=True)
 
 
 def _wid(i: int) -> str:
@@ -172,12 +213,12 @@ class FormScreen(ModalScreen[FormSaved | None]):
                 disabled=disabled,
             )
         if spec.multiline:
-            area = TextArea(
+            area = LiteralTextArea(
                 text, id=wid, classes="form-input", soft_wrap=True, show_line_numbers=False
             )
             area.disabled = disabled
             return area
-        return Input(
+        return LiteralInput(
             text,
             placeholder=spec.hint,
             id=wid,
@@ -535,4 +576,4 @@ class FormScreen(ModalScreen[FormSaved | None]):
         )
 
 
-__all__ = ["CITE", "FormSaved", "FormScreen"]
+__all__ = ["CITE", "FormSaved", "FormScreen", "LiteralInput", "LiteralTextArea", "pictured"]
