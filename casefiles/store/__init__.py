@@ -6,6 +6,10 @@
   hash chain, author and time);
 - ``core``: the ``Store`` (loading = checkpoint + log, in-memory indexes,
   edits checked as a full validation checks them, commits, checkpoints);
+- ``lazy``: a table as a mapping whose documents stay file bytes until looked up;
+- ``offsets``: where each document lies in the canonical file (kept in the user
+  cache folder per file contents, so a start parses nothing), and the canonical
+  bytes written with untouched documents copied byte for byte;
 - ``verify``: ``casefiles log`` and ``casefiles log --verify``;
 - ``scripting``: ``open_db(path)``, TinyDB's API with every write checked and logged.
 

@@ -20,7 +20,7 @@ import math
 import os
 import signal
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -29,7 +29,7 @@ import orjson
 
 from casefiles import collector, migrations, model, validcache
 from casefiles.model import Doc
-from casefiles.store import changelog
+from casefiles.store import changelog, offsets
 from casefiles.store.changelog import Entry, LogError, doc_hash
 from casefiles.store.errors import ConflictError, StoreError
 from casefiles.store.files import (
@@ -39,14 +39,16 @@ from casefiles.store.files import (
     describe_os_error,
     fingerprint,
     fsync_dir,
+    parse_bytes,
     read_article_file,
-    read_file,
     read_meta,
+    read_raw,
     real_path,
     serialise,
     sidecar,
     write_atomic,
 )
+from casefiles.store.lazy import DocTable, FileBytes
 from casefiles.textsafe import literal, refused_in_line
 from casefiles.validate import (
     Problem,
@@ -172,15 +174,27 @@ class Store:
     return; ``checkpoint`` folds the log into the canonical file.
     """
 
-    def __init__(self, path: Path, data: dict[str, Any], fingerprint: Fingerprint | None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        data: Mapping[str, Any],
+        fingerprint: Fingerprint | None,
+        fields: Mapping[str, offsets.Fields] | None = None,
+    ) -> None:
         self.path = path
         self.folder = path.parent
-        self.data = data
+        self.by_id: dict[str, DocTable] = {}
+        for table in model.TABLES:
+            docs = data.get(table, {})
+            self.by_id[table] = (
+                docs if isinstance(docs, DocTable) else DocTable.from_docs(table, docs)
+            )
+        self._meta: dict[str, Any] = dict(data.get(model.META) or {})
+        self._tree: dict[str, Any] | None = None
         self.fingerprint = fingerprint
         self.notices: list[str] = []
         """Things the user should know that are not errors (shown by the CLI)."""
         self._lock: FileLock | None = None
-        self._doc_ids: dict[str, dict[str, int]] | None = None
         self._max_key: dict[str, int] = {}
         self._procs_by_court_index: dict[str, dict[str, None]] | None = None
         meta = self._meta_doc()
@@ -197,7 +211,19 @@ class Store:
         """The version before of every log entry this store replayed (for ``casefiles log``)."""
         if self._log_hash is not None:
             self._hashes[self._cp_seq] = self._log_hash
-        self._rebuild()
+        self._rebuild(fields)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The whole document tree in TinyDB's layout (``{"table": {"number":
+        document}}``).  Every document is parsed for it (kept until the next
+        change): for exports and scripts; lookups use ``get``/``table``."""
+        if self._tree is None:
+            tree: dict[str, Any] = {model.META: self._meta}
+            for table in model.TABLES:
+                tree[table] = self.by_id[table].tree()
+            self._tree = tree
+        return self._tree
 
     @property
     def name(self) -> str:
@@ -227,7 +253,7 @@ class Store:
         return self._cp_seq
 
     def _meta_doc(self) -> dict[str, Any]:
-        meta = self.data.get(model.META)
+        meta = self._meta
         if isinstance(meta, dict) and len(meta) == 1:
             doc = next(iter(meta.values()))
             if isinstance(doc, dict):
@@ -242,19 +268,74 @@ class Store:
         raise ``StoreError`` on any problem."""
         p = Path(path)
         with collector.paused():
-            data, fp, key = read_file(p)
-            trusted = not check_files and validcache.known_valid(key)
-            store = cls.from_data(p, data, fp, trusted=trusted, read_log=False)
-        if not trusted:
-            validcache.remember_valid(key)
+            raw, st = read_raw(p)
+            file = FileBytes(real_path(p), raw, fingerprint(st))
+            del raw
+            digest = None if check_files else offsets.known_digest(file.path, file.fingerprint)
+            store = None
+            if not check_files and offsets.enabled():
+                if digest is None:
+                    digest = validcache.digest(file.data)
+                    offsets.remember_digest(file.path, file.fingerprint, digest)
+                store = cls._load_mapped(p, file, digest)
+            if store is None:
+                store = cls._load_parsed(p, file, digest, check_files=check_files)
         store._open_log()
         if check_files:
-            problems = check_article_files(store.data, store.folder, store.name)
+            sources = {model.SOURCES: store.by_id[model.SOURCES]}
+            problems = check_article_files(sources, store.folder, store.name)
             if problems:
                 n = len(problems)
                 raise StoreError(
                     f"{store.name}: {n} problem{'s' if n != 1 else ''} found", problems
                 )
+        return store
+
+    @classmethod
+    def _load_mapped(cls, path: Path, file: FileBytes, digest: str) -> Store | None:
+        """A start that parses no document: the saved offsets table of these bytes
+        and a remembered verdict on them (``None`` when either is missing)."""
+        if not validcache.known_valid(digest):
+            return None
+        saved = offsets.load(digest, len(file.data))
+        if saved is None:
+            return None
+        tables: dict[str, Any] = {model.META: saved.meta}
+        for name, (ids, keys, starts, ends) in saved.tables.items():
+            table = DocTable(name)
+            table.back_with(file, ids, keys, starts, ends)
+            tables[name] = table
+        return cls(path, tables, file.fingerprint, fields=saved.fields)
+
+    @classmethod
+    def _load_parsed(
+        cls, path: Path, file: FileBytes, digest: str | None, *, check_files: bool
+    ) -> Store:
+        """Parse the whole file and validate it unless its bytes passed before;
+        when it is in the canonical layout, keep its documents as file bytes from
+        then on and save its offsets table for the next start."""
+        raw = file.data
+        data = parse_bytes(raw, literal(str(path)))
+        key = digest or validcache.digest(raw)
+        trusted = not check_files and validcache.known_valid(key)
+        store = cls.from_data(path, data, file.fingerprint, trusted=trusted, read_log=False)
+        del data
+        if not trusted:
+            validcache.remember_valid(key)
+        ranges = offsets.matches(raw, store.by_id, store._meta)
+        if ranges is None:  # not canonical (hand-formatted, or migrated): kept parsed
+            return store
+        for name, (ids, keys, starts, ends) in ranges.tables.items():
+            store.by_id[name].back_with(file, ids, keys, starts, ends)
+        offsets.save(
+            file.path,
+            file.fingerprint,
+            key,
+            len(raw),
+            ranges,
+            store._index_fields(),
+            store._meta,
+        )
         return store
 
     @classmethod
@@ -361,35 +442,54 @@ class Store:
                 "cut short and never acknowledged); the next write removes it"
             )
 
-    def _rebuild(self) -> None:
-        data = self.data
-        self.by_id: dict[str, dict[str, Doc]] = {}
-        for table in model.TABLES:
-            # Keys are sorted as text in the file ("1", "10", "2"); keep insertion order.
-            docs = data.get(table, {})
-            self.by_id[table] = {docs[k]["id"]: docs[k] for k in sorted(docs, key=int)}
-        # Tight loops: at 100k cases these run over a million participants.
-        cases_by_party: dict[str, dict[str, None]] = {}
-        parties_of_case: dict[str, tuple[str, ...]] = {}
-        for case_id, case in self.by_id[model.CASES].items():
-            parties = tuple(dict.fromkeys([p["party"] for p in case.get("participants", ())]))
-            parties_of_case[case_id] = parties
-            for party in parties:
-                found = cases_by_party.get(party)
-                if found is None:
-                    cases_by_party[party] = {case_id: None}
-                else:
-                    found[case_id] = None
-        self._cases_by_party = cases_by_party
-        self._parties_of_case = parties_of_case
-        self._procs_by_case = self._group_by(model.PROCEEDINGS, "case")
-        self._sents_by_case = self._group_by(model.SENTENCES, "case")
+    def _rebuild(self, fields: Mapping[str, offsets.Fields] | None = None) -> None:
+        """Build the indexes, from the documents or, for a store loaded from its
+        offsets table, from the fields saved with it (aligned with each table's
+        ids in number order), so that no document is parsed."""
+        if fields is None:
+            fields = {
+                t: [offsets.index_fields(t, doc) for doc in self.by_id[t].values()]
+                for t in offsets.INDEXED
+            }
+        self._parties_of_case: dict[str, tuple[str, ...]] = dict(
+            zip(self.by_id[model.CASES], fields[model.CASES], strict=True)
+        )
+        # Which cases each party is in, and the proceedings at each court, are
+        # built on first use (at 100k cases the first runs over 900k participants,
+        # seconds that a start does not need).
+        self._cases_by_party_index: dict[str, dict[str, None]] | None = None
+        procs = fields[model.PROCEEDINGS]
+        self._procs_by_case = self._group_by(model.PROCEEDINGS, [f[0] for f in procs])
+        self._procs_by_court_index = None
+        self._courts_at_load: tuple[list[str], list[Any]] | None = (
+            list(self.by_id[model.PROCEEDINGS]),
+            [f[1] for f in procs],
+        )
+        self._sents_by_case = self._group_by(model.SENTENCES, fields[model.SENTENCES])
         self._sources_by_case: dict[str, tuple[str, ...]] = {}
 
-    def _group_by(self, table: str, field: str) -> dict[str, dict[str, None]]:
+    @property
+    def _cases_by_party(self) -> dict[str, dict[str, None]]:
+        """party id → the cases it takes part in, in document order."""
+        if self._cases_by_party_index is None:
+            # Tight loop: at 100k cases it runs over 900k participants.
+            cases_by_party: dict[str, dict[str, None]] = {}
+            parties_of_case = self._parties_of_case
+            for case_id in self.by_id[model.CASES]:
+                for party in parties_of_case.get(case_id, ()):
+                    found = cases_by_party.get(party)
+                    if found is None:
+                        cases_by_party[party] = {case_id: None}
+                    else:
+                        found[case_id] = None
+            self._cases_by_party_index = cases_by_party
+        return self._cases_by_party_index
+
+    def _group_by(
+        self, table: str, keys: list[Any], ids: Iterable[str] | None = None
+    ) -> dict[str, dict[str, None]]:
         groups: dict[str, dict[str, None]] = {}
-        for doc_id, doc in self.by_id[table].items():
-            key = doc.get(field)
+        for doc_id, key in zip(self.by_id[table] if ids is None else ids, keys, strict=True):
             if key is None:
                 continue
             found = groups.get(key)
@@ -399,15 +499,23 @@ class Store:
                 found[doc_id] = None
         return groups
 
+    def _index_fields(self) -> dict[str, offsets.Fields]:
+        """The saved-table fields of every document (in number order), from the indexes."""
+        case_of_proc = {p: c for c, ps in self._procs_by_case.items() for p in ps}
+        court_of_proc = {p: c for c, ps in self._procs_by_court().items() for p in ps}
+        case_of_sent = {s: c for c, ss in self._sents_by_case.items() for s in ss}
+        return {
+            model.CASES: [self._parties_of_case[c] for c in self.by_id[model.CASES]],
+            model.PROCEEDINGS: [
+                (case_of_proc.get(p), court_of_proc.get(p)) for p in self.by_id[model.PROCEEDINGS]
+            ],
+            model.SENTENCES: [case_of_sent.get(s) for s in self.by_id[model.SENTENCES]],
+        }
+
     @property
-    def doc_ids(self) -> dict[str, dict[str, int]]:
-        """TinyDB's document number of every id, per table (built on first edit)."""
-        if self._doc_ids is None:
-            self._doc_ids = {
-                t: {doc["id"]: int(k) for k, doc in self.data.get(t, {}).items()}
-                for t in model.TABLES
-            }
-        return self._doc_ids
+    def doc_ids(self) -> dict[str, Mapping[str, int]]:
+        """TinyDB's document number of every id, per table (do not mutate)."""
+        return {t: self.by_id[t].keys_map for t in model.TABLES}
 
     def _next_key(self, table: str) -> int:
         """TinyDB's rule for a new document number: one more than the largest."""
@@ -416,14 +524,21 @@ class Store:
         return self._max_key[table] + 1
 
     def _procs_by_court(self) -> dict[str, dict[str, None]]:
+        """court id → its proceedings, in document order (built on first use from
+        the courts as loaded: ``_set`` builds it before any proceeding changes)."""
         if self._procs_by_court_index is None:
-            self._procs_by_court_index = self._group_by(model.PROCEEDINGS, "court")
+            assert self._courts_at_load is not None
+            ids, courts = self._courts_at_load
+            self._procs_by_court_index = self._group_by(model.PROCEEDINGS, courts, ids)
+            self._courts_at_load = None
         return self._procs_by_court_index
 
     # -- reading
 
-    def table(self, name: str) -> dict[str, Doc]:
-        """All documents of a table by id (do not mutate; use ``put``)."""
+    def table(self, name: str) -> Mapping[str, Doc]:
+        """All documents of a table by id, in document-number order (do not
+        mutate; use ``put``).  A lookup parses a document on first use; iterating
+        values or items parses every document without keeping them."""
         return self.by_id[name]
 
     def get(self, table: str, doc_id: str) -> Doc | None:
@@ -509,9 +624,15 @@ class Store:
         for t in model.TABLES:
             if not can_refer(t, table):
                 continue
-            for other_id, doc in self.by_id[t].items():
-                if needle not in orjson.dumps(doc):
+            docs = self.by_id[t]
+            for other_id in docs:
+                raw = docs.raw(other_id) if not docs.is_kept(other_id) else None
+                if raw is None:
+                    raw = orjson.dumps(docs[other_id])
+                if needle not in raw:
                     continue
+                doc = docs.peek(other_id)
+                assert doc is not None
                 for path, _target, ref in references(t, doc, table):
                     if ref == doc_id:
                         out.append((t, other_id, path))
@@ -785,23 +906,21 @@ class Store:
     ) -> tuple[Doc | None, int | None]:
         """Put ``new`` (or remove, for ``None``) in the tree and every index;
         return the old document and its number."""
-        docs = self.data[table]
-        ids = self.doc_ids[table]
-        old_key = ids.get(doc_id)
-        old = self.by_id[table].get(doc_id)
+        docs = self.by_id[table]
+        old_key = docs.key_of(doc_id)
+        old = docs.get(doc_id)
+        self._tree = None
+        if table == model.PROCEEDINGS:
+            self._procs_by_court()  # built from the courts as loaded, before this change
         if new is None:
             if old_key is None:
                 return None, None
-            del docs[str(old_key)]
-            del ids[doc_id]
-            del self.by_id[table][doc_id]
+            docs.remove(doc_id)
             if self._max_key.get(table) == old_key:
                 del self._max_key[table]
         else:
             k = old_key if old_key is not None else (key or self._next_key(table))
-            docs[str(k)] = new
-            ids[doc_id] = k
-            self.by_id[table][doc_id] = new
+            docs.put(doc_id, new, k)
             if k > self._max_key.get(table, 0) and table in self._max_key:
                 self._max_key[table] = k
         self._reindex(table, doc_id, old, new)
@@ -809,8 +928,7 @@ class Store:
 
     def _resort(self, table: str) -> None:
         """Documents in number order again (after a removed one was put back)."""
-        ids = self.doc_ids[table]
-        self.by_id[table] = dict(sorted(self.by_id[table].items(), key=lambda kv: ids[kv[0]]))
+        self.by_id[table].resort()
 
     def _reindex(self, table: str, doc_id: str, old: Doc | None, new: Doc | None) -> None:
         touched: set[str] = set()
@@ -823,10 +941,10 @@ class Store:
             new_case = new.get("case") if new else None
             self._regroup(table, index, doc_id, old_case, new_case)
             touched.update(c for c in (old_case, new_case) if c)
-            if table == model.PROCEEDINGS and self._procs_by_court_index is not None:
+            if table == model.PROCEEDINGS:
                 self._regroup(
                     table,
-                    self._procs_by_court_index,
+                    self._procs_by_court(),
                     doc_id,
                     old.get("court") if old else None,
                     new.get("court") if new else None,
@@ -867,6 +985,8 @@ class Store:
         if case is not None:
             parties = tuple(dict.fromkeys(p["party"] for p in case.get("participants", ())))
             self._parties_of_case[case_id] = parties
+        if self._cases_by_party_index is None:
+            return  # built from ``_parties_of_case`` on first use
         for party in set(before) - set(parties):
             cases = self._cases_by_party.get(party)
             if cases is not None:
@@ -1006,37 +1126,48 @@ class Store:
             self._catch_up()
             if self._log_seq == self._cp_seq:
                 return False
-            meta = self.data[model.META]
-            ((meta_key, meta_doc),) = meta.items()
+            ((meta_key, meta_doc),) = self._meta.items()
             new_meta = {
-                **meta_doc,
-                "log_seq": self._log_seq,
-                "log_hash": self._log_hash,
-                "log_offset": self._log_last,
+                meta_key: {
+                    **meta_doc,
+                    "log_seq": self._log_seq,
+                    "log_hash": self._log_hash,
+                    "log_offset": self._log_last,
+                }
             }
-            self.data[model.META] = {meta_key: new_meta}
-            try:
-                payload = serialise(self.data)
-                self.fingerprint = write_atomic(self.path, *payload)
-            except BaseException:
-                self.data[model.META] = meta
-                raise
+            # Untouched documents are copied from the file as they are; only
+            # edited ones are serialised.
+            ranges = offsets.Ranges({})
+            new = b"".join(offsets.emit(self.by_id, new_meta, ranges))
+            self.fingerprint = write_atomic(self.path, new)
+            self._meta, self._tree = new_meta, None
             self._cp_seq, self._cp_end = self._log_seq, self._log_end
             self._hashes = {self._log_seq: self._log_hash} if self._log_hash else {}
             self.replayed_before.clear()  # the new file holds those versions
+            # From now on the untouched documents are the new file's bytes.
+            file = FileBytes(real_path(self.path), new, self.fingerprint)
+            for name, (ids, keys, starts, ends) in ranges.tables.items():
+                self.by_id[name].back_with(file, ids, keys, starts, ends, keep=True)
+            fields = self._index_fields()
+
         # Every edit was checked as a full validation checks it, on a store that
-        # passed one: the file is valid.  Hashing hundreds of MB releases the GIL.
-        remember = threading.Thread(
-            target=lambda: validcache.remember_valid(validcache.digest(*payload)),
-            name="casefiles-remember-valid",
-            daemon=True,
+        # passed one: the file is valid.
+
+        # Hashing hundreds of MB releases the GIL.
+        def remember() -> None:
+            digest = validcache.digest(new)
+            validcache.remember_valid(digest)
+            offsets.save(file.path, file.fingerprint, digest, len(new), ranges, fields, new_meta)
+
+        remember_thread = threading.Thread(
+            target=remember, name="casefiles-remember-valid", daemon=True
         )
         try:
-            remember.start()
+            remember_thread.start()
         except RuntimeError:  # no thread to spare: the next load validates in full
             return True
         if wait:
-            remember.join()
+            remember_thread.join()
         return True
 
     def checkpoint_in_background(self) -> int | None:

@@ -16,7 +16,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -92,15 +92,16 @@ def read_file(path: Path) -> tuple[object, Fingerprint, str]:
     """Parse a store file; raise ``StoreError`` naming the file and what is wrong.
 
     Returns the document tree, the file's fingerprint and its content key."""
+    raw, st = read_raw(path)
+    return parse_bytes(raw, literal(str(path))), fingerprint(st), validcache.digest(raw)
+
+
+def read_raw(path: Path) -> tuple[bytes, os.stat_result]:
+    """The bytes of a store file and its status; ``StoreError`` naming the file
+    and what is wrong."""
     name = literal(str(path))
     try:
-        with path.open("rb") as fh:
-            st = os.fstat(fh.fileno())
-            if stat.S_ISDIR(st.st_mode):
-                raise StoreError(f"{name}: is a folder, expected a JSON file")
-            if not stat.S_ISREG(st.st_mode):
-                raise StoreError(f"{name}: is {file_kind(st.st_mode)}, expected a JSON file")
-            raw = fh.read()
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     except IsADirectoryError:
         raise StoreError(f"{name}: is a folder, expected a JSON file") from None
     except FileNotFoundError:
@@ -109,7 +110,27 @@ def read_file(path: Path) -> tuple[object, Fingerprint, str]:
         ) from None
     except OSError as exc:
         raise StoreError(f"{name}: cannot read: {describe_os_error(exc)}") from None
-    return parse_bytes(raw, name), fingerprint(st), validcache.digest(raw)
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise StoreError(f"{name}: is a folder, expected a JSON file")
+        if not stat.S_ISREG(st.st_mode):
+            raise StoreError(f"{name}: is {file_kind(st.st_mode)}, expected a JSON file")
+        os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        pos = 0
+        while True:
+            chunk = os.pread(fd, max(st.st_size - pos, 2**16), pos)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            pos += len(chunk)
+        raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    except OSError as exc:
+        raise StoreError(f"{name}: cannot read: {describe_os_error(exc)}") from None
+    finally:
+        os.close(fd)
+    return raw, st
 
 
 def parse_bytes(raw: bytes, name: str) -> object:
@@ -225,6 +246,11 @@ def write_atomic(path: Path, *payload: bytes) -> Fingerprint:
     """Replace the file at ``path`` (a symlink's target, not the link) by the
     ``payload`` pieces so that a crash leaves the old or the new file, never a mix,
     keeping the old one as ``.bak``.  The caller holds the write lock."""
+    return write_atomic_pieces(path, payload)
+
+
+def write_atomic_pieces(path: Path, payload: Iterable[bytes]) -> Fingerprint:
+    """``write_atomic`` with the pieces made while writing (a generator)."""
     path = real_path(path)
     _remove_stale_temps(path)
     try:

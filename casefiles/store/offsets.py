@@ -1,0 +1,359 @@
+"""The offsets table: where each document lies in the canonical file, so that a
+start reads only what it shows, and the canonical bytes written from a mix of
+untouched file bytes and edited documents.
+
+**Canonical layout.** ``orjson`` with 2-space indent and sorted keys: tables at
+two spaces, documents (``"<number>": {``) at four, their fields deeper.  A
+document is one contiguous byte range; a document serialised on its own and
+indented by four more spaces is exactly those bytes.  ``emit`` writes a store
+that way, copying runs of untouched documents from the old file byte for byte,
+and reports the new range of every document.  ``matches`` checks that a file is
+in this layout (comparing it with what ``emit`` would write) and finds the ranges.
+
+**Saved table.** After a load that checked a file, and after each checkpoint, the
+ranges are saved in the user cache folder (``CASEFILES_CACHE_DIR`` overrides;
+``CASEFILES_NO_CACHE=1`` turns it off) under the SHA-256 of the file's bytes
+(the key the validation cache uses), with the fields the store's indexes need
+(a case's parties, a proceeding's case and court, a sentence's case).  A
+second, small file per store path maps the file's fingerprint (device, inode,
+size, modification time) to that digest, so that a start with an unchanged file
+hashes nothing.  Files are ``MAGIC``, a BLAKE2b digest of the payload, then the
+payload as ``marshal`` (never ``pickle``: reading cannot run code); a file whose
+digest, format or size does not match is ignored (and rebuilt by a full load).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import tempfile
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import orjson
+import platformdirs
+
+from casefiles import model
+from casefiles.store.files import Fingerprint
+from casefiles.store.lazy import DocTable, FileBytes
+
+FORMAT: Final = 1
+MAGIC: Final = b"casefiles offsets\n"
+KEEP: Final = 8
+_DIGEST: Final = 32
+_DOC_OPTIONS: Final = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+RUN_BYTES: Final = 8 * 2**20
+"""Untouched documents adjacent in the old file are copied in reads of at most this."""
+
+Fields = list[Any]
+"""Per table, aligned with its ids: a case's party ids (tuple), a proceeding's
+(case, court), a sentence's case."""
+
+
+# ----------------------------------------------------------------- emitting
+
+
+def _doc_bytes(doc: object) -> bytes:
+    """One document at the depth of a table's documents (four spaces in)."""
+    return orjson.dumps(doc, option=_DOC_OPTIONS).replace(b"\n", b"\n    ")
+
+
+@dataclass(slots=True)
+class Ranges:
+    """The new byte range of every document of each table: ids in number order,
+    their document numbers, starts and ends."""
+
+    tables: dict[str, tuple[list[str], list[int], array[int], array[int]]]
+
+
+def emit(
+    tables: Mapping[str, DocTable], meta: Mapping[str, Any], ranges: Ranges | None = None
+) -> Iterator[bytes]:
+    """The canonical bytes of a store in pieces (the same bytes as
+    ``files.serialise`` of the whole tree), with file-backed documents copied
+    from their file.  With ``ranges``, fills it with every document's new range."""
+    names = sorted([*tables, model.META])
+    pos = 0
+    spans: dict[str, dict[str, tuple[int, int]]] = {}
+
+    def piece(data: bytes) -> bytes:
+        nonlocal pos
+        pos += len(data)
+        return data
+
+    yield piece(b"{")
+    for n, name in enumerate(names):
+        yield piece((b",\n  " if n else b"\n  ") + orjson.dumps(name) + b": ")
+        if name == model.META:
+            yield piece(orjson.dumps(meta, option=_DOC_OPTIONS).replace(b"\n", b"\n  "))
+            continue
+        table = tables[name]
+        where: dict[str, tuple[int, int]] = {}
+        spans[name] = where
+        if not len(table):
+            yield piece(b"{}")
+            continue
+        order = sorted((str(k), doc_id) for doc_id, k in table.keys_map.items())
+        run_file: FileBytes | None = None
+        run_start = run_end = 0
+        run_out = 0  # where the run starts in the output
+        first = True
+        for key, doc_id in order:
+            head = (b"{\n    " if first else b",\n    ") + b'"' + key.encode() + b'": '
+            first = False
+            span = table.span(doc_id)
+            file = table.file
+            if span is not None and file is not None:
+                start, end = span
+                gap = len(head)  # the old file holds ',\n    "<key>": ' before it
+                if run_file is file and start - run_end == gap and end - run_start <= RUN_BYTES:
+                    where[doc_id] = (run_out + start - run_start, run_out + end - run_start)
+                    run_end = end
+                    continue
+                if run_file is not None:
+                    yield piece(run_file.read(run_start, run_end))
+                yield piece(head)
+                run_file, run_start, run_end, run_out = file, start, end, pos
+                where[doc_id] = (pos, pos + end - start)
+                continue
+            if run_file is not None:
+                yield piece(run_file.read(run_start, run_end))
+                run_file = None
+            doc = table.peek(doc_id)
+            body = _doc_bytes(doc)
+            yield piece(head)
+            where[doc_id] = (pos, pos + len(body))
+            yield piece(body)
+        if run_file is not None:
+            yield piece(run_file.read(run_start, run_end))
+        yield piece(b"\n  }")
+    yield piece(b"\n}\n")
+    if ranges is not None:
+        for name, where in spans.items():
+            keys_map = tables[name].keys_map
+            ids = list(keys_map)
+            starts = array("q", [where[i][0] for i in ids])
+            ends = array("q", [where[i][1] for i in ids])
+            ranges.tables[name] = (ids, list(keys_map.values()), starts, ends)
+
+
+def matches(raw: bytes, tables: Mapping[str, DocTable], meta: Mapping[str, Any]) -> Ranges | None:
+    """The ranges of every document when ``raw`` is exactly the canonical bytes of
+    these (parsed) tables and meta; ``None`` when it is not (hand-formatted,
+    unsorted, or migrated in memory)."""
+    ranges = Ranges({})
+    pos = 0
+    for part in emit(tables, meta, ranges):
+        end = pos + len(part)
+        if raw[pos:end] != part:
+            return None
+        pos = end
+    return ranges if pos == len(raw) else None
+
+
+def index_fields(table: str, doc: Mapping[str, Any]) -> Any:
+    """What the store's indexes need of one document (see ``Fields``)."""
+    if table == model.CASES:
+        return tuple(dict.fromkeys(p["party"] for p in doc.get("participants", ())))
+    if table == model.PROCEEDINGS:
+        return (doc.get("case"), doc.get("court"))
+    if table == model.SENTENCES:
+        return doc.get("case")
+    return None
+
+
+INDEXED: Final = (model.CASES, model.PROCEEDINGS, model.SENTENCES)
+
+
+# ----------------------------------------------------------------- saving
+
+
+@dataclass(slots=True)
+class Saved:
+    """An offsets table read back: per table ids (number order), document
+    numbers, ranges and index fields; the meta table."""
+
+    digest: str
+    size: int
+    tables: dict[str, tuple[list[str], array[int], array[int], array[int]]]
+    fields: dict[str, Fields]
+    meta: dict[str, Any]
+
+
+def enabled() -> bool:
+    """Whether offsets may be kept (``CASEFILES_NO_CACHE`` unset)."""
+    return not os.environ.get("CASEFILES_NO_CACHE")
+
+
+def folder() -> Path:
+    """Where offsets tables are kept."""
+    override = os.environ.get("CASEFILES_CACHE_DIR")
+    base = Path(override) if override else Path(platformdirs.user_cache_dir("casefiles"))
+    return base / f"offsets-v{FORMAT}.{model.SCHEMA_VERSION}"
+
+
+def _pointer(real: Path) -> Path:
+    name = hashlib.blake2b(str(real).encode("utf-8", "surrogateescape"), digest_size=16)
+    return folder() / f"path-{name.hexdigest()}"
+
+
+def _table_file(digest: str) -> Path:
+    return folder() / f"doc-{digest}"
+
+
+def _pack(payload: Any) -> bytes:
+    body = marshal.dumps(payload)
+    return MAGIC + hashlib.blake2b(body, digest_size=_DIGEST).digest() + body
+
+
+def _unpack(raw: bytes) -> object:
+    if not raw.startswith(MAGIC):
+        return None
+    digest = raw[len(MAGIC) : len(MAGIC) + _DIGEST]
+    body = raw[len(MAGIC) + _DIGEST :]
+    if hashlib.blake2b(body, digest_size=_DIGEST).digest() != digest:
+        return None
+    try:
+        return marshal.loads(body)
+    except (ValueError, EOFError, TypeError):
+        return None
+
+
+def _write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _prune() -> None:
+    docs = sorted(folder().glob("doc-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in docs[KEEP:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+def save(
+    real: Path,
+    fp: Fingerprint,
+    digest: str,
+    size: int,
+    ranges: Ranges,
+    fields: Mapping[str, Fields],
+    meta: Mapping[str, Any],
+) -> None:
+    """Keep the ranges of the file at ``real`` (best effort: never fails)."""
+    if not enabled():
+        return
+    payload = {
+        "format": FORMAT,
+        "digest": digest,
+        "size": size,
+        "meta": dict(meta),
+        "tables": {
+            name: (ids, array("q", keys).tobytes(), starts.tobytes(), ends.tobytes())
+            for name, (ids, keys, starts, ends) in ranges.tables.items()
+        },
+        "fields": dict(fields),
+    }
+    with contextlib.suppress(OSError, ValueError):
+        _write(_table_file(digest), _pack(payload))
+        remember_digest(real, fp, digest)
+        _prune()
+
+
+def remember_digest(real: Path, fp: Fingerprint, digest: str) -> None:
+    """Note that the file at ``real`` with fingerprint ``fp`` has bytes ``digest``."""
+    if not enabled():
+        return
+    with contextlib.suppress(OSError, ValueError):
+        _write(_pointer(real), _pack((FORMAT, str(real), tuple(fp), digest)))
+
+
+def known_digest(real: Path, fp: Fingerprint) -> str | None:
+    """The digest remembered for this file at this fingerprint."""
+    if not enabled():
+        return None
+    try:
+        got = _unpack(_pointer(real).read_bytes())
+    except OSError:
+        return None
+    if (
+        isinstance(got, tuple)
+        and len(got) == 4
+        and got[0] == FORMAT
+        and got[1] == str(real)
+        and tuple(got[2]) == tuple(fp)
+        and isinstance(got[3], str)
+    ):
+        return got[3]
+    return None
+
+
+def load(digest: str, size: int) -> Saved | None:
+    """The offsets table saved for bytes with this digest, or ``None`` (missing,
+    corrupt, another format or size)."""
+    if not enabled():
+        return None
+    try:
+        got = _unpack(_table_file(digest).read_bytes())
+    except OSError:
+        return None
+    try:
+        assert isinstance(got, dict)
+        assert got["format"] == FORMAT and got["digest"] == digest and got["size"] == size
+        tables: dict[str, tuple[list[str], array[int], array[int], array[int]]] = {}
+        for name in model.TABLES:
+            ids, keys_raw, starts_raw, ends_raw = got["tables"][name]
+            keys, starts, ends = array("q"), array("q"), array("q")
+            keys.frombytes(keys_raw)
+            starts.frombytes(starts_raw)
+            ends.frombytes(ends_raw)
+            assert isinstance(ids, list)
+            assert len(ids) == len(keys) == len(starts) == len(ends)
+            assert not ids or (min(starts) >= 0 and max(ends) <= size)
+            tables[name] = (ids, keys, starts, ends)
+        fields = got["fields"]
+        assert isinstance(fields, dict)
+        for name in INDEXED:
+            assert len(fields[name]) == len(tables[name][0])
+        meta = got["meta"]
+        assert isinstance(meta, dict)
+    except (AssertionError, KeyError, TypeError, ValueError):
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(_table_file(digest))  # recently used: kept by ``_prune``
+    return Saved(digest, size, tables, fields, meta)
+
+
+def hashed(pieces: Iterable[bytes], h: Any) -> Iterator[bytes]:
+    """``pieces`` unchanged, fed to the hash ``h`` on the way."""
+    for piece in pieces:
+        h.update(piece)
+        yield piece
+
+
+__all__ = [
+    "FORMAT",
+    "Ranges",
+    "Saved",
+    "emit",
+    "hashed",
+    "index_fields",
+    "known_digest",
+    "load",
+    "matches",
+    "remember_digest",
+    "save",
+]
