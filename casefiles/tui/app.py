@@ -18,7 +18,6 @@ import time
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from textual import events, work
-from textual.app import App
 from textual.binding import Binding, BindingType
 
 from casefiles import model
@@ -113,7 +112,8 @@ class CaseFilesApp(EditActions):
         for spec in KEYS
         if spec.id in _ACTIONS
     ]
-    COMMANDS: ClassVar[set[type[Provider] | Any]] = App.COMMANDS | {_palette_provider}
+    # One provider: the key table's actions first, then Textual's own commands.
+    COMMANDS: ClassVar[set[type[Provider] | Any]] = {_palette_provider}
 
     def __init__(self, store: Store, config: Config | None = None) -> None:
         match_terminal_widths()  # Khmer vowel signs take the cell the terminal gives them

@@ -1,4 +1,14 @@
-"""Command palette (``ctrl+p``) entries for cases and parties, found by name.
+"""Command palette (``ctrl+p``): every action that works where it was opened,
+and cases and parties found by name.
+
+**Actions** come from the key table: every binding active on the screen the
+palette was opened from (the focused widget's, the screen's, the app's) that
+has an id in ``casefiles.tui.keys.KEYS`` and that its node's
+``check_action`` allows there — dossier, timeline, copy, read, open, help,
+search, and whatever other keys the table gains — except moving a cursor
+(``NOT_OFFERED``).  Each entry names the action, its key and its binding id;
+choosing it runs the binding's action on the node that holds it, exactly as
+the key would.  ``action_commands`` lists them (tests use it).
 
 ``CaseFilesCommands`` is a Textual command ``Provider`` that reads the
 browser's store, search index and history through the ``PaletteHost``
@@ -17,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
 
 from rich.style import Style
@@ -28,12 +39,37 @@ from casefiles import model
 from casefiles.store import Store
 from casefiles.textsafe import clip, literal
 from casefiles.tui.history import History
+from casefiles.tui.keys import SPECS, short_key
 from casefiles.tui.messages import OpenCase, OpenParty
 
 if TYPE_CHECKING:
+    from textual.dom import DOMNode
+    from textual.screen import Screen
+
     from casefiles.search import SearchIndex
 
 MAX_HITS: Final = 50
+#: Bindings the palette leaves out: moving a cursor or a page, and the palette itself.
+NOT_OFFERED: Final = frozenset(
+    {
+        "casefiles.down",
+        "casefiles.up",
+        "casefiles.top",
+        "casefiles.bottom",
+        "casefiles.page_down",
+        "casefiles.page_up",
+        "casefiles.reader_page_down",
+        "casefiles.reader_page_up",
+        "casefiles.search_next",
+        "casefiles.search_prev",
+        "casefiles.search_page_down",
+        "casefiles.search_page_up",
+        "casefiles.palette",
+    }
+)
+#: Actions are offered the app's first (dossier, timeline, copy, …), then the
+#: screen's own, then moving between panes and in lists.
+_SCOPE_RANK: Final = {"app": 0, "main": 2, "list": 3}
 DISCOVER: Final = 8
 MATCH_STYLE: Final = Style(bold=True, underline=True)
 _KINDS: Final = frozenset({"case", "party"})
@@ -96,6 +132,107 @@ def prefix_matches(
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class ActionCommand:
+    """One action the palette offers: a key-table binding active on a screen."""
+
+    binding_id: str
+    key: str
+    """Its key as the key bar shows it (the first one that works there)."""
+    description: str
+    action: str
+    node: DOMNode
+    """Where the action runs (the widget, screen or app that binds it)."""
+
+    @property
+    def text(self) -> str:
+        """What the palette matches the typed text against."""
+        return f"{self.description} ({self.key})"
+
+
+def action_commands(screen: Screen[Any]) -> list[ActionCommand]:
+    """The actions that work on ``screen`` now, nearest binding first, one per
+    binding id, in key-table order (see the module docstring)."""
+    app = screen.app
+    found: dict[str, ActionCommand] = {}
+    for node, bindings in screen._modal_binding_chain:
+        for key, group in bindings.key_to_bindings.items():
+            for binding in group:
+                binding_id = binding.id
+                if binding_id is None or binding_id not in SPECS or binding_id in NOT_OFFERED:
+                    continue
+                if not app._check_action_state(binding.action, node):
+                    continue
+                known = found.get(binding_id)
+                if known is not None and known.node is not node:
+                    continue  # a nearer node binds it
+                if known is None:
+                    found[binding_id] = ActionCommand(
+                        binding_id,
+                        short_key(key),
+                        SPECS[binding_id].description,
+                        binding.action,
+                        node,
+                    )
+    order = {binding_id: i for i, binding_id in enumerate(SPECS)}
+
+    def rank(command: ActionCommand) -> tuple[int, int]:
+        scope = SPECS[command.binding_id].scope
+        return (_SCOPE_RANK.get(scope, 1), order[command.binding_id])
+
+    return sorted(found.values(), key=rank)
+
+
+def action_prompt(command: ActionCommand, spans: Sequence[int] = ()) -> Text:
+    """``Do: <description> (key)`` with the matched characters styled."""
+    text = Text("Do: ", style="dim", no_wrap=True, end="")
+    described = Text(command.description, no_wrap=True, end="")
+    for i in spans:
+        if i < len(command.description):
+            described.stylize(MATCH_STYLE, i, i + 1)
+    text.append_text(described)
+    text.append(" (", style="dim")
+    text.append(command.key, style="bold")
+    text.append(")", style="dim")
+    return text
+
+
+def action_score(query: str, command: ActionCommand, fuzzy: Callable[[str], float]) -> float:
+    """How well ``query`` names an action: its words at the start of words of
+    the description or id first, then a run of the description, then a fuzzy
+    match of the description (scattered letters count for little)."""
+    folded = query.casefold().strip()
+    if not folded:
+        return 0.0
+    text = f"{command.description} {command.binding_id.removeprefix('casefiles.')}".casefold()
+    words = text.replace("_", " ").replace(".", " ").replace(",", " ").split()
+    wanted = folded.split()
+    if all(any(w.startswith(q) for w in words) for q in wanted):
+        return 1.0 if words and words[0].startswith(wanted[0]) else 0.95
+    if folded in text:
+        return 0.9
+    return 0.5 * fuzzy(command.description)
+
+
+def _spans(query: str, text: str) -> list[int]:
+    """Offsets of ``text`` matching the letters of ``query`` in order (case-insensitive)."""
+    out: list[int] = []
+    folded = text.casefold()
+    run = folded.find(query.casefold().strip())
+    if query.strip() and run >= 0 and len(folded) == len(text):
+        return list(range(run, run + len(query.strip())))
+    at = 0
+    for ch in query.casefold():
+        if ch.isspace():
+            continue
+        found = folded.find(ch, at)
+        if found < 0:
+            return []
+        out.append(found)
+        at = found + 1
+    return out
+
+
 @runtime_checkable
 class PaletteHost(Protocol):
     """What the palette reads from the browser (the app is one)."""
@@ -106,7 +243,8 @@ class PaletteHost(Protocol):
 
 
 class CaseFilesCommands(Provider):
-    """Cases and parties by name, for the command palette."""
+    """Every action that works here, and cases and parties by name, for the
+    command palette."""
 
     @property
     def host(self) -> PaletteHost | None:
@@ -128,8 +266,38 @@ class CaseFilesCommands(Provider):
             if case_id not in seen:
                 yield case_id
 
+    def _runner(self, command: ActionCommand) -> Callable[[], Any]:
+        async def run() -> None:
+            await self.app.run_action(command.action, command.node)
+
+        return run
+
+    def _actions(self) -> list[ActionCommand]:
+        try:
+            return action_commands(self.screen)
+        except Exception:  # the palette must open even if Textual's internals move
+            return []
+
+    def _system(self) -> list[Any]:
+        """Textual's own commands (theme, keys panel, screenshot, quit), offered
+        after ours: the app lists this provider alone."""
+        try:
+            return list(self.app.get_system_commands(self.screen))
+        except Exception:  # the palette must open even if Textual's internals move
+            return []
+
     async def discover(self) -> Hits:
-        """A few cases to open with an empty prompt."""
+        """Every action that works here, Textual's own commands, then a few cases
+        to open, with an empty prompt."""
+        for command in self._actions():
+            yield DiscoveryHit(
+                action_prompt(command),
+                self._runner(command),
+                text=command.text,
+            )
+        for system in self._system():
+            if system.discover:
+                yield DiscoveryHit(system.title, system.callback, help=system.help)
         host = self.host
         if host is None:
             return
@@ -147,7 +315,28 @@ class CaseFilesCommands(Provider):
             )
 
     async def search(self, query: str) -> Hits:
-        """Cases and parties matching ``query`` (the search index, else a prefix scan)."""
+        """Actions matching ``query``, then cases and parties (the search index,
+        else a prefix scan)."""
+        matcher = self.matcher(query)
+        for command in self._actions():
+            score = action_score(query, command, matcher.match)
+            if score > 0:
+                yield Hit(
+                    min(1.0, score + 0.05),
+                    action_prompt(command, _spans(query, command.description)),
+                    self._runner(command),
+                    text=command.text,
+                )
+        for system in self._system():
+            score = matcher.match(system.title)
+            if score > 0:
+                yield Hit(
+                    score * 0.9,
+                    matcher.highlight(system.title),
+                    system.callback,
+                    text=system.title,
+                    help=system.help,
+                )
         host = self.host
         if host is None:
             return
@@ -184,8 +373,13 @@ class CaseFilesCommands(Provider):
 
 __all__ = [
     "MAX_HITS",
+    "NOT_OFFERED",
+    "ActionCommand",
     "CaseFilesCommands",
     "PaletteHost",
+    "action_commands",
+    "action_prompt",
+    "action_score",
     "prefix_matches",
     "prompt",
 ]

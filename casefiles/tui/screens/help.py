@@ -1,5 +1,7 @@
 """The help screen: every key binding with the key it has now (after the config
-file's ``[keys]``), its id for remapping, and where the config file lives."""
+file's ``[keys]``), its id for remapping, a legend of every mark the panes
+draw (``MARKS``; the timeline's own from ``casefiles.timeline.LEGEND``), and
+where the config file lives."""
 
 from __future__ import annotations
 
@@ -21,11 +23,31 @@ SCOPES = {
     "list": "in a list",
     "main": "main screen",
     "app": "everywhere",
-    "view": "help, dossier",
+    "view": "views",
     "reader": "reader",
     "search": "search",
     "form": "a form",
+    "history": "history",
 }
+
+#: Every mark the panes draw, and what it says (the help's legend).
+MARKS: tuple[tuple[str, str], ...] = (
+    ("▶", "the cursor: the row (or the cite in the Cites pane) keys act on"),
+    ("⚠", "sources disagree on this fact; the Cites pane lists every version"),
+    ("▸", "in the Cites pane, the version under the cursor among those that disagree"),
+    ("•", "linked to the selected row: a source it cites, a sentence of that party or level"),
+    ("—", "nothing recorded (no outcome, no publisher); also before a name or a note"),
+    ("✓", "the cited quote is in the stored article"),
+    ("≈", "only a near match of the quote is in the article"),
+    ("✗", "the quote is not in the article text"),
+    ("…", "the quote is being checked, or the text goes on (cut to fit)"),
+)
+
+
+def _timeline_legend() -> tuple[tuple[str, str, str], ...]:
+    from casefiles.timeline import LEGEND
+
+    return LEGEND
 
 
 def help_lines(config: Config) -> list[Line]:
@@ -47,7 +69,14 @@ def help_lines(config: Config) -> list[Line]:
         [("1 cases · 2 parties, charges, events · 3 court levels · 4 sentences · 5 sources", "")],
         [("0 the case · 6 cites (enter reads a cite at its quote) · z zooms a pane", "")],
         [("enter on a party opens it; on a court level narrows the sentences to it", "")],
-        [("⚠ marks facts that sources disagree on; the Cites pane shows every version", "")],
+        [("q closes a view (help, dossier, timeline, party view, reader); on the main", "")],
+        [("screen it quits.  The bar at the bottom lists the keys that work where you are.", "")],
+        [("", "")],
+        [("Marks", "heading")],
+        *([(f" {mark} ", "warn"), (meaning, "")] for mark, meaning in MARKS),
+        [(" in absentia ", "warn"), ("tried without being present", "")],
+        [("Timeline", "dim")],
+        *([(f" {mark} ", "accent"), (meaning, "")] for mark, meaning, _ in _timeline_legend()),
         [("", "")],
         [("Config file", "heading")],
         [(str(config.path) if config.path else "(none)", "accent")],
