@@ -335,3 +335,38 @@ def test_reader_selection_snapshot(
         await pilot.pause()
 
     assert snap_compare(Host(screen), terminal_size=size, run_before=run_before)
+
+
+@sync
+async def test_enter_on_an_article_hit_in_the_search_screen_reads_at_the_passage(
+    bundled_store: Store,
+) -> None:
+    """The key path: ``/``, a query that matches article text, the article hit,
+    ``enter``: the reader opens at the matched passage."""
+    from casefiles.tui.screens.search import SearchScreen
+
+    app = make_app(bundled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        deadline = time.monotonic() + 60
+        while app.search_index is None:
+            assert time.monotonic() < deadline, "no search index"
+            await pilot.pause(0.05)
+        await pilot.press("slash")
+        await pilot.pause()
+        search = app.screen
+        assert isinstance(search, SearchScreen)
+        query = "kind:article persecution claims"
+        await pilot.press(*["space" if ch == " " else ch for ch in query])
+        while search.shown_query != query:
+            assert time.monotonic() < deadline, "no results"
+            await pilot.pause(0.05)
+        hits = search.results.hits
+        assert hits and hits[0].kind == "article"
+        await pilot.press("enter")
+        screen = await reader_of(pilot)
+        view = screen.query_one(ArticleView)
+        assert screen.source_id == hits[0].id and view.passage is not None
+        assert view.article is not None and not screen.passage_missing
+        a, b = view.passage
+        assert "persecution" in view.article.text[a:b].casefold()
+        assert view.row_of(a) - 2 <= view.scroll_y <= view.row_of(a)
