@@ -290,7 +290,7 @@ class ListFilter:
         titles = self._title_list()
         t = term.text
         if term.mode == "fuzzy":
-            words = self._words
+            words = self._word_index()
             lo = bisect_left(words, t)
             hi = bisect_left(words, t + TOP, lo)
             out: set[str] = set()
@@ -315,22 +315,26 @@ class ListFilter:
         return out
 
     def _title_list(self) -> list[str]:
-        """Normalised titles in store order (from the facets), and the word index
-        of titles (built once)."""
+        """Normalised titles in store order (from the facets)."""
         if self._titles is None:
             self.facets.ensure_built()
             title = self.facets.title
+            self._titles = [title.get(c, "") for c in self._all]
+        return self._titles
+
+    def _word_index(self) -> list[str]:
+        """The sorted words of every title; ``_title_words`` maps each to its cases
+        (built on the first title word typed)."""
+        if not self._words:
             with collector.paused():
-                titles = [title.get(c, "") for c in self._all]
                 index: dict[str, set[str]] = {}
-                for cid, text in zip(self._all, titles, strict=True):
+                for cid, text in zip(self._all, self._title_list(), strict=True):
                     for w in set(text.split(" ")):
                         if w:
                             index.setdefault(w, set()).add(cid)
                 self._title_words = index
                 self._words = sorted(index)
-                self._titles = titles
-        return self._titles
+        return self._words
 
     def _positions(self) -> dict[str, int]:
         """Store position of every case."""
