@@ -19,6 +19,10 @@ a title change of that case through the app's path (``app.edits.apply``: the
 check, one commit appended and fsynced, then ``redraw_after_change``), timed
 until *durable* (the commit returned) and until *drawn* (the screen's next
 refresh, the header showing the new title).  p50 and p95; aim ≤ 250 ms.
+Then (``--save-pickups`` 10; 0: none) another program retitles the case
+(``casefiles put`` in a child process): from the child's exit until the
+browser drew it (the watcher looks every 0.5 s), and the UI thread's work
+for each pick-up (``Store.refresh`` of the new entry plus the redraw).
 """
 
 from __future__ import annotations
@@ -141,12 +145,90 @@ async def _saves(store: Store, edits: int) -> dict[str, list[float]]:
     return out
 
 
-def bench_save(paths: list[Path], edits: int) -> None:
+async def _pickups(store: Store, count: int) -> dict[str, list[float]]:
+    """Another program (``casefiles put`` in a child process) retitles the shown
+    case ``count`` times while the browser runs; each time: from the child's
+    exit (its commit durable) until the browser drew the new title, and the UI
+    thread's work for the pick-up (the watcher's refresh, then the redraw)."""
+    import asyncio
+    import copy
+    import json
+    import os
+
+    from casefiles.tui import watch
+    from casefiles.tui.app import CaseFilesApp
+    from casefiles.tui.config import Config
+    from casefiles.tui.messages import StoreChanged
+    from casefiles.tui.widgets import InfoPane
+
+    ui: list[float] = []
+    poll, changed = watch.StoreWatcher.poll, CaseFilesApp.on_store_changed
+
+    def timed_poll(self: watch.StoreWatcher) -> bool:
+        t = time.perf_counter()
+        posted = poll(self)
+        if posted:
+            ui.append(time.perf_counter() - t)
+        return posted
+
+    def timed_changed(self: CaseFilesApp, message: StoreChanged) -> None:
+        t = time.perf_counter()
+        changed(self, message)
+        if ui:
+            ui[-1] += time.perf_counter() - t
+
+    watch.StoreWatcher.poll = timed_poll  # type: ignore[method-assign]
+    CaseFilesApp.on_store_changed = timed_changed  # type: ignore[method-assign,assignment]
+    app = CaseFilesApp(store, Config())
+    app.index_error = "not built for this benchmark"
+    out: dict[str, list[float]] = {"picked": [], "ui": ui}
+    doc_file = store.path.parent / "theirs.json"
+    env = {**os.environ, "CASEFILES_AUTHOR": "bench other program"}
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause(0.5)
+            main = app.main
+            case_id = main.case_id
+            assert case_id is not None
+            header = main.query_one("#case-header", InfoPane)
+            for i in range(count):
+                case = copy.deepcopy(store.get(model.CASES, case_id))
+                assert case is not None
+                title = f"Their title {i}"
+                case["title"] = title
+                doc_file.write_text(json.dumps(case), encoding="utf-8")
+                argv = ["-m", "casefiles", "put", "cases", str(doc_file)]
+                argv += ["--store", str(store.path)]
+                child = await asyncio.create_subprocess_exec(
+                    sys.executable,
+                    *argv,
+                    env=env,
+                    cwd=str(ROOT),
+                    stdout=asyncio.subprocess.DEVNULL,
+                    stderr=asyncio.subprocess.PIPE,
+                )
+                _, err = await child.communicate()
+                if child.returncode != 0:
+                    raise RuntimeError(err.decode(errors="replace"))
+                t = time.perf_counter()
+                while title not in header.plain:
+                    if time.perf_counter() - t > 60:
+                        raise RuntimeError("the browser did not pick the change up in 60 s")
+                    await asyncio.sleep(0.001)
+                out["picked"].append(time.perf_counter() - t)
+    finally:
+        watch.StoreWatcher.poll = poll  # type: ignore[method-assign]
+        CaseFilesApp.on_store_changed = changed  # type: ignore[method-assign]
+    return out
+
+
+def bench_save(paths: list[Path], edits: int, pickups: int = 0) -> None:
     """The save section: per store, a copy (removed afterwards), ``edits`` saves."""
     import asyncio
     import shutil
 
     rows: list[tuple[str, int, float, dict[str, list[float]]]] = []
+    picked: list[tuple[str, int, dict[str, list[float]]]] = []
     for path in paths:
         if not path.is_file():
             print(f"(skipped: no store at {path})")
@@ -162,6 +244,8 @@ def bench_save(paths: list[Path], edits: int) -> None:
             loaded = time.perf_counter() - t
             cases = len(store.table(model.CASES))
             rows.append((path.parent.name, cases, loaded, asyncio.run(_saves(store, edits))))
+            if pickups:
+                picked.append((path.parent.name, cases, asyncio.run(_pickups(store, pickups))))
             del store
         finally:
             shutil.rmtree(folder, ignore_errors=True)
@@ -183,7 +267,21 @@ def bench_save(paths: list[Path], edits: int) -> None:
             f"{name:<8}{cases:>9,}{pct(r['durable'], 0.5):>14}{pct(r['durable'], 0.95):>11}"
             f"{pct(r['drawn'], 0.5):>13}{pct(r['drawn'], 0.95):>11}  <= 250 ms {verdict}"
         )
-    print(f"re-run: .venv/bin/python bench/edit.py --save-only --save-edits {edits}")
+    if picked:
+        print()
+        print(f"another program's commit -> drawn: {pickups} retitles by 'casefiles put'")
+        head = f"{'store':<8}{'cases':>9}{'to drawn p50':>15}{'p95':>11}"
+        head += f"{'UI work p50':>14}{'p95':>11}{'max':>11}"
+        print(head)
+        print("-" * len(head))
+        for name, cases, r in picked:
+            print(
+                f"{name:<8}{cases:>9,}{pct(r['picked'], 0.5):>15}{pct(r['picked'], 0.95):>11}"
+                f"{pct(r['ui'], 0.5):>14}{pct(r['ui'], 0.95):>11}{pct(r['ui'], 1.0):>11}"
+            )
+        print("(to drawn includes waiting for the watcher's next look: every 0.5 s)")
+    more = f" --save-pickups {pickups}" if pickups else ""
+    print(f"re-run: .venv/bin/python bench/edit.py --save-only --save-edits {edits}{more}")
 
 
 def main() -> None:
@@ -193,10 +291,11 @@ def main() -> None:
     parser.add_argument("--save-stores", default=SAVE_STORES)
     parser.add_argument("--save-edits", type=int, default=30)
     parser.add_argument("--save-only", action="store_true")
+    parser.add_argument("--save-pickups", type=int, default=10)
     args = parser.parse_args()
     if args.save_only:
         stores = [Path(p) for p in args.save_stores.split(",") if p]
-        bench_save(stores, args.save_edits)
+        bench_save(stores, args.save_edits, args.save_pickups)
         return
     sizes = [int(s) for s in args.sizes.split(",") if s]
     with tempfile.TemporaryDirectory() as tmp:
