@@ -23,6 +23,17 @@ Then (``--save-pickups`` 10; 0: none) another program retitles the case
 (``casefiles put`` in a child process): from the child's exit until the
 browser drew it (the watcher looks every 0.5 s), and the UI thread's work
 for each pick-up (``Store.refresh`` of the new entry plus the redraw).
+
+**Picker** (``--picker-store PATH``, default the generated 100k store at
+``/root/scratch/g100k/casefiles.json`` when it exists; ``--picker-only`` skips
+the rest; nothing is written to the store): the party picker
+(``PickerScreen`` over ``Choices(store, "parties")``, as a form opens it) in a
+bare app of 120×40 under Pilot; a heartbeat task on the UI loop wakes every
+1 ms and records the gaps between wake-ups while Pilot types ``--picker-query``
+key by key at ~30 keys/s, until the picker shows the choices for the whole
+query.  The longest gap is the longest the UI stalled.  Twice: first open
+(the choice index is built in the picker's worker while typing) and with the
+index ready; an idle second of the same heartbeat is the floor.
 """
 
 from __future__ import annotations
@@ -43,6 +54,8 @@ from casefiles.edit import yamlio  # noqa: E402
 from casefiles.edit.ops import EditRefused, History, Operation  # noqa: E402
 from casefiles.generate import write_generated  # noqa: E402
 from casefiles.store import Store  # noqa: E402
+
+PICKER_STORE = Path("/root/scratch/g100k/casefiles.json")
 
 
 def timed(fn: Callable[[], object], runs: int) -> tuple[float, float]:
@@ -96,6 +109,105 @@ def bench(size: int, runs: int, folder: Path) -> list[tuple[str, float, float]]:
 
     rows.append(("refused delete (scan)", *timed(refused_delete, max(1, runs // 5))))
     return rows
+
+
+class Heartbeat:
+    """Gaps between 1 ms sleeps on the UI's event loop (a stall shows as a long gap)."""
+
+    def __init__(self) -> None:
+        self.gaps: list[float] = []
+        self.running = True
+
+    async def run(self) -> None:
+        import asyncio
+
+        last = time.perf_counter()
+        while self.running:
+            await asyncio.sleep(0.001)
+            now = time.perf_counter()
+            self.gaps.append(now - last)
+            last = now
+
+
+async def _type_into_picker(store: Store, query: str, ready: bool) -> dict[str, float]:
+    import asyncio
+
+    from textual.app import App
+
+    from casefiles.edit.pick import Choices
+    from casefiles.tui.screens.picker import PickerScreen
+
+    choices = Choices(store, model.PARTIES)
+    screen = PickerScreen(choices, "Party", allow_new=True)
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(screen)
+
+    out: dict[str, float] = {}
+    app = Host()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        if ready:
+            while screen.shown_query != "":
+                await asyncio.sleep(0.01)
+            beat = Heartbeat()
+            task = asyncio.create_task(beat.run())
+            await asyncio.sleep(1.0)
+            beat.running = False
+            await task
+            out["idle"] = max(beat.gaps)
+        beat = Heartbeat()
+        task = asyncio.create_task(beat.run())
+        for ch in query:
+            await pilot.press("space" if ch == " " else ch)
+            await asyncio.sleep(0.033)
+        t = time.perf_counter()
+        while screen.shown_query != query:
+            if time.perf_counter() - t > 600:
+                raise RuntimeError(f"no choices for {query!r} after 600 s")
+            await asyncio.sleep(0.001)
+        out["after_last_key"] = time.perf_counter() - t
+        beat.running = False
+        await task
+        out["stall"] = max(beat.gaps)
+        out["p99"] = sorted(beat.gaps)[int(len(beat.gaps) * 0.99)]
+        out["worker"] = screen.last_seconds
+        out["shown"] = float(len(screen.rows.choices))
+    return out
+
+
+def bench_picker(path: Path, query: str) -> None:
+    """The picker section: load the store, type into the party picker twice, print."""
+    import asyncio
+
+    t = time.perf_counter()
+    store = Store.load(path)
+    loaded = time.perf_counter() - t
+    parties = len(store.table(model.PARTIES))
+    cold = asyncio.run(_type_into_picker(store, query, ready=False))
+    warm = asyncio.run(_type_into_picker(store, query, ready=True))
+
+    def ms(x: float) -> str:
+        return f"{x * 1000:8.1f} ms"
+
+    print()
+    print(f"party picker over {parties:,} parties ({path}; loaded in {loaded:.1f} s)")
+    print(f"typing {query!r} key by key at ~30 keys/s")
+    header = f"{'':<38}{'longest UI stall':>18}{'p99 gap':>12}{'last key -> choices':>22}"
+    print(header)
+    print("-" * len(header))
+    for name, r in (("first open (index built meanwhile)", cold), ("index ready", warm)):
+        verdict = "OK" if r["stall"] <= 0.016 else "MISS"
+        print(
+            f"{name:<38}{ms(r['stall']):>15} {verdict:<3}{ms(r['p99']):>11}"
+            f"{ms(r['after_last_key']):>22}"
+        )
+    print(f"{'idle floor (same heartbeat, 1 s)':<38}{ms(warm['idle']):>15}")
+    print(
+        f"last match in its worker: {ms(warm['worker']).strip()}; rows shown: {int(warm['shown'])}"
+    )
+    print(f"re-run: .venv/bin/python bench/edit.py --picker-only --picker-store {path}")
 
 
 SAVE_STORES = "/root/scratch/g10k/casefiles.json,/root/scratch/g100k/casefiles.json"
@@ -292,10 +404,16 @@ def main() -> None:
     parser.add_argument("--save-edits", type=int, default=30)
     parser.add_argument("--save-only", action="store_true")
     parser.add_argument("--save-pickups", type=int, default=10)
+    parser.add_argument("--picker-store", type=Path, default=PICKER_STORE)
+    parser.add_argument("--picker-query", default="sokhan vyrak")
+    parser.add_argument("--picker-only", action="store_true")
     args = parser.parse_args()
     if args.save_only:
         stores = [Path(p) for p in args.save_stores.split(",") if p]
         bench_save(stores, args.save_edits, args.save_pickups)
+        return
+    if args.picker_only:
+        bench_picker(args.picker_store, args.picker_query)
         return
     sizes = [int(s) for s in args.sizes.split(",") if s]
     with tempfile.TemporaryDirectory() as tmp:
@@ -310,6 +428,8 @@ def main() -> None:
             for s in sizes
         )
         print(f"{name:<30}{cells}")
+    if args.picker_store.is_file():
+        bench_picker(args.picker_store, args.picker_query)
 
 
 if __name__ == "__main__":
