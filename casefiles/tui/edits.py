@@ -7,7 +7,15 @@
 from the keyboard (an editor's save, a delete, an undo or redo) can be undone
 and redone while the browser runs (an import too); each is an ordinary commit, so the change
 log shows the undo too.  After any change the screens redraw from the store
-with their cursors where they were (``redraw_after_change``).
+with their cursors where they were (``redraw_after_change``; a screen other
+than the main screen and the party view that shows the store redraws through
+its own ``redraw_from_store()``).
+
+``H`` opens the selected document's history (``screens/history.py``), whose
+``r`` posts ``RestoreVersion``: asked here, applied through the same undo
+history.  Another program's commits arrive as ``StoreChanged`` from the
+watcher (``casefiles.tui.watch``, started by the app): every screen redraws
+and a note says who changed what.
 
 The work itself is the core's: ``casefiles.edit.session.edit_session`` (run
 while the app is suspended and the editor owns the terminal),
