@@ -127,7 +127,8 @@ class InfoPane(ScrollView, can_focus=False):
         self._lines = list(lines)
         self._wrapped_width = -1
         if self.is_mounted:
-            self._wrap(self.scrollable_content_region.width)
+            if self.scrollable_content_region.width:  # else not laid out: drawing wraps
+                self._wrap(self.scrollable_content_region.width)
             if not keep_scroll:
                 self.scroll_to(y=0, animate=False, immediate=True)
             self.refresh()
