@@ -207,6 +207,57 @@ async def test_a_date_is_read_as_typed_and_shown_beside_the_field(bundled_store:
 
 
 @sync
+async def test_e_edits_and_saves_a_charge_an_event_a_sentence_and_a_source(
+    bundled_store: Store,
+) -> None:
+    store = bundled_store
+    case_before = on_disk(store, model.CASES, CASE)
+    sentence_before = on_disk(store, model.SENTENCES, "ny-sokha-adhoc-5-ppmc")
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(pilot)
+        await to_row(pilot, "parties", "charge", key=f"{CASE}#6")
+        await pilot.press("e")
+        await settle(pilot)
+        await fill(pilot, status="acquitted", cite_source="s18")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        charge = on_disk(store, model.CASES, CASE)["charges"][6]  # type: ignore[index]
+        assert charge["status"] == "acquitted" and charge["cites"][-1] == {"source": "s18"}
+        await to_row(pilot, "parties", "event", key=f"{CASE}#12")
+        await pilot.press("e")
+        await settle(pilot)
+        await fill(pilot, date="May 2016", party="soen-sally")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        event = on_disk(store, model.CASES, CASE)["events"][12]  # type: ignore[index]
+        assert (event["date"], event["party"]) == ("2016-05", "soen-sally")
+        await to_row(pilot, "sentences", "sentence", key="ny-sokha-adhoc-5-ppmc")
+        await pilot.press("e")
+        await settle(pilot)
+        await fill(pilot, pretrial="14 months and 1 day", status="served")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        sentence = on_disk(store, model.SENTENCES, "ny-sokha-adhoc-5-ppmc")
+        assert sentence is not None and sentence["status"] == "served"
+        assert sentence["pretrial"] == {"months": 14, "days": 1}
+        await to_row(pilot, "sources", "source", key="s01")
+        await pilot.press("e")
+        await settle(pilot)
+        await fill(pilot, published="Dec 2022")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert on_disk(store, model.SOURCES, "s01")["published"] == "2022-12"  # type: ignore[index]
+        assert app.main.focused_pane().id == "sources"
+        for _ in range(4):  # every save is one undoable change
+            await pilot.press("u")
+            await pilot.pause()
+        assert on_disk(store, model.CASES, CASE) == case_before
+        assert on_disk(store, model.SENTENCES, "ny-sokha-adhoc-5-ppmc") == sentence_before
+        assert "published" not in on_disk(store, model.SOURCES, "s01")  # type: ignore[operator]
+
+
+@sync
 async def test_the_party_view_edits_the_party_itself(bundled_store: Store) -> None:
     store = bundled_store
     app = make_app(store)
