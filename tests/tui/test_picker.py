@@ -207,3 +207,31 @@ def test_picker_snapshot(snap_compare: Any, tmp_path: Path, size: tuple[int, int
         await pilot.press("down")
 
     assert snap_compare(Host(screen), terminal_size=size, run_before=run_before)
+
+
+class Broken(Choices):
+    """Choices whose matching fails (a bug, a store that cannot be read)."""
+
+    def match(self, query: str, limit: int = 50, cancelled: Any = None) -> list[Any]:
+        raise RuntimeError("[b]boom[/b]")
+
+
+@sync
+async def test_a_failing_match_is_said_and_new_still_works(store: Store) -> None:
+    from casefiles.tui.screens import picker
+
+    screen = PickerScreen(Broken(store, model.PARTIES), "Party", allow_new=True)
+    old = picker.SYNC_MAX
+    picker.SYNC_MAX = 0  # in the worker
+    try:
+        app = Host(screen)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await shown(pilot, screen, "")
+            status = str(screen.query_one("#picker-status").render())
+            assert "cannot list parties: RuntimeError: [b]boom[/b]" in status
+            await typed(pilot, screen, "Kao")
+            await pilot.press("enter")
+            await pilot.pause()
+    finally:
+        picker.SYNC_MAX = old
+    assert app.results == [Picked(None, True, "Kao")]

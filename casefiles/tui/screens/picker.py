@@ -267,7 +267,11 @@ class PickerScreen(ModalScreen["Picked | None"]):
         if self.choices.ready and len(self.choices) <= SYNC_MAX:
             self.workers.cancel_group(self, "picker")
             started = perf_counter()
-            found = self.choices.match(query, LIMIT)
+            try:
+                found = self.choices.match(query, LIMIT)
+            except Exception as exc:  # a bug or a broken store must not end the browser
+                self._failed(query, exc)
+                return
             self._show(query, found, perf_counter() - started)
             return
         if not self.choices.ready:
@@ -278,9 +282,20 @@ class PickerScreen(ModalScreen["Picked | None"]):
     def _match(self, query: str) -> None:
         worker = get_current_worker()
         started = perf_counter()
-        found = self.choices.match(query, LIMIT, cancelled=lambda: worker.is_cancelled)
+        try:
+            found = self.choices.match(query, LIMIT, cancelled=lambda: worker.is_cancelled)
+        except Exception as exc:  # a bug or a broken store must not end the browser
+            self.app.call_from_thread(self._failed, query, exc)
+            return
         if not worker.is_cancelled:
             self.post_message(self.Matched(query, found, perf_counter() - started))
+
+    def _failed(self, query: str, exc: Exception) -> None:
+        """Say why nothing can be listed (the "new …" row still works)."""
+        self.rows.set_choices([], query)
+        self.shown_query = query
+        plural = self.choices.table or "values"
+        self._status(f"cannot list {plural}: {type(exc).__name__}: {literal(str(exc))}")
 
     def on_picker_screen_matched(self, message: Matched) -> None:
         if message.query != self.typed:
