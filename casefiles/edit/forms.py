@@ -470,11 +470,7 @@ class Form:
     @property
     def can_version(self) -> bool:
         """An edit of a fact that may be saved as another source's version."""
-        return (
-            self.mode == "edit"
-            and self.spec.cites == "required"
-            and self.spec.kind not in ("participant", "cite")
-        )
+        return self.mode == "edit" and self.spec.cites == "required" and self.spec.kind != "cite"
 
     @property
     def dirty(self) -> bool:

@@ -362,8 +362,12 @@ class EditActions(App[int]):
         op = saved.operation
         try:
             self.edits.apply(self.store, op, accept_warnings=saved.accept_warnings)
-        except EditRefused as exc:
+        except EditRefused as exc:  # the store changed meanwhile, or cannot be written
+            from casefiles.tui.screens.form import FormScreen
+
             self._refused("not saved", exc)
+            # nothing was written: the form opens again with what was typed
+            self.push_screen(FormScreen(saved.form, self.store), self._form_saved)
             return
         self.redraw_after_change()
         self.notify(f"saved: {literal(op.title)} (u undoes)", timeout=5, markup=False)

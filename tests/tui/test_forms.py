@@ -574,6 +574,29 @@ async def test_a_change_by_another_program_meanwhile_shows_both_and_writes_nothi
         assert on_disk(store, model.SOURCES, "s01")["language"] == "fr"  # type: ignore[index]
 
 
+@sync
+async def test_a_save_the_store_refuses_at_the_last_moment_reopens_the_form(
+    bundled_store: Store,
+) -> None:
+    store = bundled_store
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(pilot)
+        await to_row(pilot, "sources", "source", key="s01")
+        await pilot.press("e")
+        await settle(pilot)
+        await fill(pilot, language="km")  # checked: nothing refuses it
+        other = Store.load(store.path)  # then another process commits first
+        other.put(model.SOURCES, {**other.get(model.SOURCES, "s01"), "language": "fr"})  # type: ignore[dict-item]
+        store.refresh()
+        before = disk(store)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "not saved" in "\n".join(str(n.title) for n in app._notifications)
+        assert form_of(app).form.text("language") == "km"  # open again, as typed
+        assert disk(store) == before
+
+
 # -- cancel, hostile input
 
 
