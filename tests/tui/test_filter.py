@@ -203,3 +203,45 @@ def test_filtered_list_kept_snapshot(
         await pilot.pause()
 
     assert snap_compare(make_app(small_store), terminal_size=size, run_before=run_before)
+
+
+@sync
+async def test_the_filter_holds_after_a_change_to_the_store(bundled_store: Store) -> None:
+    app = make_app(bundled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_of(pilot)
+        await pilot.press("f")
+        await type_filter(pilot, "status:pending")
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.filter_text == "status:pending")
+        assert len(screen.case_ids) == 2
+        case = dict(bundled_store.table("cases")["tep-vanny-2013-protest"])
+        case["status"] = "pending"
+        bundled_store.put("cases", case)
+        app.redraw_after_change()  # what an edit, undo or import does
+        await until(pilot, lambda: len(screen.case_ids) == 3)
+        assert "tep-vanny-2013-protest" in screen.case_ids
+        assert title(screen) == "1 Cases · 3 of 16 · status:pending"
+
+
+@sync
+async def test_a_big_store_filters_in_a_thread_and_the_last_key_wins(
+    bundled_store: Store,
+) -> None:
+    async with make_app(bundled_store).run_test(size=(120, 40)) as pilot:
+        screen = main_of(pilot)
+        screen.FILTER_INLINE_CASES = 0  # every filter in the worker thread, as at 100k
+        await until(pilot, lambda: pilot.app.search_index is not None)  # type: ignore[attr-defined]
+        await pilot.press("f")
+        await type_filter(pilot, "status:closed !sokha")  # no pause between keys
+        await until(pilot, lambda: screen.filter_text == "status:closed !sokha")
+        await pilot.pause(0.1)
+        assert screen.filter_text == "status:closed !sokha"  # no older result came after
+        assert "kem-sokha-treason" not in screen.case_ids
+        assert len(screen.case_ids) == 5
+        assert title(screen) == "1 Cases · 5 of 16 · status:closed !sokha"
+        # the panes follow the list's first case once typing pauses
+        await until(pilot, lambda: screen.case_id == screen.case_ids[0])
+        await pilot.press("enter", "s")
+        await until(pilot, lambda: screen.sort_label == "latest ruling ↓")
+        await until(pilot, lambda: title(screen).endswith("latest ruling ↓ · status:closed !sokha"))
