@@ -524,6 +524,10 @@ class MainScreen(Screen[None]):
     _list_filter: ListFilter | None = None
     _filter_index: object = None
     _filter_timer: Timer | None = None
+    _filter_follow: Timer | None = None
+    #: In a big store, the other panes follow a filtered list's first case after
+    #: this pause in typing (filling them is the costly part of a keystroke).
+    FILTER_FOLLOW_DELAY: ClassVar[float] = 0.15
 
     def filter_line(self) -> FilterLine:
         """The filter line (hidden until ``f``)."""
@@ -678,8 +682,20 @@ class MainScreen(Screen[None]):
         cases.empty = "No case passes the filter" if narrowed.filtered else "No cases in this store"
         cases.set_source(CaseRows(self.store, self.case_ids), at or 0, announce=False)
         if at is None and self.case_ids and self.case_ids[0] != self.case_id:
-            self.show_case(self.case_ids[0])
+            if narrowed.total <= self.FILTER_INLINE_CASES:
+                self.show_case(self.case_ids[0])
+            else:  # a big store: the panes follow once typing pauses, not at every key
+                if self._filter_follow is not None:
+                    self._filter_follow.stop()
+                self._filter_follow = self.set_timer(self.FILTER_FOLLOW_DELAY, self._follow_list)
         self._filter_title(narrowed)
+
+    def _follow_list(self) -> None:
+        """Show the case under the cases cursor (after a filter dropped the one shown)."""
+        self._filter_follow = None
+        row = self.pane("cases").current
+        if row is not None and row.id != self.case_id:
+            self.show_case(row.id)
 
     def _filter_title(self, narrowed: Narrowed) -> None:
         """``1 Cases · 12 of 168 · title ↑ · status:pending``: the count and the sort
