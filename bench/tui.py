@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/tui.py [--store data/casefiles.json]
         [--big /tmp/g100k/store.json] [--cases 100000] [--runs 5] [--big-runs 2]
-        [--skip-big]
+        [--skip-big]   (the 100k part includes bench/tui_filter.py: filter and sort)
 
 Prints a table (not a test; timings are for reading).  Methods:
 
@@ -385,6 +385,10 @@ def run(args: argparse.Namespace, home: Path, env: dict[str, str]) -> int:
                 f"worker {ms(split['last_search_worker'])}, {split['hits']:.0f} hits",
             )
         )
+        # the cases list filter and sort (f, s): bench/tui_filter.py, its own child
+        from tui_filter import filter_rows
+
+        rows += filter_rows(big, env)
 
     width = max(len(r[0]) for r in rows)
     print(
