@@ -304,6 +304,8 @@ class Store:
         for name, (ids, keys, starts, ends) in saved.tables.items():
             table = DocTable(name)
             table.back_with(file, ids, keys, starts, ends)
+            if not offsets.plausible(table, ids, keys):
+                return None  # not the table of these bytes after all: read them in full
             tables[name] = table
         return cls(path, tables, file.fingerprint, fields=saved.fields)
 

@@ -337,6 +337,37 @@ def load(digest: str, size: int) -> Saved | None:
     return Saved(digest, size, tables, fields, meta)
 
 
+SAMPLES: Final = 32
+
+
+def plausible(table: DocTable, ids: list[str], keys: array[int]) -> bool:
+    """Whether a loaded table fits the file: the first, the last and ``SAMPLES``
+    documents spread between lie where it says, each parsing to its id and
+    preceded by its number as the key (every other document is checked when it
+    is first parsed)."""
+    n = len(ids)
+    if not n:
+        return True
+    file = table.file
+    if file is None:
+        return False
+    for i in {0, n - 1, *range(0, n, max(1, n // SAMPLES))}:
+        span = table.span(ids[i])
+        if span is None:
+            return False
+        start, end = span
+        head = b'"' + str(keys[i]).encode() + b'": '
+        if file.read(start - len(head), start) != head or file.read(end - 1, end) != b"}":
+            return False
+        try:
+            doc = orjson.loads(file.read(start, end))
+        except orjson.JSONDecodeError:
+            return False
+        if not isinstance(doc, dict) or doc.get("id") != ids[i]:
+            return False
+    return True
+
+
 def hashed(pieces: Iterable[bytes], h: Any) -> Iterator[bytes]:
     """``pieces`` unchanged, fed to the hash ``h`` on the way."""
     for piece in pieces:
@@ -354,6 +385,7 @@ __all__ = [
     "known_digest",
     "load",
     "matches",
+    "plausible",
     "remember_digest",
     "save",
 ]

@@ -1,0 +1,263 @@
+"""Documents parsed on demand: a start from the saved offsets table parses no
+document and shows the same store as a full parse; the table is rebuilt when the
+file changed outside casefiles and ignored when it is corrupt or belongs to other
+bytes; a checkpoint copies untouched documents byte for byte."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from casefiles import model, validcache
+from casefiles.generate import write_generated
+from casefiles.store import Store, StoreError, dumps, offsets
+from casefiles.store import core as store_core
+from casefiles.store.files import fingerprint
+from casefiles.validate import validate
+from tests.test_store_log import OPS, _apply, _copy_of_minimal, _indexes
+
+
+def _eager(path: Path) -> dict[str, Any]:
+    """The file parsed whole, as TinyDB reads it."""
+    data = orjson.loads(path.read_bytes())
+    assert isinstance(data, dict)
+    return data
+
+
+def _by_id(tree: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        t: {doc["id"]: doc for _, doc in sorted(tree.get(t, {}).items(), key=lambda kv: int(kv[0]))}
+        for t in model.TABLES
+    }
+
+
+def _kept(store: Store) -> int:
+    """How many documents the store holds parsed."""
+    return sum(1 for t in model.TABLES for i in store.by_id[t] if store.by_id[t].is_kept(i))
+
+
+def _no_whole_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make a whole-file parse fail: the load must come from the offsets table."""
+
+    def refuse(raw: bytes, name: str) -> object:
+        raise AssertionError("the whole file was parsed")
+
+    monkeypatch.setattr(store_core, "parse_bytes", refuse)
+
+
+def _edit_title(path: Path, case_id: str, title: str) -> None:
+    """Change a case's title in the file as a text editor would (in place)."""
+    tree = _eager(path)
+    for doc in tree[model.CASES].values():
+        if doc["id"] == case_id:
+            doc["title"] = title
+    with path.open("r+b") as fh:  # same inode: only the contents change
+        fh.truncate(0)
+        fh.write(dumps(tree))
+
+
+@pytest.fixture
+def generated(tmp_path: Path) -> Path:
+    path = tmp_path / "store.json"
+    write_generated(path, 30, seed=3)
+    return path
+
+
+def test_a_second_start_parses_no_document_and_equals_a_full_parse(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = Store.load(generated)  # validates, checks the layout, saves the offsets
+    assert _kept(first) == 0
+    with monkeypatch.context() as m:
+        _no_whole_parse(m)
+        second = Store.load(generated)
+        assert _kept(second) == 0, "a start parsed documents"
+        case_id = next(iter(second.table(model.CASES)))
+        assert second.get(model.CASES, case_id) is not None
+        assert _kept(second) == 1  # only what was asked for
+        assert second.data == _eager(generated)
+        assert {t: dict(second.table(t).items()) for t in model.TABLES} == _by_id(_eager(generated))
+        assert _indexes(second) == _indexes(Store.from_data(generated, _eager(generated)))
+        assert second.counts() == first.counts()
+
+
+def test_untouched_documents_are_byte_identical_after_a_checkpoint(generated: Path) -> None:
+    store = Store.load(generated)
+    before = generated.read_bytes()
+    spans = {t: {i: store.by_id[t].raw(i) for i in store.by_id[t]} for t in model.TABLES}
+    case_id = list(store.table(model.CASES))[3]
+    case = dict(store.get(model.CASES, case_id) or {})
+    case["title"] = "Edited once"
+    store.put(model.CASES, case)
+    new_party = {"id": "zz-new-party", "kind": "person", "name": "New Person"}
+    store.put(model.PARTIES, new_party)
+    assert store.checkpoint(wait=True)
+    after = generated.read_bytes()
+    assert after != before
+    # The file is exactly the canonical bytes of the store ...
+    assert after == dumps(_eager(generated))
+    assert _by_id(_eager(generated))[model.CASES][case_id]["title"] == "Edited once"
+    # ... and every untouched document is the very same bytes as before.
+    for t in model.TABLES:
+        for doc_id, raw in spans[t].items():
+            now = store.by_id[t].raw(doc_id)
+            if (t, doc_id) == (model.CASES, case_id):
+                assert now != raw
+            else:
+                assert now == raw, (t, doc_id)
+            assert now is not None and now in after
+    assert store.by_id[model.PARTIES].raw("zz-new-party") == orjson.dumps(
+        new_party, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+    ).replace(b"\n", b"\n    ")
+
+
+def test_a_hand_edit_rebuilds_the_offsets_table(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Store.load(generated)
+    case_id = list(_by_id(_eager(generated))[model.CASES])[5]
+    _edit_title(generated, case_id, "Changed by hand, and longer than before")
+    store = Store.load(generated)  # new bytes: validated and parsed in full, table rebuilt
+    assert store.get(model.CASES, case_id)["title"] == "Changed by hand, and longer than before"  # type: ignore[index]
+    assert store.data == _eager(generated)
+    digest = validcache.digest(generated.read_bytes())
+    assert offsets.load(digest, generated.stat().st_size) is not None
+    with monkeypatch.context() as m:
+        _no_whole_parse(m)
+        again = Store.load(generated)
+        assert again.data == _eager(generated)
+
+
+def test_a_hand_edit_that_breaks_validation_is_still_refused(generated: Path) -> None:
+    Store.load(generated)
+    tree = _eager(generated)
+    first = next(iter(tree[model.PROCEEDINGS].values()))
+    first["case"] = "no-such-case"
+    generated.write_bytes(dumps(tree))
+    with pytest.raises(StoreError):
+        Store.load(generated)
+
+
+def test_a_corrupt_offsets_table_is_ignored(generated: Path) -> None:
+    Store.load(generated)
+    digest = validcache.digest(generated.read_bytes())
+    (saved,) = offsets.folder().glob(f"doc-{digest}")
+    raw = bytearray(saved.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    saved.write_bytes(bytes(raw))
+    assert offsets.load(digest, generated.stat().st_size) is None
+    store = Store.load(generated)
+    assert store.data == _eager(generated)
+    assert offsets.load(digest, generated.stat().st_size) is not None  # written again
+
+
+def test_an_offsets_table_of_other_bytes_is_ignored(generated: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.json"
+    write_generated(other, 20, seed=4)  # smaller: its ranges all fit in this file
+    Store.load(generated)
+    Store.load(other)
+    mine = validcache.digest(generated.read_bytes())
+    theirs = validcache.digest(other.read_bytes())
+    folder = offsets.folder()
+    # The table of the other file, filed under this file's digest (and size).
+    payload = offsets._unpack((folder / f"doc-{theirs}").read_bytes())
+    assert isinstance(payload, dict)
+    payload["digest"], payload["size"] = mine, generated.stat().st_size
+    (folder / f"doc-{mine}").write_bytes(offsets._pack(payload))
+    assert offsets.load(mine, generated.stat().st_size) is not None
+    store = Store.load(generated)
+    assert store.data == _eager(generated)
+    assert _indexes(store) == _indexes(Store.from_data(generated, _eager(generated)))
+
+
+def test_a_fingerprint_pointing_at_other_bytes_is_caught(generated: Path, tmp_path: Path) -> None:
+    """The fingerprint → digest note is trusted only as far as the documents agree."""
+    other = tmp_path / "other.json"
+    write_generated(other, 30, seed=4)
+    Store.load(other)
+    theirs = validcache.digest(other.read_bytes())
+    real = generated.resolve()
+    offsets.remember_digest(real, fingerprint(real.stat()), theirs)
+    store = Store.load(generated)
+    assert store.data == _eager(generated)
+
+
+def test_a_file_that_is_not_canonical_loads_parsed_and_a_checkpoint_makes_it_canonical(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = _eager(generated)
+    generated.write_bytes(orjson.dumps(tree))  # compact, as stock TinyDB writes it
+    store = Store.load(generated)
+    assert _kept(store) == sum(len(store.table(t)) for t in model.TABLES)
+    party = dict(next(iter(store.table(model.PARTIES).values())))
+    party["name"] = "Renamed"
+    store.put(model.PARTIES, party)
+    assert store.checkpoint(wait=True)
+    assert generated.read_bytes() == dumps(_eager(generated))
+    with monkeypatch.context() as m:
+        _no_whole_parse(m)
+        again = Store.load(generated)
+        assert again.data == _eager(generated)
+
+
+def test_a_file_rewritten_in_place_keeps_the_loaded_version_until_the_next_write(
+    generated: Path,
+) -> None:
+    store = Store.load(generated)
+    case_ids = list(store.table(model.CASES))
+    before = Store.from_data(generated, _eager(generated))
+    _edit_title(generated, case_ids[0], "x")
+    assert store.get(model.CASES, case_ids[-1]) == before.get(model.CASES, case_ids[-1])
+    case = dict(store.get(model.CASES, case_ids[1]) or {})
+    case["title"] = "mine"
+    with pytest.raises(StoreError, match="changed on disk"):
+        store.put(model.CASES, case)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(ops=st.lists(OPS, min_size=1, max_size=12), lookups=st.lists(st.integers(0, 40)))
+def test_random_edits_lazy_documents_equal_eagerly_parsed_ones(
+    ops: list[tuple[Any, ...]], lookups: list[int]
+) -> None:
+    with _copy_of_minimal() as path:
+        path.write_bytes(dumps(Store.load(path).data))  # schema 2, canonical
+        Store.load(path)  # saves the offsets table: the next loads parse nothing
+        store = Store.load(path)
+        assert _kept(store) == 0
+        for op in ops:
+            # Some documents looked up (kept parsed), the others still bytes.
+            for n in lookups:
+                table = model.TABLES[n % len(model.TABLES)]
+                ids = list(store.table(table))
+                if ids:
+                    store.get(table, ids[n % len(ids)])
+            before = copy.deepcopy(store.data)
+            try:
+                _apply(store, op)
+            except StoreError:
+                assert store.data == before
+            assert validate(store.data, "memory") == [], op
+        eager = Store.from_data(path, copy.deepcopy(store.data), read_log=False)
+        assert {t: dict(store.table(t).items()) for t in model.TABLES} == {
+            t: dict(eager.table(t).items()) for t in model.TABLES
+        }
+        assert _indexes(store) == _indexes(eager)
+        fresh = Store.load(path)
+        assert fresh.data == store.data
+        assert _indexes(fresh) == _indexes(store)
+        store.checkpoint(wait=True)
+        assert path.read_bytes() == dumps(_eager(path))
+        assert _eager(path) == store.data | {model.META: _eager(path)[model.META]}
+        again = Store.load(path)
+        assert again.data == store.data
+        assert _indexes(again) == _indexes(store)
