@@ -157,8 +157,8 @@ class MainScreen(Screen[None]):
     """Cases on the left; header, parties, court levels, sentences, sources and
     cites of the selected case on the right."""
 
-    #: The key bar stays under a zoomed pane.
-    ALLOW_IN_MAXIMIZED_VIEW: ClassVar[str | None] = "KeyBar"
+    #: The key bar stays under a zoomed pane (and the filter line over it).
+    ALLOW_IN_MAXIMIZED_VIEW: ClassVar[str | None] = "KeyBar, FilterLine"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(spec.keys, _ACTIONS[spec.id], spec.label, show=spec.show, id=spec.id)
