@@ -31,6 +31,7 @@ from casefiles.tui.history import History, Location
 from casefiles.tui.keys import KEYS
 from casefiles.tui.messages import (
     CopyText,
+    ExportCases,
     IndexFailed,
     IndexReady,
     Narrow,
@@ -301,6 +302,40 @@ class CaseFilesApp(EditActions):
     def on_copy_text(self, message: CopyText) -> None:
         """A screen asks to copy a text it made (the reader's quote citation)."""
         self.copy_text(message.text)
+
+    def on_export_cases(self, message: ExportCases) -> None:
+        """The palette asks for an export: written in a thread to a new folder
+        (or file) under ``$CASEFILES_EXPORT_DIR``, else the working directory;
+        the notice says where."""
+        self.notify(
+            f"exporting {literal(message.what)} as {message.fmt} …", timeout=3, markup=False
+        )
+        self._export(message.fmt, list(message.case_ids), message.what)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def _export(self, fmt: str, case_ids: list[str], what: str) -> None:
+        import os
+        import re
+        from datetime import datetime
+        from pathlib import Path
+
+        from casefiles.export import export
+
+        folder = Path(os.environ.get("CASEFILES_EXPORT_DIR") or Path.cwd())
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        name = re.sub(r"[^A-Za-z0-9._-]+", "-", what).strip("-")[:60] or "cases"
+        out = folder / f"casefiles-{name}-{stamp}{'.json' if fmt == 'json' else ''}"
+        try:
+            result = export(self.store, fmt, out, case_ids)
+        except Exception as exc:  # ExportError, or a bug: a notice, never a traceback
+            text = f"{type(exc).__name__}: {literal(str(exc))}"
+            self.call_from_thread(
+                self.notify, text, title="not exported", severity="error", markup=False
+            )
+            return
+        self.call_from_thread(
+            self.notify, result.summary(), title="exported", timeout=8, markup=False
+        )
 
     def open_case(self, case_id: str, source_id: str | None = None) -> None:
         """Show a case in the main screen (with ``source_id`` selected when given)."""

@@ -40,7 +40,7 @@ from casefiles.store import Store
 from casefiles.textsafe import clip, literal
 from casefiles.tui.history import History
 from casefiles.tui.keys import SPECS, short_key
-from casefiles.tui.messages import OpenCase, OpenParty
+from casefiles.tui.messages import ExportCases, OpenCase, OpenParty
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -211,7 +211,7 @@ def action_score(query: str, command: ActionCommand, fuzzy: Callable[[str], floa
         return 1.0 if words and words[0].startswith(wanted[0]) else 0.95
     if folded in text:
         return 0.9
-    return 0.5 * fuzzy(command.description)
+    return 0.5 * min(fuzzy(command.description), 1.0)
 
 
 def _spans(query: str, text: str) -> list[int]:
@@ -230,6 +230,50 @@ def _spans(query: str, text: str) -> list[int]:
             return []
         out.append(found)
         at = found + 1
+    return out
+
+
+#: What each export format writes, for the palette's entries.
+EXPORT_FORMATS: Final = (
+    ("md", "Markdown dossier with footnotes"),
+    ("csv", "CSV tables"),
+    ("json", "JSON store"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportCommand:
+    """An export the palette offers: the case shown, or the cases list as it is
+    filtered and sorted on the main screen."""
+
+    text: str
+    message: ExportCases
+
+
+def export_commands(screen: Screen[Any]) -> list[ExportCommand]:
+    """Exports of the current case and of the listed cases, when ``screen``
+    shows them (the main screen: ``case_id`` and ``case_ids``)."""
+    case_id = getattr(screen, "case_id", None)
+    listed = getattr(screen, "case_ids", None)
+    out: list[ExportCommand] = []
+    if isinstance(case_id, str):
+        for fmt, what in EXPORT_FORMATS:
+            out.append(
+                ExportCommand(
+                    f"Export this case ({clip(literal(case_id), 30)}) as {what}",
+                    ExportCases(fmt, [case_id], case_id),
+                )
+            )
+    if isinstance(listed, list) and listed:
+        n = len(listed)
+        title = f"the cases list ({n:,} case{'' if n == 1 else 's'} as listed)"
+        for fmt, what in EXPORT_FORMATS:
+            out.append(
+                ExportCommand(
+                    f"Export {title} as {what}",
+                    ExportCases(fmt, [str(c) for c in listed], f"{n}-cases"),
+                )
+            )
     return out
 
 
@@ -278,6 +322,15 @@ class CaseFilesCommands(Provider):
         except Exception:  # the palette must open even if Textual's internals move
             return []
 
+    def _exports(self) -> list[ExportCommand]:
+        try:
+            return export_commands(self.screen)
+        except Exception:  # the palette must open whatever the screen holds
+            return []
+
+    def _poster(self, message: ExportCases) -> Callable[[], Any]:
+        return lambda: self.app.post_message(message)
+
     def _system(self) -> list[Any]:
         """Textual's own commands (theme, keys panel, screenshot, quit), offered
         after ours: the app lists this provider alone."""
@@ -294,6 +347,12 @@ class CaseFilesCommands(Provider):
                 action_prompt(command),
                 self._runner(command),
                 text=command.text,
+            )
+        for export in self._exports():
+            yield DiscoveryHit(
+                Text(export.text, no_wrap=True, end=""),
+                self._poster(export.message),
+                text=export.text,
             )
         for system in self._system():
             if system.discover:
@@ -327,11 +386,20 @@ class CaseFilesCommands(Provider):
                     self._runner(command),
                     text=command.text,
                 )
+        for export in self._exports():
+            score = matcher.match(export.text)
+            if score > 0:
+                yield Hit(
+                    min(score, 1.0) * 0.8,
+                    matcher.highlight(export.text),
+                    self._poster(export.message),
+                    text=export.text,
+                )
         for system in self._system():
             score = matcher.match(system.title)
             if score > 0:
                 yield Hit(
-                    score * 0.9,
+                    min(score, 1.0) * 0.9,
                     matcher.highlight(system.title),
                     system.callback,
                     text=system.title,
@@ -372,14 +440,17 @@ class CaseFilesCommands(Provider):
 
 
 __all__ = [
+    "EXPORT_FORMATS",
     "MAX_HITS",
     "NOT_OFFERED",
     "ActionCommand",
     "CaseFilesCommands",
+    "ExportCommand",
     "PaletteHost",
     "action_commands",
     "action_prompt",
     "action_score",
+    "export_commands",
     "prefix_matches",
     "prompt",
 ]

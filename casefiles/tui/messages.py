@@ -120,6 +120,18 @@ class StoreChanged(Message):
         self.caught = caught
 
 
+class ExportCases(Message):
+    """Export cases (the palette's "export this case" or "export the list"):
+    ``fmt`` one of ``csv``, ``json``, ``md``; ``case_ids`` the cases, with
+    everything they refer to; ``what`` names them for the folder and the notice."""
+
+    def __init__(self, fmt: str, case_ids: list[str], what: str) -> None:
+        super().__init__()
+        self.fmt = fmt
+        self.case_ids = case_ids
+        self.what = what
+
+
 class IndexReady(Message):
     """The search index is built."""
 
@@ -139,6 +151,7 @@ class IndexFailed(Message):
 __all__ = [
     "CitePassage",
     "CopyText",
+    "ExportCases",
     "IndexFailed",
     "IndexReady",
     "Narrow",

@@ -40,13 +40,13 @@ def options(app: Any) -> list[str]:
     return [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
 
 
-async def palette_with(pilot: Pilot[Any], typed: str = "") -> list[str]:
+async def palette_with(pilot: Pilot[Any], typed: str = "", first: str = "Do: ") -> list[str]:
     app = pilot.app
     await pilot.press("ctrl+p")
     await until(pilot, lambda: CommandPalette.is_open(app), "the palette")
     if typed:
         await pilot.press(*[("space" if c == " " else c) for c in typed])
-    await until(pilot, lambda: any(o.startswith("Do: ") for o in options(app)), "the actions")
+    await until(pilot, lambda: any(o.startswith(first) for o in options(app)), first)
     await pilot.pause(0.3)
     return options(app)
 
@@ -166,3 +166,51 @@ async def test_help_has_a_legend_of_every_mark(bundled_store: Store) -> None:
             assert mark in text
         for mark in ("⚠", "•", "▸", "—", "✓", "≈", "✗", "…"):
             assert any(m == mark for m, _ in MARKS), mark
+
+
+@sync
+async def test_export_of_the_case_and_of_the_list_from_the_palette(
+    bundled_store: Store, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import csv
+    import json
+
+    from casefiles.validate import validate
+
+    out = tmp_path / "exports"
+    out.mkdir()
+    monkeypatch.setenv("CASEFILES_EXPORT_DIR", str(out))
+    before = bundled_store.path.read_bytes()
+    app = make_app(bundled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        case_id = main.case_id
+        await palette_with(pilot, "export this case markdown", "Export")
+        await pilot.press("enter")
+        await until(pilot, lambda: any(p.is_dir() for p in out.iterdir()), "the md export")
+        await until(
+            pilot, lambda: any(n.title == "exported" for n in app._notifications), "the notice"
+        )
+        (folder,) = [p for p in out.iterdir() if p.is_dir()]
+        assert [p.name for p in folder.iterdir()] == [f"{case_id}.md"]
+        await palette_with(pilot, "export the cases list json", "Export")
+        await pilot.press("enter")
+        await until(pilot, lambda: any(p.suffix == ".json" for p in out.iterdir()), "json")
+        (store_json,) = [p for p in out.iterdir() if p.suffix == ".json"]
+        await until(pilot, lambda: store_json.stat().st_size > 0, "the json written")
+        data = json.loads(store_json.read_text(encoding="utf-8"))
+        assert len(data["cases"]) == len(main.case_ids)
+        assert validate(data, str(store_json)) == []
+        await palette_with(pilot, "export the cases list csv", "Export")
+        await pilot.press("enter")
+        await until(
+            pilot,
+            lambda: any((p / "cases.csv").is_file() for p in out.iterdir() if p.is_dir()),
+            "the csv export",
+        )
+        (tables,) = [p for p in out.iterdir() if (p / "cases.csv").is_file()]
+        with (tables / "cases.csv").open(encoding="utf-8", newline="") as fh:
+            assert len(list(csv.DictReader(fh))) == len(main.case_ids)
+    assert bundled_store.path.read_bytes() == before  # exporting never changes the store
