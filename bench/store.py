@@ -1,9 +1,16 @@
 """Store benchmark: load time, peak memory and one committed edit, ours beside stock
 TinyDB ``JSONStorage``, at generated stores of 1k, 10k and 100k cases; then the
 change log: commit p50/p95 over 100 edits (an append + fsync each), a checkpoint
-folding them, and ``casefiles log --verify``.
+folding them, and ``casefiles log --verify``; then a start: ``Store.load`` and
+the browser's first frame (``CaseFilesApp.run_test``, 120×40, timed from the
+child's first line, so without the interpreter's own start), resident memory
+then and after the search index kept on disk is open (÷ the file's size).
 
-    .venv/bin/python bench/store.py [--sizes 1000,10000,100000] [--out DIR] [--log-only]
+    .venv/bin/python bench/store.py [--sizes 1000,10000,100000] [--out DIR]
+        [--log-only] [--start-only] [--no-stock]
+
+A size's store is ``DIR/g<N>/store.json`` (generated when missing; a symlink to
+an existing store works: only copies are written).
 
 Each measurement runs in a fresh process (peak RSS is per process); memory is
 the peak RSS above a baseline process that imported the same modules.  Prints
@@ -81,10 +88,42 @@ print(json.dumps(out))
 """
 
 
+START = r"""
+import time
+t0 = time.perf_counter()
+import asyncio, json, sys
+from pathlib import Path
+path = Path(sys.argv[2])
+def rss():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+out = {}
+from casefiles.store import Store
+t = time.perf_counter(); store = Store.load(path); out["load"] = time.perf_counter() - t
+from casefiles.tui.app import CaseFilesApp
+from casefiles.tui.config import Config
+async def main():
+    app = CaseFilesApp(store, Config())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        out["paint"] = time.perf_counter() - t0
+        out["rss_paint"] = rss()
+        from casefiles.search import SearchIndex
+        t = time.perf_counter(); index = SearchIndex.open(store)
+        out["search"] = time.perf_counter() - t
+        out["rss_search"] = rss()
+        del index
+asyncio.run(main())
+print(json.dumps(out))
+"""
+
+
 def child(mode: str, path: Path, env_cache: Path) -> dict[str, float]:
     env = {**__import__("os").environ, "CASEFILES_CACHE_DIR": str(env_cache)}
     result = subprocess.run(
-        [sys.executable, "-c", CHILD, mode, str(path)],
+        [sys.executable, "-c", START if mode == "start" else CHILD, mode, str(path)],
         capture_output=True,
         text=True,
         env=env,
@@ -102,14 +141,66 @@ def main() -> None:
     parser.add_argument(
         "--log-only", action="store_true", help="only the change-log table (commit, checkpoint)"
     )
+    parser.add_argument("--start-only", action="store_true", help="only the start table")
+    parser.add_argument("--no-stock", action="store_true", help="skip stock TinyDB")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     work = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="casefiles-bench-"))
     cache = work / "cache"
+    if not args.log_only and not args.start_only:
+        load_table(sizes, work, cache, stock=not args.no_stock)
+    if not args.start_only:
+        log_table(sizes, work, cache)
     if not args.log_only:
-        load_table(sizes, work, cache)
-    log_table(sizes, work, cache)
+        start_table(sizes, work, cache)
     print(f"\nstores in {work}")
+
+
+def start_table(sizes: list[int], work: Path, cache: Path) -> None:
+    """A start with the validation verdict (and offsets) already kept: load, first
+    frame, memory; the search index kept on disk opened after the frame."""
+    rows = []
+    for n in sizes:
+        src = _generated(work, n)
+        size = src.stat().st_size
+        copy = work / f"g{n}" / "start.json"
+        for stale in copy.parent.glob("start.json*"):
+            stale.unlink()
+        copy.write_bytes(src.read_bytes())
+        child("start", copy, cache)  # first start: validates, keeps offsets and index
+        r = child("start", copy, cache)
+        rows.append(
+            (
+                f"{n:,}",
+                f"{size / 2**20:,.0f}",
+                f"{r['load'] * 1000:,.0f}",
+                f"{r['paint'] * 1000:,.0f}",
+                f"{r['rss_paint'] / 2**20:,.0f}",
+                f"{r['rss_paint'] / size:.2f}x",
+                f"{r['search'] * 1000:,.0f}",
+                f"{r['rss_search'] / 2**20:,.0f}",
+                f"{r['rss_search'] / size:.2f}x",
+            )
+        )
+    print("\nstart (second start of a copy: verdict, offsets and search index kept)")
+    _print_table(
+        (
+            "cases",
+            "file MiB",
+            "load ms",
+            "first frame ms",
+            "RSS MiB",
+            "RSS/file",
+            "search open ms",
+            "RSS+search MiB",
+            "RSS/file",
+        ),
+        rows,
+    )
+    print(
+        "first frame: from the child's first line to the browser's first frame "
+        "(imports, Store.load, the main screen); RSS is resident memory (VmRSS)"
+    )
 
 
 def _generated(work: Path, n: int) -> Path:
@@ -174,7 +265,7 @@ def log_table(sizes: list[int], work: Path, cache: Path) -> None:
     )
 
 
-def load_table(sizes: list[int], work: Path, cache: Path) -> None:
+def load_table(sizes: list[int], work: Path, cache: Path, *, stock: bool = True) -> None:
     """Load, query and one commit, ours beside stock TinyDB."""
     rows = []
     for n in sizes:
@@ -182,7 +273,8 @@ def load_table(sizes: list[int], work: Path, cache: Path) -> None:
         size = src.stat().st_size
         base = child("baseline", src, cache)["rss"]
         results = {}
-        for mode in ("ours-cold", "ours-cached", "stock"):
+        modes = ("ours-cold", "ours-cached", "stock") if stock else ("ours-cold", "ours-cached")
+        for mode in modes:
             copy = work / f"g{n}" / f"{mode}.json"
             for stale in copy.parent.glob(f"{mode}.json.*"):
                 stale.unlink()
@@ -193,8 +285,8 @@ def load_table(sizes: list[int], work: Path, cache: Path) -> None:
                 child("ours-cached", copy, cache)  # warm: records the same bytes
                 copy.write_bytes(src.read_bytes())
             results[mode] = child(mode, copy, cache)
-        stock = results["stock"]
-        for mode in ("ours-cold", "ours-cached", "stock"):
+        base_r = results.get("stock")
+        for mode in modes:
             r = results[mode]
             mem = r["rss"] - base
             rows.append(
@@ -207,8 +299,8 @@ def load_table(sizes: list[int], work: Path, cache: Path) -> None:
                     f"{r['commit'] * 1000:,.0f}",
                     f"{mem / 2**20:,.0f}",
                     f"{mem / size:.1f}x",
-                    f"{stock['commit'] / r['commit']:.1f}x",
-                    f"{stock['query'] / max(r['query'], 1e-9):,.0f}x",
+                    f"{base_r['commit'] / r['commit']:.1f}x" if base_r else "-",
+                    f"{base_r['query'] / max(r['query'], 1e-9):,.0f}x" if base_r else "-",
                 )
             )
     head = (
