@@ -318,3 +318,31 @@ async def test_results_page_past_the_first_200_with_a_right_count(
         assert len(results.hits) == 1234
         assert status(screen).startswith("1,234 hits"), status(screen)
         assert {h.id for h in results.hits} == set(store.table("cases"))
+
+
+@sync
+async def test_a_store_changed_meanwhile_is_searched_again_keeping_the_hit(
+    bundled_store: Store,
+) -> None:
+    from casefiles import model
+
+    app = make_app(bundled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_search(pilot)
+        await type_query(pilot, screen, "sokha")
+        await pilot.press("down", "down")
+        results = screen.query_one(ResultList)
+        hit = results.current
+        assert hit is not None
+        first = screen.result
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, SearchScreen), "closed")
+        party = {"id": "sokha-newcomer", "name": "Sokha", "kind": "person"}
+        bundled_store.put(model.PARTIES, party, reason="test: a change while search is closed")
+        await pilot.press("slash")
+        await until(pilot, lambda: isinstance(app.screen, SearchScreen), "search again")
+        await until(pilot, lambda: screen.result is not first, "the search run again")
+        await settled(pilot, screen)
+        assert box(screen) == "sokha"
+        assert results.current is not None
+        assert (results.current.kind, results.current.id) == (hit.kind, hit.id)

@@ -152,6 +152,7 @@ class SearchScreen(Screen["Hit | None"]):
         self.limit = LIMIT
         """How many hits the query on screen was asked for (grows a page at a time)."""
         self._loading_more = False
+        self._keep_hit: tuple[str, str] | None = None
         self._recall_at: int | None = None
         self._draft = ""
         self._recalled: str | None = None
@@ -206,6 +207,8 @@ class SearchScreen(Screen["Hit | None"]):
         elif self.index is None and error is not None:
             self._show_failure(error)
         elif revision != self.revision and self.result is not None:
+            hit = self.results.current
+            self._keep_hit = (hit.kind, hit.id) if hit is not None else None
             self.start_search(self.query_one(SearchInput).value, self.limit, keep=True)
         self.revision = revision
 
@@ -290,6 +293,13 @@ class SearchScreen(Screen["Hit | None"]):
         self.shown_query = result.query
         if keep:
             self.results.extend_hits(list(result.hits))
+            wanted, self._keep_hit = self._keep_hit, None
+            at = next(
+                (i for i, h in enumerate(result.hits) if (h.kind, h.id) == wanted),
+                None,
+            )
+            if at is not None:
+                self.results.move_to(at, announce=False)
         else:
             self.results.set_hits(list(result.hits))
         self.result = result
