@@ -488,7 +488,15 @@ async def test_enter_on_a_party_field_picks_by_name_or_makes_a_new_party(
         assert not outer.nested and outer.form.text("party") == "sok-dara"
         assert how(app, "party") == "→ Sok Dara"
         assert store.get(model.PARTIES, "sok-dara") is None  # saved with the form
-        await fill(pilot, role="witness", cite_source="s01")
+        widget(app, "role").focus()  # a vocabulary: enter lists it, typing narrows it
+        await pilot.press("enter")
+        await picker_shows(pilot, "")
+        await type_text(pilot, "witnes")
+        await picker_shows(pilot, "witnes")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert form_of(app).form.text("role") == "witness"
+        await fill(pilot, cite_source="s01")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert on_disk(store, model.PARTIES, "sok-dara") is not None

@@ -58,6 +58,7 @@ from casefiles.edit.forms import (
     pending_doc,
 )
 from casefiles.edit.ops import Operation
+from casefiles.model import humanise
 from casefiles.store import Store
 from casefiles.textsafe import TEXT_ALLOWED, UNSAFE, clip, literal
 from casefiles.tui.bindings import bind
@@ -125,6 +126,11 @@ def _wid(i: int) -> str:
     return f"field-{i}"
 
 
+def _listed(spec: FieldSpec) -> bool:
+    """Filled in from a list (``enter`` opens it): a vocabulary, a case's rulings."""
+    return spec.kind in ("vocab", "proceeding")
+
+
 class FormScreen(ModalScreen[FormSaved | None]):
     """One fact's form; see the module docstring."""
 
@@ -155,6 +161,7 @@ class FormScreen(ModalScreen[FormSaved | None]):
     }
     FormScreen TextArea.form-input:focus { background: $accent 25%; }
     FormScreen Select.form-input { height: auto; }
+    FormScreen Input.form-input.listed { color: $text-accent; }
     FormScreen Select.form-input > SelectCurrent {
         border: none; height: 1; padding: 0 1; background: $boost;
     }
@@ -197,20 +204,17 @@ class FormScreen(ModalScreen[FormSaved | None]):
         wid = _wid(i)
         text = form.text(spec.name)
         disabled = not form.editable(spec.name)
-        if spec.kind == "vocab" or spec.kind == "proceeding":
-            options = [(Text(label), value) for value, label in form.choices(self.store, spec.name)]
-            values = {value for _, value in options}
-            if text and text not in values:  # a stored value the vocabulary lost: keep it
-                options.append((Text(literal(text)), text))
-            return Select(
-                options,
-                prompt="—" if not spec.required else "choose…",
-                allow_blank=not spec.required or not text,
-                value=text if text else Select.NULL,
+        if _listed(spec):  # a vocabulary, a case's rulings: enter opens the list
+            hint = spec.hint or "⏎ pick"
+            if spec.kind == "vocab":
+                hint = "⏎ pick: " + ", ".join(humanise(v) for v in spec.vocab)
+            return LiteralInput(
+                text,
+                placeholder=hint,
                 id=wid,
-                classes="form-input",
-                compact=True,
+                classes="form-input listed",
                 disabled=disabled,
+                select_on_focus=False,
             )
         if spec.multiline:
             area = LiteralTextArea(
@@ -281,8 +285,8 @@ class FormScreen(ModalScreen[FormSaved | None]):
         save = short_key(keys["casefiles.form_save"].keys)
         cancel = short_key(keys["casefiles.form_cancel"].keys)
         line = f"{save} save · {cancel} cancel · tab next field"
-        if any(spec.picked for spec in self._fields.values()):
-            line += " · ⏎ on a party/court/source: pick"
+        if any(spec.picked or _listed(spec) for spec in self._fields.values()):
+            line += " · ⏎ pick from a list"
         return line
 
     def on_mount(self) -> None:
@@ -303,7 +307,7 @@ class FormScreen(ModalScreen[FormSaved | None]):
             return widget.value
         if isinstance(widget, TextArea):
             return widget.text
-        if isinstance(widget, Select):
+        if isinstance(widget, Select):  # save as
             value = widget.value
             return value if isinstance(value, str) else ""
         return ""
@@ -327,8 +331,6 @@ class FormScreen(ModalScreen[FormSaved | None]):
         self._confirm_warnings = None
         self._save_pending = False  # typing again: save what is typed then, with ctrl+s
         self._show_reading(widget.id, spec)
-        if spec.name == "kind" and self.form.spec.kind == "proceeding":
-            self._refill_outcomes()
         self._schedule()
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -342,25 +344,9 @@ class FormScreen(ModalScreen[FormSaved | None]):
         self._changed(event.text_area)
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        """A value was picked from a vocabulary."""
+        """Save as a correction or as another version."""
         event.stop()
         self._changed(event.select)
-
-    def _refill_outcomes(self) -> None:
-        """A proceeding's outcomes depend on its kind (a ruling's, a hearing's)."""
-        wid = self._ids.get("outcome")
-        if wid is None:
-            return
-        select = self.query_one(f"#{wid}", Select)
-        current = self.form.text("outcome")
-        options = [
-            (Text(label), value) for value, label in self.form.choices(self.store, "outcome")
-        ]
-        select.set_options(options)
-        if current in {value for _, value in options}:
-            select.value = current
-        else:
-            self.form.set_text("outcome", "")
 
     def _show_reading(self, wid: str, spec: FieldSpec) -> None:
         """What the field's own reading says (before the whole form is checked)."""
@@ -456,8 +442,26 @@ class FormScreen(ModalScreen[FormSaved | None]):
         spec = self._fields.get(event.input.id or "")
         if spec is not None and spec.picked:
             self.open_picker(spec)
+        elif spec is not None and _listed(spec):
+            self.open_list(spec)
         else:
             self.focus_next()
+
+    def open_list(self, spec: FieldSpec) -> None:
+        """A vocabulary (or the case's rulings) in the picker: type to narrow."""
+        from casefiles.edit.pick import Choices
+        from casefiles.tui.screens.picker import Picked, PickerScreen
+
+        wid = self._ids[spec.name]
+
+        def picked(choice: Picked | None) -> None:
+            if choice is not None and choice.id is not None:
+                self._set(wid, choice.id)
+
+        choices = Choices.of_values(self.form.choices(self.store, spec.name))
+        self.app.push_screen(
+            PickerScreen(choices, f"{spec.label}: pick one", allow_new=False), picked
+        )
 
     def open_picker(self, spec: FieldSpec) -> None:
         """The fuzzy picker over the store's parties, courts or sources."""
