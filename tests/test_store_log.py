@@ -586,3 +586,41 @@ def test_version_names_what_memory_holds(minimal_store: Path) -> None:
     assert first.version == second.version
     first.checkpoint()
     assert Store.load(minimal_store).version == first.version
+
+
+def test_log_entries_carry_the_schema_version(minimal_store: Path) -> None:
+    store = Store.load(minimal_store)
+    party = dict(store.get(model.PARTIES, "ana-vey") or {})
+    party["name"] = "Ana Vey (renamed)"
+    store.put(model.PARTIES, party)
+    log = minimal_store.with_name(minimal_store.name + ".log")
+    (line,) = log.read_bytes().splitlines()
+    assert orjson.loads(line)["schema"] == model.SCHEMA_VERSION
+    assert Store.load(minimal_store).get(model.PARTIES, "ana-vey") == party
+
+
+def test_log_entries_without_a_schema_version_still_replay(minimal_store: Path) -> None:
+    """Entries written before they carried ``schema`` (the previous version's log)."""
+    store = Store.load(minimal_store)
+    party = dict(store.get(model.PARTIES, "ana-vey") or {})
+    party["name"] = "Ana Vey (renamed)"
+    store.put(model.PARTIES, party)
+    log = minimal_store.with_name(minimal_store.name + ".log")
+    entry = orjson.loads(log.read_bytes())
+    del entry["schema"]
+    log.write_bytes(orjson.dumps(entry, option=orjson.OPT_SORT_KEYS) + b"\n")
+    assert Store.load(minimal_store).get(model.PARTIES, "ana-vey") == party
+    assert verify(minimal_store).ok
+
+
+def test_a_log_entry_of_a_newer_schema_is_refused_with_a_message(minimal_store: Path) -> None:
+    store = Store.load(minimal_store)
+    party = dict(store.get(model.PARTIES, "ana-vey") or {})
+    party["name"] = "Ana Vey (renamed)"
+    store.put(model.PARTIES, party)
+    log = minimal_store.with_name(minimal_store.name + ".log")
+    entry = orjson.loads(log.read_bytes())
+    entry["schema"] = model.SCHEMA_VERSION + 1
+    log.write_bytes(orjson.dumps(entry, option=orjson.OPT_SORT_KEYS) + b"\n")
+    with pytest.raises(StoreError, match="newer casefiles"):
+        Store.load(minimal_store)

@@ -3,12 +3,15 @@
 One line per change, written with sorted keys and no spaces::
 
     {"author":"ana","before":"9f2c…","doc":{…},"id":"vey-case","op":"put",
-     "prev":"51ab…","reason":"typo","seq":12,"table":"cases",
+     "prev":"51ab…","reason":"typo","schema":2,"seq":12,"table":"cases",
      "time":"2026-11-30T18:02:11.532Z"}
 
 - ``seq`` counts from 1 with no gaps; ``prev`` is the hash of the previous
   line (``null`` for the first): a chain, so an entry changed or moved later
   no longer matches the one after it.
+- ``schema`` is the schema version the document is written in (entries
+  written before it was recorded have none: schema 2); a log entry of a newer
+  schema is refused with a message, never misread.
 - ``before`` is the hash of the document the change replaced (``null`` when
   it is new); ``doc`` the document after (``null`` for a delete).
 - The hash of an entry is the SHA-256 of its line's bytes (without the newline);
@@ -104,6 +107,9 @@ class Entry:
     """Byte offset of the line's start."""
     end: int
     """Byte offset just after the line's newline."""
+    schema: int | None = None
+    """The schema version the document was written in (``None``: an entry written
+    before entries carried it, schema 2)."""
 
     def to_json(self) -> dict[str, Any]:
         """The entry as stored, plus its hash."""
@@ -121,6 +127,8 @@ class Entry:
         }
         if self.reason is not None:
             out["reason"] = self.reason
+        if self.schema is not None:
+            out["schema"] = self.schema
         return out
 
 
@@ -152,6 +160,7 @@ def encode(
         "before": before,
         "doc": doc,
         "prev": prev,
+        "schema": model.SCHEMA_VERSION,
     }
     if reason is not None:
         entry["reason"] = reason
@@ -193,8 +202,17 @@ def parse_line(line: bytes, offset: int, name: str) -> Entry:
             raise LogError(f"{where}: a put needs the document, with the entry's id")
     elif doc is not None:
         raise LogError(f"{where}: a delete carries no document")
+    schema = raw.get("schema")
+    if schema is not None:
+        if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
+            raise LogError(f"{where}: schema is not a version number")
+        if schema > model.SCHEMA_VERSION:
+            raise LogError(
+                f"{where}: written by a newer casefiles (schema {schema}; this program "
+                f"knows up to {model.SCHEMA_VERSION}); update casefiles to read this log"
+            )
     extra = set(raw) - {"seq", "time", "author", "op", "table", "id", "before", "doc", "prev"}
-    extra.discard("reason")
+    extra -= {"reason", "schema"}
     if extra:
         raise LogError(f"{where}: unknown field {literal(clip(sorted(extra)[0], 40))!r}")
     return Entry(
@@ -211,6 +229,7 @@ def parse_line(line: bytes, offset: int, name: str) -> Entry:
         hash=line_hash(line),
         offset=offset,
         end=offset + len(line) + 1,
+        schema=schema,
     )
 
 
