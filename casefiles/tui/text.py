@@ -88,6 +88,10 @@ def _terminal_ranges(widths: list[tuple[int, int, int]]) -> list[tuple[int, int,
     return out
 
 
+_MATCHED: set[int] = set()
+"""The Rich width tables already rewritten (Rich keeps each table for good)."""
+
+
 def match_terminal_widths() -> None:
     """Make Rich (and so Textual) count cells the way terminals draw them.
 
@@ -103,6 +107,9 @@ def match_terminal_widths() -> None:
     """
     for version in ("auto", "latest"):
         table = _load_cell_table(version)
+        if id(table) in _MATCHED:
+            continue  # "auto" is usually "latest": one table, rewritten once
+        _MATCHED.add(id(table))
         widths = table.widths
         fixed = _terminal_ranges(list(widths))
         if fixed != list(widths) and isinstance(widths, list):
