@@ -712,6 +712,13 @@ class Form:
             before = self.base if self.mode == "edit" else store.get(spec.table, doc_id)
             changes.append(DocChange(spec.table, doc_id, copy.deepcopy(before), fact))
             title = f"{'add' if self.mode == 'add' else 'edit'} {spec.table}[{_shown(doc_id)}]"
+            case = store.get(model.CASES, self.case_id or "") if self.mode == "add" else None
+            if spec.kind == "source" and case is not None:
+                # a new source from a case's sources pane is cited on the case (as
+                # an import is), so that it is listed there
+                cited = {**case, "cites": [*case.get("cites", ()), {"source": doc_id}]}
+                changes.append(DocChange(model.CASES, str(case["id"]), copy.deepcopy(case), cited))
+                title += f", cited on {model.CASES}[{_shown(str(case['id']))}]"
         return Operation(tuple(changes), title)
 
     # -- checking
@@ -719,7 +726,9 @@ class Form:
     def _field_of(self, finding: Finding, op: Operation) -> str | None:
         """The form field a finding is about (``""``: the form as a whole;
         ``None``: another document's, shown as a whole-form line)."""
-        main = op.changes[-1] if op.changes else None
+        if not op.changes:
+            return ""
+        main = next((c for c in reversed(op.changes) if c.table == self.spec.table), None)
         if main is None:
             return ""
         version = self.save_as == VERSION and self.can_version

@@ -260,6 +260,9 @@ def test_a_new_case_and_a_new_source(store: Store) -> None:
     source.set_text("url", "https://example.org/report")
     saved(store, source)
     assert store.get(model.SOURCES, "a-new-report")["published"] == "2024-09"  # type: ignore[index]
+    # added from a case's sources pane: cited on that case, so it is listed there
+    assert store.get(model.CASES, CASE)["cites"][-1] == {"source": "a-new-report"}  # type: ignore[index]
+    assert "a-new-report" in [s["id"] for s in store.sources_of(CASE)]
 
 
 def test_another_programs_change_meanwhile_refuses_the_save(store: Store) -> None:

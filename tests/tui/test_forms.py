@@ -423,6 +423,7 @@ async def test_a_adds_a_case_from_the_cases_pane_and_a_source_from_the_sources_p
         await pilot.pause()
         source = on_disk(store, model.SOURCES, "a-new-report")
         assert source is not None and source["published"] == "2023-03-03"
+        assert "a-new-report" in [row.id for row in app.main.pane("sources").rows()]
 
 
 # -- pickers
