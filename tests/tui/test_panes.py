@@ -328,6 +328,29 @@ async def test_brackets_walk_the_disputes_in_the_stacked_layout(bundled_store: S
 
 
 @sync
+async def test_the_filter_line_opens_the_cases_pane_it_filters(bundled_store: Store) -> None:
+    """``f`` from a fact pane at 80×24 (cases folded) or zoomed: the cases list
+    opens (or is zoomed) under the filter line."""
+    app = make_app(bundled_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        main = main_of(app)
+        cases = main.pane("cases")
+        await pilot.press("4")
+        await pilot.pause()
+        assert content_rows(cases) == 0
+        await pilot.press("f")
+        await pilot.pause()
+        assert content_rows(cases) >= 3
+        line = main.filter_line()
+        assert line.is_open
+        assert cases.region.y <= line.region.y <= cases.region.bottom
+        await pilot.press("escape", "4", "z", "f")
+        await pilot.pause()
+        assert main.maximized is cases
+
+
+@sync
 async def test_an_empty_store_still_explains_itself_when_narrow(empty_store: Store) -> None:
     app = make_app(empty_store)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -241,6 +241,18 @@ class MainScreen(Screen[None]):
     def on_resize(self, event: events.Resize) -> None:
         """Choose the arrangement for the new size."""
         self.arrange_layout(event.size.width, event.size.height)
+        self._follow_filter()
+
+    def _follow_filter(self) -> None:
+        """Once laid out again, put an open filter line back over the cases pane
+        (which a fold, a zoom or a resize moved)."""
+
+        def place() -> None:
+            line = self.filter_line()
+            if line.is_open:
+                line.place(self.pane("cases").region)
+
+        self.call_after_refresh(place)
 
     def arrange_layout(self, width: int, height: int) -> None:
         """Use the arrangement ``layout_for`` the size (a CSS class on the screen)."""
@@ -263,6 +275,7 @@ class MainScreen(Screen[None]):
         beside = right in _WITH_CITES and not (self.arrangement == "stack" and name == "cases")
         self.any_pane("cites").set_class(beside, "-aside")
         self.query_one("#middle").set_class(right in ("parties", "ladder"), "-open")
+        self._follow_filter()
 
     def action_zoom(self) -> None:
         """Zoom the focused pane to the whole screen, or back."""
@@ -278,6 +291,7 @@ class MainScreen(Screen[None]):
         for widget in (old, new):
             if widget is not None and widget.id in self._titles:
                 self.set_title(widget.id, self._titles[widget.id])
+        self._follow_filter()
 
     # -- showing a case
 
@@ -414,10 +428,13 @@ class MainScreen(Screen[None]):
         if isinstance(focused, LineList) and focused.id in PANES:
             self._list = focused.id
             self.update_cites()
-        if focused is not None and focused.id in FOCUS_ORDER:
-            if self.maximized is not None and self.maximized is not focused:
-                self.maximize(focused, container=False)
-            self._unfold()
+        if focused is None:
+            return
+        # another widget (the filter line over the cases list) stands for the cases pane
+        pane = focused if focused.id in FOCUS_ORDER else self.pane("cases")
+        if self.maximized is not None and self.maximized is not pane:
+            self.maximize(pane, container=False)
+        self._unfold()
 
     def on_line_list_chosen(self, message: LineList.Chosen) -> None:
         """``enter``: drill into the row."""
