@@ -2,23 +2,26 @@
 cites it (``casefiles.tui.edits``).
 
 ```
-┌ edit event ─────────────────────────────────────────────────────────┐
-│ date *         26 Sept 2018          → 2018-09-26 (26 Sep 2018 …)   │
-│ what happened* Arrested at home                                     │
-│ kind           arrest ▼                                             │
-│ party          lim-mony              → Lim Mony                     │
-│ ── cite: the source that says so ─────────────────────────────────  │
-│ source         s01                   → Justice ministry dismissive… │
-│ quote          …                     ⚠ not in the article of s01    │
-│ ctrl+s save · esc cancel · enter on a party/court/source: pick      │
-└─────────────────────────────────────────────────────────────────────┘
+┏ edit event: Arrested at home · Lim Mony ━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+┃ date *         26 Sept 2018        26 Sept 2018 → 2018-09-26 (…)    ┃
+┃ what happened* Arrested at home                                     ┃
+┃ kind           arrest                                               ┃
+┃ party          lim-mony            → Lim Mony                       ┃
+┃ save as        a correction of this fact (its cites are kept)  ▼   ┃
+┃ cite: the source that says so (adds one to its 2 cites)             ┃
+┃ source         s01                 → Justice ministry dismissive…   ┃
+┃ quote          …                   ⚠ … is not in the article of s01 ┃
+┃ ^s save · esc cancel · tab next field · ⏎ pick from a list          ┃
+┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛
 ```
-
-One row per field: the label, the input (a line, a text box, or a picker:
-vocabularies pick from a list, party/court/source fields open the fuzzy
-``PickerScreen`` on ``enter``), and beside it how the value was read or why it
-is refused.  The form itself is ``casefiles.edit.forms.Form`` (the core):
-this screen only presents it.  Each field is read as it is typed; the core
+One row per field: the label, the input (a line or a text box; ``enter`` on a
+vocabulary, party, court, source or ruling field opens the fuzzy
+``PickerScreen``, whose "new party…"/"new source…" opens a nested form saved
+with this one), and beside it how the value was read or why it is refused.
+Control characters, escape sequences and bidi controls are drawn as visible
+symbols (``LiteralInput``, ``LiteralTextArea``), never sent to the terminal.
+The form itself is ``casefiles.edit.forms.Form`` (the core): this screen only
+presents it.  Each field is read as it is typed; the core
 check of the whole document (``Form.check``: the rules ``validate`` applies,
 the provenance rules, quotes looked up in their article) runs in a thread a
 moment after the last key, and its findings go beside their fields.
