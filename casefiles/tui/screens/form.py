@@ -14,6 +14,7 @@ cites it (``casefiles.tui.edits``).
 ┃ ^s save · esc cancel · tab next field · ⏎ pick from a list          ┃
 ┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛
 ```
+
 One row per field: the label, the input (a line or a text box; ``enter`` on a
 vocabulary, party, court, source or ruling field opens the fuzzy
 ``PickerScreen``, whose "new party…"/"new source…" opens a nested form saved
