@@ -39,6 +39,7 @@ index ready; an idle second of the same heartbeat is the floor.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -112,21 +113,34 @@ def bench(size: int, runs: int, folder: Path) -> list[tuple[str, float, float]]:
 
 
 class Heartbeat:
-    """Gaps between 1 ms sleeps on the UI's event loop (a stall shows as a long gap)."""
+    """Gaps between 1 ms sleeps on the UI's event loop (a stall shows as a long gap),
+    with the CPU time the whole process used during each gap: a long gap with
+    little CPU is the machine's load (this process waited for a core), not work."""
 
     def __init__(self) -> None:
         self.gaps: list[float] = []
+        self.cpu: list[float] = []
         self.running = True
 
     async def run(self) -> None:
         import asyncio
 
-        last = time.perf_counter()
+        last, last_cpu = time.perf_counter(), time.process_time()
         while self.running:
             await asyncio.sleep(0.001)
-            now = time.perf_counter()
+            now, cpu = time.perf_counter(), time.process_time()
             self.gaps.append(now - last)
-            last = now
+            self.cpu.append(cpu - last_cpu)
+            last, last_cpu = now, cpu
+
+    def longest(self) -> tuple[float, float]:
+        """The longest gap and the process CPU time within it."""
+        i = max(range(len(self.gaps)), key=self.gaps.__getitem__)
+        return self.gaps[i], self.cpu[i]
+
+    def longest_busy(self) -> float:
+        """The longest gap during which the process had a core at least half the time."""
+        return max((g for g, c in zip(self.gaps, self.cpu, strict=True) if c >= g / 2), default=0)
 
 
 async def _type_into_picker(store: Store, query: str, ready: bool) -> dict[str, float]:
@@ -159,18 +173,20 @@ async def _type_into_picker(store: Store, query: str, ready: bool) -> dict[str, 
             out["idle"] = max(beat.gaps)
         beat = Heartbeat()
         task = asyncio.create_task(beat.run())
+        last_key = 0.0
         for ch in query:
+            last_key = time.perf_counter()  # the key is sent now
             await pilot.press("space" if ch == " " else ch)
             await asyncio.sleep(0.033)
-        t = time.perf_counter()
         while screen.shown_query != query:
-            if time.perf_counter() - t > 600:
+            if time.perf_counter() - last_key > 600:
                 raise RuntimeError(f"no choices for {query!r} after 600 s")
             await asyncio.sleep(0.001)
-        out["after_last_key"] = time.perf_counter() - t
+        out["after_last_key"] = max(0.0, screen.shown_at - last_key)
         beat.running = False
         await task
-        out["stall"] = max(beat.gaps)
+        out["stall"], out["stall_cpu"] = beat.longest()
+        out["busy"] = beat.longest_busy()
         out["p99"] = sorted(beat.gaps)[int(len(beat.gaps) * 0.99)]
         out["worker"] = screen.last_seconds
         out["shown"] = float(len(screen.rows.choices))
@@ -193,17 +209,24 @@ def bench_picker(path: Path, query: str) -> None:
 
     print()
     print(f"party picker over {parties:,} parties ({path}; loaded in {loaded:.1f} s)")
-    print(f"typing {query!r} key by key at ~30 keys/s")
-    header = f"{'':<38}{'longest UI stall':>18}{'p99 gap':>12}{'last key -> choices':>22}"
+    print(f"typing {query!r} key by key at ~30 keys/s; load average {os.getloadavg()[0]:.1f}")
+    header = (
+        f"{'':<36}{'longest UI stall':>18}{'(CPU in it)':>13}{'longest busy':>15}"
+        f"{'p99 gap':>12}{'last key -> rows':>19}"
+    )
     print(header)
     print("-" * len(header))
     for name, r in (("first open (index built meanwhile)", cold), ("index ready", warm)):
-        verdict = "OK" if r["stall"] <= 0.016 else "MISS"
+        verdict = "OK" if r["busy"] <= 0.016 else "MISS"
         print(
-            f"{name:<38}{ms(r['stall']):>15} {verdict:<3}{ms(r['p99']):>11}"
-            f"{ms(r['after_last_key']):>22}"
+            f"{name:<36}{ms(r['stall']):>18}{ms(r['stall_cpu']):>13}"
+            f"{ms(r['busy']):>12} {verdict:<4}{ms(r['p99']):>10}{ms(r['after_last_key']):>19}"
         )
-    print(f"{'idle floor (same heartbeat, 1 s)':<38}{ms(warm['idle']):>15}")
+    print(f"{'idle floor (same heartbeat, 1 s)':<36}{ms(warm['idle']):>18}")
+    print(
+        "longest busy: the longest gap in which this process ran at least half the time "
+        "(a gap spent waiting for a core on a loaded machine is not the UI's work); aim <= 16 ms"
+    )
     print(
         f"last match in its worker: {ms(warm['worker']).strip()}; rows shown: {int(warm['shown'])}"
     )

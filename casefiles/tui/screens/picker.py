@@ -223,6 +223,8 @@ class PickerScreen(ModalScreen["Picked | None"]):
         """The query whose choices are on screen (tests and the benchmark wait for it)."""
         self.last_seconds = 0.0
         """How long the last match took (in its worker or on the UI thread)."""
+        self.shown_at = 0.0
+        """``perf_counter()`` when the rows on screen were put there (the benchmark)."""
         self.noun = NOUNS.get(choices.table, "value")
 
     def compose(self) -> ComposeResult:
@@ -305,6 +307,7 @@ class PickerScreen(ModalScreen["Picked | None"]):
     def _show(self, query: str, found: list[Choice], seconds: float) -> None:
         self.rows.set_choices(found, query)
         self.shown_query = query
+        self.shown_at = perf_counter()
         self.last_seconds = seconds
         n = len(found)
         if not query.strip():
