@@ -522,6 +522,9 @@ class MainScreen(Screen[None]):
         if not self.case_ids:
             self.case_id = None
             return
+        if self.has_class("empty-store"):  # the first case was just added: the panes show
+            self.remove_class("empty-store")
+            self.set_title("case-header", TITLES["case-header"])
         case_id = self.case_id
         if case_id is None or self.index_of(case_id) is None:
             case_id = self.case_ids[min(at, len(self.case_ids) - 1)]
