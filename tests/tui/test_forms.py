@@ -507,6 +507,25 @@ async def test_enter_on_a_party_field_picks_by_name_or_makes_a_new_party(
         assert on_disk(store, model.PARTIES, "sok-dara") is None
 
 
+@sync
+async def test_the_first_case_of_an_empty_store(empty_store: Store) -> None:
+    store = empty_store
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and "Nothing selected" in notes(app)
+        await pilot.press("a")
+        await settle(pilot)
+        await fill(pilot, title="The first case")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert on_disk(store, model.CASES, "the-first-case") is not None
+        assert app.main.case_ids == ["the-first-case"]
+        assert not app.main.has_class("empty-store")  # the panes of a case show
+
+
 # -- cite
 
 
