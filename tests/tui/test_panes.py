@@ -5,6 +5,7 @@ and scroll, a cursor walks the cites (``enter`` reads the cite at its quote,
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -226,6 +227,37 @@ async def test_y_on_a_cite_copies_the_quote_and_its_source(bundled_store: Store)
         source = bundled_store.get("sources", first.source_id)
         assert source is not None
         assert str(source["title"]) in app.clipboard
+
+
+@sync
+async def test_shift_o_on_a_cite_opens_that_cite_s_source(
+    bundled_store: Store, tmp_path: Path
+) -> None:
+    from casefiles.tui.config import load_config
+    from casefiles.tui.opener import plan_open
+
+    marker = tmp_path / "opened.txt"
+    script = tmp_path / "opener.sh"
+    script.write_text(f'#!/bin/sh\nprintf "%s" "$1" > {marker}\n', encoding="utf-8")
+    script.chmod(0o755)
+    config = load_config(tmp_path / "none.toml")
+    config.opener = [str(script)]
+    app = make_app(bundled_store, config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("6", "j")
+        cites = main_of(app).query_one("#cites", CitesPane)
+        cite = cites.current
+        assert cite is not None and cite.source_id != cites.targets[0][1].source_id
+        source = bundled_store.get("sources", cite.source_id)
+        assert source is not None
+        expected = plan_open(source, bundled_store.path.parent, config.opener).target
+        await pilot.press("O")
+        for _ in range(50):
+            if marker.exists():
+                break
+            await pilot.pause(0.05)
+        assert marker.read_text(encoding="utf-8") == expected
 
 
 @sync

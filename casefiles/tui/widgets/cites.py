@@ -9,7 +9,8 @@ draws the same row again when they are done.
 Made ``focusable`` (the main screen), the pane has a cursor over its cites
 (``▶`` in the gutter, the cite's lines highlighted while it has focus): the
 list keys move it from cite to cite, ``enter`` (or ``o``) reads the cited
-source at that quote (``ReadSource``), ``y`` copies the cite's citation.
+source at that quote (``ReadSource``), ``O`` opens it outside the app and ``y``
+copies the cite's citation.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from casefiles.store import Store
 from casefiles.tui import facts
 from casefiles.tui.bindings import bind
 from casefiles.tui.facts import Row
-from casefiles.tui.messages import CopyText, ReadSource
+from casefiles.tui.messages import CopyText, OpenSource, ReadSource
 from casefiles.tui.text import Line
 from casefiles.tui.widgets.panes import InfoPane
 
@@ -81,6 +82,7 @@ class CitesPane(InfoPane):
         bind("casefiles.choose", "read_cite"),
         bind("casefiles.read", "read_cite", show=False),
         bind("casefiles.copy", "copy_cite", show=False),
+        bind("casefiles.open", "open_cite", show=False),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"cites-pane--cursor"}
@@ -247,6 +249,14 @@ class CitesPane(InfoPane):
             self.notify("No cite here to read.", timeout=3)
             return
         self.post_message(ReadSource(source_id=cite.source_id, quote=cite.quote))
+
+    def action_open_cite(self) -> None:
+        """Open the cited source outside the app (browser, pager)."""
+        cite = self.current
+        if cite is None:
+            self.notify("No cite here to open.", timeout=3)
+            return
+        self.post_message(OpenSource(cite.source_id))
 
     def action_copy_cite(self) -> None:
         """Copy the cite's citation: the quote and its source, or the source alone."""
