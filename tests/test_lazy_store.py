@@ -261,3 +261,18 @@ def test_random_edits_lazy_documents_equal_eagerly_parsed_ones(
         again = Store.load(path)
         assert again.data == store.data
         assert _indexes(again) == _indexes(store)
+
+
+def test_what_refers_to_a_document_is_found_in_the_file_bytes_as_in_parsed_ones(
+    generated: Path,
+) -> None:
+    Store.load(generated)
+    lazy = Store.load(generated)
+    case_id = list(lazy.table(model.CASES))[2]
+    case = dict(lazy.get(model.CASES, case_id) or {})
+    case["title"] = "Edited: searched as a parsed document"
+    lazy.put(model.CASES, case)
+    eager = Store.from_data(generated, copy.deepcopy(lazy.data), read_log=False)
+    for table in (model.PARTIES, model.COURTS, model.SOURCES, model.CASES):
+        for doc_id in list(eager.table(table))[:15]:
+            assert lazy.referrers(table, doc_id) == eager.referrers(table, doc_id)

@@ -212,6 +212,19 @@ class DocTable(Mapping[str, Doc]):
             raise StoreError(_changed(file.path))
         return doc
 
+    def mentioning(self, needle: bytes) -> Iterator[str]:
+        """Ids of the documents whose JSON holds ``needle`` (file bytes are searched
+        where they lie, other documents serialised compactly)."""
+        data = self._file.data if self._file is not None else b""
+        starts, ends, docs = self._starts, self._ends, self._docs
+        for doc_id, row in list(self._row.items()):
+            start = starts[row]
+            if start >= 0:
+                if data.find(needle, start, ends[row]) >= 0:
+                    yield doc_id
+            elif needle in orjson.dumps(docs[doc_id]):
+                yield doc_id
+
     def raw(self, doc_id: str) -> bytes | None:
         """The file bytes of a file-backed document (``None`` when it is not)."""
         span = self.span(doc_id)
