@@ -39,6 +39,7 @@ index ready; an idle second of the same heartbeat is the floor.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import sys
@@ -120,18 +121,20 @@ class Heartbeat:
     def __init__(self) -> None:
         self.gaps: list[float] = []
         self.cpu: list[float] = []
+        self.ui_cpu: list[float] = []
         self.running = True
 
     async def run(self) -> None:
         import asyncio
 
-        last, last_cpu = time.perf_counter(), time.process_time()
+        last, last_cpu, last_ui = time.perf_counter(), time.process_time(), time.thread_time()
         while self.running:
             await asyncio.sleep(0.001)
-            now, cpu = time.perf_counter(), time.process_time()
+            now, cpu, ui = time.perf_counter(), time.process_time(), time.thread_time()
             self.gaps.append(now - last)
             self.cpu.append(cpu - last_cpu)
-            last, last_cpu = now, cpu
+            self.ui_cpu.append(ui - last_ui)
+            last, last_cpu, last_ui = now, cpu, ui
 
     def longest(self) -> tuple[float, float]:
         """The longest gap and the process CPU time within it."""
@@ -157,6 +160,8 @@ async def _type_into_picker(store: Store, query: str, ready: bool) -> dict[str, 
     class Host(App[None]):
         def on_mount(self) -> None:
             self.push_screen(screen)
+            # as the browser does after its first paint (CaseFilesApp.on_mount)
+            self.call_after_refresh(gc.freeze)
 
     out: dict[str, float] = {}
     app = Host()
@@ -187,6 +192,7 @@ async def _type_into_picker(store: Store, query: str, ready: bool) -> dict[str, 
         await task
         out["stall"], out["stall_cpu"] = beat.longest()
         out["busy"] = beat.longest_busy()
+        out["ui_cpu"] = max(beat.ui_cpu)
         out["p99"] = sorted(beat.gaps)[int(len(beat.gaps) * 0.99)]
         out["worker"] = screen.last_seconds
         out["shown"] = float(len(screen.rows.choices))
@@ -212,7 +218,7 @@ def bench_picker(path: Path, query: str) -> None:
     print(f"typing {query!r} key by key at ~30 keys/s; load average {os.getloadavg()[0]:.1f}")
     header = (
         f"{'':<36}{'longest UI stall':>18}{'(CPU in it)':>13}{'longest busy':>15}"
-        f"{'p99 gap':>12}{'last key -> rows':>19}"
+        f"{'UI thread CPU':>15}{'p99 gap':>12}{'last key -> rows':>19}"
     )
     print(header)
     print("-" * len(header))
@@ -220,13 +226,15 @@ def bench_picker(path: Path, query: str) -> None:
         verdict = "OK" if r["busy"] <= 0.016 else "MISS"
         print(
             f"{name:<36}{ms(r['stall']):>18}{ms(r['stall_cpu']):>13}"
-            f"{ms(r['busy']):>12} {verdict:<4}{ms(r['p99']):>10}{ms(r['after_last_key']):>19}"
+            f"{ms(r['busy']):>12} {verdict:<4}{ms(r['ui_cpu']):>13}{ms(r['p99']):>12}"
+            f"{ms(r['after_last_key']):>19}"
         )
     print(f"{'idle floor (same heartbeat, 1 s)':<36}{ms(warm['idle']):>18}")
     print(
         "longest busy: the longest gap in which this process ran at least half the time "
         "(a gap spent waiting for a core on a loaded machine is not the UI's work); aim <= 16 ms"
     )
+    print("UI thread CPU: the most CPU the UI thread itself used between two heartbeats")
     print(
         f"last match in its worker: {ms(warm['worker']).strip()}; rows shown: {int(warm['shown'])}"
     )

@@ -31,9 +31,11 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
@@ -73,7 +75,7 @@ class ChoiceList(LineView, can_focus=False):
     }
 
     DEFAULT_CSS = """
-    ChoiceList { height: 1fr; overflow-y: auto; }
+    ChoiceList { height: 1fr; }
     ChoiceList > .choices--cursor { background: $block-cursor-background;
         color: $block-cursor-foreground; }
     ChoiceList > .choices--label { text-style: bold; }
@@ -166,6 +168,28 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+class StatusLine(Widget):
+    """One line of plain text.  Changing it repaints this line alone: a
+    ``Static.update`` lays the whole screen out again (tens of milliseconds
+    per key over a modal screen)."""
+
+    DEFAULT_CSS = "StatusLine { height: 1; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = ""
+
+    def show(self, text: str) -> None:
+        """Show ``text`` (already literal)."""
+        if text != self.text:
+            self.text = text
+            self.refresh()
+
+    def render(self) -> Text:
+        """The text, cut with an ellipsis to the width."""
+        return Text(self.text, no_wrap=True, overflow="ellipsis", end="")
+
+
 class PickerInput(Input):
     """The filter box: the search keys move the cursor and choose."""
 
@@ -179,6 +203,13 @@ class PickerInput(Input):
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
         return key in ("ctrl+n", "ctrl+p") or super().check_consume_key(key, character)
+
+    def _watch_value(self, value: str) -> None:
+        # Textual's watcher sets the virtual size, a layout-triggering reactive: the
+        # whole screen was laid out again on every key.  The box's size is fixed
+        # (CSS), so the size is set quietly first and the watcher finds it unchanged.
+        self.set_reactive(Widget.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)
 
 
 class PickerScreen(ModalScreen["Picked | None"]):
@@ -199,7 +230,7 @@ class PickerScreen(ModalScreen["Picked | None"]):
         background: $surface;
         padding: 0 1;
     }
-    PickerScreen #picker-input { margin: 0 0; border: tall $accent; }
+    PickerScreen #picker-input { margin: 0 0; border: tall $accent; height: 3; width: 1fr; }
     PickerScreen #picker-status { height: 1; color: $text-muted; }
     PickerScreen #picker-keys { height: 1; color: $text-muted; }
     """
@@ -236,7 +267,7 @@ class PickerScreen(ModalScreen["Picked | None"]):
                 id="picker-input",
                 select_on_focus=False,
             )
-            yield Static("", id="picker-status", markup=False)
+            yield StatusLine(id="picker-status")
             yield ChoiceList(f"new {self.noun}…" if self.allow_new else None, id="picker-list")
             yield Static("↑↓ move · enter choose · esc cancel", id="picker-keys", markup=False)
 
@@ -255,9 +286,7 @@ class PickerScreen(ModalScreen["Picked | None"]):
         return self.query_one(PickerInput).value
 
     def _status(self, text: str) -> None:
-        self.query_one("#picker-status", Static).update(
-            Text(text, no_wrap=True, overflow="ellipsis")
-        )
+        self.query_one("#picker-status", StatusLine).show(text)
 
     @on(Input.Changed, "#picker-input")
     def _changed(self, event: Input.Changed) -> None:
@@ -367,4 +396,4 @@ class PickerScreen(ModalScreen["Picked | None"]):
         self.workers.cancel_group(self, "picker")
 
 
-__all__ = ["LIMIT", "ChoiceList", "Picked", "PickerInput", "PickerScreen"]
+__all__ = ["LIMIT", "ChoiceList", "Picked", "PickerInput", "PickerScreen", "StatusLine"]
