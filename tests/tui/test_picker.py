@@ -5,6 +5,7 @@ new one, ``esc`` cancels; a big set is matched in a worker.  Real stores
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -165,7 +166,16 @@ async def test_many_choices_are_matched_in_a_worker_and_stale_results_dropped(
     from casefiles.tui.screens import picker
 
     store = copy_store(TUI_DATA / "small", tmp_path)
-    screen = PickerScreen(Choices(store, model.PARTIES), "Party", allow_new=True)
+    threads: list[str] = []
+
+    class Watched(Choices):
+        """The real choices, noting which thread matched."""
+
+        def match(self, query: str, limit: int = 50, cancelled: Any = None) -> list[Any]:
+            threads.append(threading.current_thread().name)
+            return super().match(query, limit, cancelled)
+
+    screen = PickerScreen(Watched(store, model.PARTIES), "Party", allow_new=True)
     old = picker.SYNC_MAX
     picker.SYNC_MAX = 0  # as if the store were big
     try:
@@ -174,11 +184,12 @@ async def test_many_choices_are_matched_in_a_worker_and_stale_results_dropped(
             await shown(pilot, screen, "")
             name = store.table(model.PARTIES)[next(iter(store.table(model.PARTIES)))]["name"]
             await typed(pilot, screen, name[:6])
-            assert screen.workers is not None
             assert screen.shown_query == name[:6]
             assert name in labels(screen)[:5]
     finally:
         picker.SYNC_MAX = old
+    main = threading.main_thread().name
+    assert len(threads) >= 7 and main not in threads  # every key, off the UI thread
 
 
 @sync
