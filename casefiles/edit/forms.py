@@ -438,6 +438,8 @@ class Form:
     cite_path: str | None = None
     """For a cite form: the fact the cite is added to (``participants[2]``, ``""``
     for the document itself)."""
+    cite_index: int | None = None
+    """For a cite form that edits a cite: its position in the fact's cites."""
     initial: dict[str, str] = field(default_factory=dict)
     """The texts as the form opened (``dirty`` compares with them)."""
 
@@ -631,8 +633,15 @@ class Form:
             else:
                 doc[key] = value
         cite = self.new_cite(store)
-        if cite is not None:
-            doc["cites"] = [*doc.get("cites", ()), cite]
+        cites = list(doc.get("cites", ()))
+        if self.cite_index is not None and 0 <= self.cite_index < len(cites):
+            if cite is None:  # every field emptied: the cite goes
+                del cites[self.cite_index]
+            else:
+                cites[self.cite_index] = cite
+            doc["cites"] = cites
+        elif cite is not None:
+            doc["cites"] = [*cites, cite]
         if self.spec.item is None and self.spec.kind != "cite":
             doc["id"] = self.doc_id or self.suggest_id(store, values)
             doc = {"id": doc.pop("id"), **doc}
@@ -1195,6 +1204,47 @@ def cite_form(
     return form
 
 
+def edit_cite_form(
+    store: Store,
+    selection: Selection | None,
+    pane: str | None,
+    cite: Mapping[str, Any],
+) -> Form:
+    """A form editing one cite of the selected fact (the one equal to ``cite``:
+    its source, quote and note); emptying every field removes it."""
+    if selection is None:
+        raise FormError("Select a fact to edit its cites.")
+    table, doc_id, path = fact_path(store, selection, pane)
+    base = store.get(table, doc_id)
+    fact = _at(base, path) if base is not None else None
+    if base is None or fact is None:
+        raise FormError("The selected fact is not in the store.")
+    wanted = {k: v for k, v in cite.items() if v is not None}
+    cites = list(fact.get("cites", ()))
+    index = next((i for i, c in enumerate(cites) if c == wanted), None)
+    if index is None:
+        raise FormError("This cite belongs to another version: select that version to edit it.")
+    spec = FormSpec("cite", "cite", table, (), cites="required")
+    form = Form(
+        spec,
+        "edit",
+        doc_id,
+        case_id=selection.case_id,
+        base=copy.deepcopy(base),
+        cite_path=path,
+        cite_index=index,
+        title=f"edit a cite of {describe(store, table, fact)}",
+    )
+    form.texts = {f.name: text_of(f, _uncited(cites[index])) for f in CITE_FIELDS}
+    form.initial = dict(form.texts)
+    return form
+
+
+def _uncited(cite: Mapping[str, Any]) -> dict[str, Any]:
+    """A cite's fields under the cite section's names (``cite.source`` …)."""
+    return {f"{CITE}{k}": v for k, v in cite.items()}
+
+
 def new_doc_form(kind: str, text: str) -> Form:
     """A nested form for a new party or source named ``text`` (a picker's
     "new party…"): saved with the form that asked for it."""
@@ -1233,6 +1283,7 @@ __all__ = [
     "add_form",
     "cite_form",
     "describe",
+    "edit_cite_form",
     "edit_form",
     "fact_path",
     "free_id",

@@ -312,11 +312,33 @@ class EditActions(App[int]):
             return
         self.push_screen(FormScreen(form, self.store), self._form_saved)
 
-    def action_edit_form(self) -> None:
-        """Edit the selected fact in a form (``ctrl+s`` saves, ``u`` undoes)."""
-        from casefiles.edit.forms import edit_form
+    def _focused_info(self) -> str | None:
+        """``case-header`` or ``cites`` when one of those panes of the main
+        screen has focus (their keys act on the case, or on the cite under
+        the cursor)."""
+        screen = self.screen
+        focused = screen.focused if isinstance(screen, MainScreen) else None
+        if focused is not None and focused.id in ("case-header", "cites"):
+            return focused.id
+        return None
 
-        selection, pane, _, _ = self._focus()
+    def action_edit_form(self) -> None:
+        """Edit the selected fact in a form (``ctrl+s`` saves, ``u`` undoes); in
+        the Cites pane, the cite under the cursor."""
+        from casefiles.edit.forms import edit_cite_form, edit_form
+
+        selection, pane, case_id, _ = self._focus()
+        info = self._focused_info()
+        if info == "case-header" and case_id is not None:
+            selection, pane = Selection("case", case_id, case_id), "cases"
+        elif info == "cites":
+            cite = getattr(self.screen.focused, "current", None)
+            if cite is None:
+                self.notify("No cite under the cursor.", timeout=3)
+                return
+            shown = {"source": cite.source_id, "quote": cite.quote, "note": cite.note}
+            self._open_form(lambda: edit_cite_form(self.store, selection, pane, shown))
+            return
         self._open_form(lambda: edit_form(self.store, selection, pane))
 
     def action_add_form(self) -> None:
@@ -324,6 +346,9 @@ class EditActions(App[int]):
         from casefiles.edit.forms import add_form
 
         selection, pane, case_id, level = self._focus()
+        if self._focused_info() == "cites":  # a cite on the fact whose cites are shown
+            self.open_cite_form("", "")
+            return
         if pane == "party":
             self.notify("Add facts from a case: open one of the party's cases.", timeout=4)
             return
@@ -341,6 +366,10 @@ class EditActions(App[int]):
         main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
         if isinstance(self.screen, PartyScreen):
             selection, pane = self.screen.selection(), None
+        elif main is not None and main.focused is not None and main.focused.id == "case-header":
+            case_id = main.case_id
+            selection = Selection("case", case_id, case_id) if case_id else None
+            pane = "cases"
         elif main is not None:
             selection, pane = main.selection(), main.focused_pane().id
         else:

@@ -189,6 +189,30 @@ def test_a_quote_not_in_the_article_is_a_warning_before_saving(store: Store) -> 
     assert entry["party"] == "ny-sokha" and entry["cites"][-1] == {"source": "s01", "quote": QUOTE}
 
 
+def test_a_cite_of_a_fact_is_edited_or_removed_in_place(store: Store) -> None:
+    sel = Sel("party", "chin-malin", CASE)
+    entry = next(
+        p for p in store.get(model.CASES, CASE)["participants"] if p["party"] == "chin-malin"
+    )  # type: ignore[index]
+    first = entry["cites"][0]
+    form = forms.edit_cite_form(store, sel, "parties", first)
+    assert form.text("cite.quote") == first["quote"] and form.text("cite.source") == "s01"
+    form.set_text("cite.note", "the ministry's spokesman")
+    saved(store, form)
+    entry = next(
+        p for p in store.get(model.CASES, CASE)["participants"] if p["party"] == "chin-malin"
+    )  # type: ignore[index]
+    assert entry["cites"] == [{**first, "note": "the ministry's spokesman"}]
+    # emptied: the cite goes, and the fact without a cite is refused
+    form = forms.edit_cite_form(store, sel, "parties", entry["cites"][0])
+    for name in ("cite.source", "cite.quote", "cite.note"):
+        form.set_text(name, "")
+    result = form.check(store)
+    assert not result.ok and "needs at least one cite" in " ".join(result.errors["cite.source"])
+    with pytest.raises(FormError):
+        forms.edit_cite_form(store, sel, "parties", {"source": "s99"})
+
+
 def test_another_version_keeps_both_as_one_conflict(store: Store) -> None:
     before = store.get(model.CASES, CASE)
     assert before is not None

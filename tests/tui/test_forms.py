@@ -554,6 +554,40 @@ async def test_c_cites_a_fact_and_a_quote_not_in_the_article_needs_a_second_save
 
 
 @sync
+async def test_in_the_cites_pane_e_edits_the_cite_under_the_cursor_and_a_adds_one(
+    bundled_store: Store,
+) -> None:
+    store = bundled_store
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(pilot)
+        await to_row(pilot, "parties", "party", key="chin-malin")
+        await pilot.press("6")  # the Cites pane: the cursor on the fact's first cite
+        await pilot.pause()
+        await pilot.press("e")
+        await settle(pilot)
+        form = form_of(app)
+        assert form.form.cite_index == 0 and form.form.text("cite.source") == "s01"
+        await fill(pilot, cite_note="the ministry's spokesman")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        entry = next(
+            p
+            for p in on_disk(store, model.CASES, CASE)["participants"]  # type: ignore[index]
+            if p["party"] == "chin-malin"
+        )
+        assert len(entry["cites"]) == 1 and entry["cites"][0]["note"] == "the ministry's spokesman"
+        await pilot.press("6", "a")
+        await settle(pilot)
+        assert form_of(app).form.spec.kind == "cite" and form_of(app).form.cite_index is None
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("0", "e")  # the Case pane: the case header
+        await settle(pilot)
+        assert form_of(app).form.spec.kind == "case"
+
+
+@sync
 async def test_the_readers_cite_passage_opens_the_cite_form_filled_in(
     bundled_store: Store,
 ) -> None:

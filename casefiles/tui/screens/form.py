@@ -270,7 +270,9 @@ class FormScreen(ModalScreen[FormSaved | None]):
                         yield Static("", id="how-save-as", classes="form-how", markup=False)
                 if form.spec.cites != "none":
                     need = "required" if form.spec.cites == "required" else "optional"
-                    if form.mode == "edit":
+                    if form.cite_index is not None:
+                        need = "this cite; emptied, it is removed"
+                    elif form.mode == "edit":
                         have = len((form.original or {}).get("cites", ()))
                         need = f"adds one to its {have} cite{'s' if have != 1 else ''}"
                     yield Static(
