@@ -381,7 +381,7 @@ class CaseFilesApp(EditActions):
             if target is not None:
                 self.open_case(target, source_id=hit_id)
             if kind == "article":
-                self.read_source(hit_id, passage=hit.text)
+                self.read_source(hit_id, passage=hit.text, matched=matched_words(hit))
             elif target is None:
                 self.notify("No case cites that source.")
         else:
@@ -497,9 +497,11 @@ class CaseFilesApp(EditActions):
         *,
         quote: str | None = None,
         passage: str | int | None = None,
+        matched: str | None = None,
     ) -> None:
         """Open the reader on ``source_id`` (default: the selected source) with the
-        shown case's quotes and names, at ``quote`` or ``passage`` when given."""
+        shown case's quotes and names, at ``quote`` or ``passage`` when given
+        (``matched``: the words of the passage to mark)."""
         selected, case_id = self.source_to_read()
         source_id = source_id or selected
         if source_id is None:
@@ -510,7 +512,9 @@ class CaseFilesApp(EditActions):
         quotes = facts.quotes_for(self.store, case_id, source_id)
         names = facts.names_of_case(self.store, case_id)
         self.push_screen(
-            ReaderScreen(self.store, source_id, quotes, names, quote=quote, passage=passage)
+            ReaderScreen(
+                self.store, source_id, quotes, names, quote=quote, passage=passage, matched=matched
+            )
         )
 
     def action_open_outside(self) -> None:
@@ -633,6 +637,18 @@ class CaseFilesApp(EditActions):
 
         if not isinstance(self.screen, TextScreen):
             self.push_screen(HelpScreen(self.config))
+
+
+def matched_words(hit: Hit) -> str | None:
+    """The words a search hit matched in its snippet (first to last span when they
+    are close together, else the first), for the reader to mark."""
+    if not hit.spans:
+        return None
+    start, end = hit.spans[0]
+    for a, b in hit.spans[1:]:
+        if a - end <= 40:
+            end = max(end, b)
+    return hit.text[start:end] or None
 
 
 def run_app(store: Store) -> int:

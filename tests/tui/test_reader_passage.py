@@ -114,6 +114,21 @@ async def test_opens_at_a_passage_across_a_line_end(store: Store) -> None:
 
 
 @sync
+async def test_the_matched_words_of_a_passage_are_marked(store: Store) -> None:
+    screen = ReaderScreen(
+        store, "long", [], [], passage="Here the court ruled that the ACCUSED", matched="RULED that"
+    )
+    async with Host(screen).run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot, screen)
+        view = screen.query_one(ArticleView)
+        assert view.article is not None and view.passage is not None
+        a, b = view.passage
+        assert view.article.text[a:b] == "ruled   that"
+        await pilot.press("v")
+        assert selected(screen) == "ruled   that"  # the selection starts there
+
+
+@sync
 async def test_a_passage_offset_opens_at_that_word(store: Store) -> None:
     screen = ReaderScreen(store, "long", [], [], passage=5_000)
     async with Host(screen).run_test(size=(80, 24)) as pilot:
@@ -288,7 +303,7 @@ async def test_a_search_hit_in_article_text_opens_the_reader_at_the_passage(
         assert view.passage is not None and view.article is not None
         a, b = view.passage
         shown = passage_text(view.article.text, a, b)
-        assert "persecution" in shown.casefold()
+        assert shown.casefold() == "persecution’ claims"  # the words matched, not the snippet
         assert view.row_of(a) - 2 <= view.scroll_y <= view.row_of(a)
         await pilot.press("escape")  # back in the browser, at the source's case
         await pilot.pause()
@@ -368,5 +383,5 @@ async def test_enter_on_an_article_hit_in_the_search_screen_reads_at_the_passage
         assert screen.source_id == hits[0].id and view.passage is not None
         assert view.article is not None and not screen.passage_missing
         a, b = view.passage
-        assert "persecution" in view.article.text[a:b].casefold()
+        assert view.article.text[a:b].casefold() == "persecution’ claims"
         assert view.row_of(a) - 2 <= view.scroll_y <= view.row_of(a)

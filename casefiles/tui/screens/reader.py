@@ -101,6 +101,7 @@ class ReaderScreen(Screen[None]):
         *,
         quote: str | None = None,
         passage: str | int | None = None,
+        matched: str | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -119,6 +120,9 @@ class ReaderScreen(Screen[None]):
         self.open_passage = passage
         """The passage to open at: a string found in the text, or an offset into
         the text shown (``None``: open at a quote)."""
+        self.matched = matched
+        """Within a string passage, the words to mark (a search hit's matched words
+        in its snippet); the whole passage when they are not found in it."""
         self.passage_missing = False
         """Whether the passage to open at was not found in the text."""
         self.source = store.get(model.SOURCES, source_id)
@@ -169,6 +173,10 @@ class ReaderScreen(Screen[None]):
             return start, word_end(text, start)
         span = find_passage(text, wanted)
         self.passage_missing = span is None
+        if span is not None and self.matched:
+            inner = find_passage(text[span[0] : span[1]], self.matched)
+            if inner is not None:
+                span = span[0] + inner[0], span[0] + inner[1]
         return span
 
     def on_reader_screen_loaded(self, message: Loaded) -> None:

@@ -57,8 +57,9 @@ class ArticleView(LineView):
     ArticleView > .article--current { background: $warning; color: $background;
         text-style: bold; }
     ArticleView > .article--name { color: $text-accent; text-style: bold; }
-    ArticleView > .article--passage { background: $accent-muted; color: $foreground; }
-    ArticleView > .article--selection { background: $accent; color: $background;
+    ArticleView > .article--passage { background: $primary-muted; color: $foreground;
+        text-style: bold; }
+    ArticleView > .article--selection { background: $primary; color: $text;
         text-style: bold; }
     """
 
