@@ -55,6 +55,13 @@ if TYPE_CHECKING:
     from casefiles.tui.opener import OpenPlan, OpenResult
 
 
+def _after_first_frame() -> None:
+    """Freeze what exists once the first screen is drawn, then turn the
+    collector on (``casefiles`` starts with it off: ``cli.cmd_browse``)."""
+    gc.freeze()
+    gc.enable()
+
+
 def _palette_provider() -> type[Provider]:
     """The command-palette provider, imported when the palette first opens."""
     from casefiles.tui.commands import CaseFilesCommands
@@ -149,7 +156,7 @@ class CaseFilesApp(EditActions):
         # the store's indexes) lives as long as the app: moved out of the
         # collector's reach, a full collection no longer walks it (at 100k
         # cases such a walk stalled a cursor move by 150-350 ms).
-        self.call_after_refresh(gc.freeze)
+        self.call_after_refresh(_after_first_frame)
         for problem in self.config.problems:
             self.notify(problem, title="config file", severity="warning", timeout=12, markup=False)
         for notice in self.store.notices:
