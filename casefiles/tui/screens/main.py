@@ -90,6 +90,8 @@ _WITH_CITES: Final = ("parties", "ladder", "sentences", "sources")
 STACK_BELOW: Final = 100
 #: Below this many rows (and wide enough) the right-hand panes fold.
 FOLD_BELOW: Final = 36
+#: Below this many rows a folded layout has no room to keep the cites open beside a fact.
+ASIDE_FROM: Final = 20
 
 _ACTIONS: Final = {
     "casefiles.next_pane": "next_pane",
@@ -241,7 +243,7 @@ class MainScreen(Screen[None]):
     def on_resize(self, event: events.Resize) -> None:
         """Choose the arrangement for the new size."""
         self.arrange_layout(event.size.width, event.size.height)
-        self._follow_filter()
+        self._unfold()
 
     def _follow_filter(self) -> None:
         """Once laid out again, put an open filter line back over the cases pane
@@ -272,7 +274,11 @@ class MainScreen(Screen[None]):
         right = self._open_right
         for pane in FOCUS_ORDER:
             self.any_pane(pane).set_class(pane in (name, right), "-open")
-        beside = right in _WITH_CITES and not (self.arrangement == "stack" and name == "cases")
+        beside = (
+            right in _WITH_CITES
+            and not (self.arrangement == "stack" and name == "cases")
+            and self.app.size.height >= ASIDE_FROM
+        )
         self.any_pane("cites").set_class(beside, "-aside")
         self.query_one("#middle").set_class(right in ("parties", "ladder"), "-open")
         self._follow_filter()

@@ -80,9 +80,9 @@ class CitesPane(InfoPane):
         bind("casefiles.page_down", "cite_page(1)"),
         bind("casefiles.page_up", "cite_page(-1)"),
         bind("casefiles.choose", "read_cite"),
-        bind("casefiles.read", "read_cite", show=False),
-        bind("casefiles.copy", "copy_cite", show=False),
-        bind("casefiles.open", "open_cite", show=False),
+        bind("casefiles.read", "read_cite"),
+        bind("casefiles.copy", "copy_cite"),
+        bind("casefiles.open", "open_cite"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"cites-pane--cursor"}
