@@ -198,6 +198,7 @@ class FormScreen(ModalScreen[FormSaved | None]):
         self._confirm_warnings: list[str] | None = None
         self._fresh = False
         """``result`` is the check of the form as it is now."""
+        self._shown_how: dict[str, tuple[str, str]] = {}
         self._save_pending = False
         """``ctrl+s`` waits for the check running now."""
 
@@ -372,6 +373,9 @@ class FormScreen(ModalScreen[FormSaved | None]):
             self._how(wid, reading.how, "")
 
     def _how(self, wid: str, text: str, kind: str) -> None:
+        if self._shown_how.get(wid) == (text, kind):
+            return  # unchanged: no repaint (and no layout) for it
+        self._shown_how[wid] = (text, kind)
         how = self.query_one(f"#how-{wid.removeprefix('field-')}", Static)
         how.update(Text(literal(clip(text, SHOWN))))
         how.set_class(kind == "error", "error")
@@ -430,9 +434,10 @@ class FormScreen(ModalScreen[FormSaved | None]):
         general += [
             f"⚠ {n}: {m}" for n, ms in result.warnings.items() if n and n not in names for m in ms
         ]
-        self.query_one("#form-problems", Static).update(
-            Text("\n".join(literal(clip(line, SHOWN)) for line in general))
-        )
+        shown = "\n".join(literal(clip(line, SHOWN)) for line in general)
+        if self._shown_how.get("form-problems") != (shown, ""):
+            self._shown_how["form-problems"] = (shown, "")
+            self.query_one("#form-problems", Static).update(Text(shown))
 
     def redraw_from_store(self) -> None:
         """The store changed (another program's commit, picked up by the app):
