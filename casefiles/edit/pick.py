@@ -176,6 +176,8 @@ class _Index:
     version: tuple[object, ...] | None = None
     position: tuple[int, str, int] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: share of a build done (0 to 1), for a status line; 1 when not building
+    progress: float = 1.0
 
     def _slim(self, doc: Mapping[str, Any]) -> model.Doc:
         return {k: doc[k] for k in _READ[self.table] if k in doc}
@@ -188,13 +190,21 @@ class _Index:
         Documents are read once (a store may parse them on demand)."""
         # no collection at the end: a full one holds the GIL for seconds at 100k
         # (the UI thread would stall while a worker builds)
+        self.progress = 0.0
         with collector.paused():
             slim = {doc_id: self._slim(doc) for doc_id, doc in docs}
             vocab = Vocabulary()
+            # reading is about a tenth of a build, each field pass most of the rest
+            steps = len(self.fields) * max(len(slim), 1) / 0.85
+            done = 0.1 * steps
             for fld in self.fields:
-                for doc_id, doc in slim.items():
+                for n, (doc_id, doc) in enumerate(slim.items()):
                     shown = _indexed(self.table, doc_id, doc, fld)
                     vocab.add_field(self.kind, doc_id, shown, fld, _no_article)
+                    if n & 4095 == 4095:
+                        self.progress = (done + n) / steps
+                done += len(slim)
+                self.progress = done / steps
             # ``finish_build`` sorts the words in one ``sorted`` call, which holds the
             # GIL (400 ms for the 250 000 words and name pairs of 200 000 parties):
             # handed them already in order (sorted here in slices), it only checks.
@@ -205,6 +215,7 @@ class _Index:
             self.cands.warm_short()
             self.keys = {doc_id: self._key(doc_id, doc) for doc_id, doc in slim.items()}
             self.by_name = _sorted_in_slices([(key, doc_id) for doc_id, key in self.keys.items()])
+        self.progress = 1.0
 
     def update(self, changed: Mapping[str, Mapping[str, Any] | None]) -> None:
         """Re-index the documents that changed (``None``: deleted)."""
@@ -316,6 +327,11 @@ class Choices:
         if self.store is None:
             return True
         return self._index.version == self.store.version
+
+    @property
+    def progress(self) -> float:
+        """How much of a build under way is done (0 to 1; 1 when none is)."""
+        return 1.0 if self.store is None else self._index.progress
 
     def prepare(self) -> None:
         """Build or bring the index up to date now (slow the first time on a big

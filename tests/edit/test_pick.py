@@ -4,6 +4,7 @@ search, vocabularies, the empty query, and the index kept current across commits
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,29 @@ def test_a_commit_by_another_program_is_picked_up(store: Store, store_path: Path
     vocab = choices._index.vocab
     assert ids(choices.match("zan vorak"))[0] == "zan-vorak"
     assert choices._index.vocab is vocab  # followed the log, not rebuilt
+
+
+def test_progress_goes_from_nothing_to_whole(tmp_path: Path) -> None:
+    from casefiles.generate import write_generated
+
+    write_generated(tmp_path / "g.json", 1000, 0)  # a build long enough to watch
+    store = Store.load(tmp_path / "g.json")
+    choices = Choices(store, model.PARTIES)
+    assert choices.progress == 1.0 and not choices.ready  # no build under way
+    seen: list[float] = []
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            seen.append(choices.progress)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        choices.prepare()
+    finally:
+        done.set()
+        watcher.join()
+    assert choices.progress == 1.0 and choices.ready
+    assert min(seen) < 1.0  # the watcher saw the build under way
+    assert Choices.of_values([("a", "a")]).progress == 1.0

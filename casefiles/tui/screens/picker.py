@@ -35,6 +35,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
@@ -257,6 +258,7 @@ class PickerScreen(ModalScreen["Picked | None"]):
         self.shown_at = 0.0
         """``perf_counter()`` when the rows on screen were put there (the benchmark)."""
         self.noun = NOUNS.get(choices.table, "value")
+        self._ticker: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box") as box:
@@ -306,8 +308,20 @@ class PickerScreen(ModalScreen["Picked | None"]):
             self._show(query, found, perf_counter() - started)
             return
         if not self.choices.ready:
-            self._status(f"indexing {len(self.choices):,} {self.noun} names…")
+            self._indexing()
+            if self._ticker is None:
+                self._ticker = self.set_interval(0.25, self._indexing)
         self._match(query)
+
+    def _indexing(self) -> None:
+        """While the index is built: how far it got."""
+        share = min(int(self.choices.progress * 100), 99)
+        self._status(f"indexing {len(self.choices):,} {self.noun} names… {share}%")
+
+    def _stop_ticker(self) -> None:
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
 
     @work(thread=True, exclusive=True, group="picker", exit_on_error=False)
     def _match(self, query: str) -> None:
@@ -323,6 +337,7 @@ class PickerScreen(ModalScreen["Picked | None"]):
 
     def _failed(self, query: str, exc: Exception) -> None:
         """Say why nothing can be listed (the "new …" row still works)."""
+        self._stop_ticker()
         self.rows.set_choices([], query)
         self.shown_query = query
         plural = self.choices.table or "values"
@@ -334,6 +349,7 @@ class PickerScreen(ModalScreen["Picked | None"]):
         self._show(message.query, message.choices, message.seconds)
 
     def _show(self, query: str, found: list[Choice], seconds: float) -> None:
+        self._stop_ticker()
         self.rows.set_choices(found, query)
         self.shown_query = query
         self.shown_at = perf_counter()
