@@ -428,13 +428,6 @@ def gently_sorted(items: list[T], key: Callable[[T], Any], reverse: bool = False
     return list(heapq.merge(*runs, key=key, reverse=reverse))
 
 
-def count_text(narrowed: Narrowed) -> str:
-    """``12 of 168`` (filtered) or ``168`` cases."""
-    if narrowed.filtered:
-        return f"{narrowed.count:,} of {narrowed.total:,}"
-    return f"{narrowed.total:,}"
-
-
 __all__ = [
     "SORT_KEYS",
     "SORT_NAMES",
@@ -442,6 +435,5 @@ __all__ = [
     "ListFilter",
     "Narrowed",
     "Sort",
-    "count_text",
     "gently_sorted",
 ]
