@@ -821,6 +821,8 @@ FORMS = {
     "source": ("5", "e", ("sources", "source")),
     "new-ruling": ("3", "a", ("ladder", "proceeding")),
     "cite": ("2", "c", ("parties", "party")),
+    "new-sentence": ("4", "a", ("sentences", "sentence")),
+    "party": ("2", "e", ("parties", "party")),  # in the party view (enter first)
 }
 
 
@@ -837,6 +839,9 @@ def test_form_snapshot(
             await to_row(pilot, *row)
         else:
             await pilot.press(pane_key)
+        if kind == "party":
+            await pilot.press("enter")
+            await pilot.pause()
         await pilot.press(key)
         await settle(pilot)
 

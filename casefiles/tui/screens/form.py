@@ -273,7 +273,7 @@ class FormScreen(ModalScreen[FormSaved | None]):
                     need = "required" if form.spec.cites == "required" else "optional"
                     if form.cite_index is not None:
                         need = "this cite; emptied, it is removed"
-                    elif form.mode == "edit":
+                    elif form.mode == "edit" and (form.original or {}).get("cites"):
                         have = len((form.original or {}).get("cites", ()))
                         need = f"adds one to its {have} cite{'s' if have != 1 else ''}"
                     yield Static(
