@@ -659,6 +659,42 @@ async def test_a_save_the_store_refuses_at_the_last_moment_reopens_the_form(
         assert disk(store) == before
 
 
+@sync
+async def test_c_in_the_reader_cites_the_current_quote_on_the_fact(bundled_store: Store) -> None:
+    """The reader, opened from a fact, cites the quote under its cursor: the cite
+    form opens over the reader with the source and quote filled in."""
+    from casefiles.tui.screens.reader import ReaderScreen
+
+    store = bundled_store
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(pilot)
+        await to_row(pilot, "parties", "party", key="chin-malin")  # cites s01 with a quote
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        await pilot.press("c")
+        await settle(pilot)
+        form = form_of(app)
+        assert form.form.spec.kind == "cite" and form.form.text("cite.source") == "s01"
+        quote = form.form.text("cite.quote")
+        assert quote and not (form.result and form.result.warnings)
+        await fill(pilot, cite_note="cited from the reader")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)  # back where the passage was chosen
+        entry = next(
+            p
+            for p in on_disk(store, model.CASES, CASE)["participants"]  # type: ignore[index]
+            if p["party"] == "chin-malin"
+        )
+        assert entry["cites"][-1] == {
+            "source": "s01",
+            "quote": quote,
+            "note": "cited from the reader",
+        }
+
+
 # -- cancel, hostile input
 
 
