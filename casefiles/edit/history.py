@@ -128,6 +128,9 @@ def changes(before: object, after: object, path: str = "") -> list[FieldChange]:
     middle is one addition, not a change of every item after it."""
     if before == after and type(before) is type(after):
         return []
+    if not path:  # a document added or deleted: every field added or removed
+        before = {} if before is None else before
+        after = {} if after is None else after
     if isinstance(before, Mapping) and isinstance(after, Mapping):
         out: list[FieldChange] = []
         for key in sorted(before.keys() | after.keys()):

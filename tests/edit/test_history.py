@@ -211,6 +211,12 @@ def test_restoring_a_deleted_version_deletes_and_an_older_one_puts_back(
     versions = document_history(store, model.PARTIES, "zz-person").versions
     assert [v.verb for v in versions] == ["deleted", "added"]
     assert versions[0].current
+    assert versions[1].diff_lines() == [
+        '+ id: "zz-person"',
+        '+ kind: "person"',
+        '+ name: "Zz Person"',
+    ]
+    assert '- name: "Zz Person"' in versions[0].diff_lines()
     restore(store, versions[1], hist)
     assert store.get(model.PARTIES, "zz-person") == party
 
