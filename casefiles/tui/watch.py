@@ -28,8 +28,9 @@ from typing import Any, Final
 from textual.app import App
 from textual.timer import Timer
 
-from casefiles.edit.history import Follower
+from casefiles.edit.history import Caught, Follower
 from casefiles.store import Store
+from casefiles.textsafe import literal
 from casefiles.tui.messages import StoreChanged
 
 #: Seconds between two looks at the files.
@@ -80,7 +81,10 @@ class StoreWatcher:
             self._failed = None
         if not self.follower.changed():
             return False
-        caught = self.follower.catch_up()
+        try:
+            caught = self.follower.catch_up()
+        except Exception as exc:  # a bug in following must not end the browser
+            caught = Caught((), f"{type(exc).__name__}: {literal(str(exc))}")
         if caught.problem is not None:
             self._failed = self._disk_state()
         if not caught.entries and caught.problem is None:
