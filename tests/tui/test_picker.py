@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 from casefiles import model
 from casefiles.edit.pick import Choices
 from casefiles.store import Store
-from casefiles.tui.screens.picker import ChoiceList, Picked, PickerScreen
+from casefiles.tui.screens.picker import ChoiceList, Picked, PickerScreen, StatusLine
 from tests.tui.conftest import BUNDLED, TUI_DATA, copy_store, sync
 
 SIZES = [(80, 24), (120, 40)]
@@ -246,3 +246,19 @@ async def test_a_failing_match_is_said_and_new_still_works(store: Store) -> None
     finally:
         picker.SYNC_MAX = old
     assert app.results == [Picked(None, True, "Kao")]
+
+
+@sync
+async def test_remapped_search_keys_work_and_the_hint_says_them(store: Store) -> None:
+    screen = PickerScreen(Choices(store, model.COURTS), "Court", allow_new=False)
+    app = Host(screen)
+    app.set_keymap({"casefiles.search_open": "ctrl+o", "casefiles.search_next": "ctrl+j"})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await shown(pilot, screen, "")
+        await pilot.pause()
+        hint = screen.query_one("#picker-keys", StatusLine).text
+        assert "^o choose" in hint and "^j move" in hint and "esc cancel" in hint
+        second = screen.query_one(ChoiceList).choices[1]
+        await pilot.press("ctrl+j", "ctrl+o")
+        await pilot.pause()
+    assert app.results == [Picked(second.id, False, second.label)]

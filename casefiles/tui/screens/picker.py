@@ -37,12 +37,13 @@ from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from casefiles.edit.pick import Choice, Choices
 from casefiles.textsafe import literal
 from casefiles.tui.bindings import bind
+from casefiles.tui.keys import default_keys, short_key
 from casefiles.tui.widgets.lineview import LineView
 
 LIMIT: Final = 200
@@ -271,11 +272,30 @@ class PickerScreen(ModalScreen["Picked | None"]):
             )
             yield StatusLine(id="picker-status")
             yield ChoiceList(f"new {self.noun}…" if self.allow_new else None, id="picker-list")
-            yield Static("↑↓ move · enter choose · esc cancel", id="picker-keys", markup=False)
+            yield StatusLine(id="picker-keys")
 
     def on_mount(self) -> None:
         self.query_one(PickerInput).focus()
         self.start_match(self.initial)
+        self.call_after_refresh(self._show_keys)
+
+    def _show_keys(self) -> None:
+        """The keys that move, choose and cancel, as bound now (a config file may
+        have remapped the search keys the picker shares)."""
+        bound: dict[str, list[str]] = {}
+        for key, active in self.app.active_bindings.items():
+            if active.binding.id:
+                bound.setdefault(active.binding.id, []).append(key)
+
+        def keys(binding_id: str) -> str:
+            found = bound.get(binding_id) or default_keys(binding_id).split(",")
+            return short_key(found[0])
+
+        moves = f"{keys('casefiles.search_prev')}/{keys('casefiles.search_next')}"
+        self.query_one("#picker-keys", StatusLine).show(
+            f"{moves} move · {keys('casefiles.search_open')} choose · "
+            f"{keys('casefiles.search_close')} cancel"
+        )
 
     @property
     def rows(self) -> ChoiceList:
