@@ -795,10 +795,34 @@ class Form:
         result.operation = op
         core: Check = op.check(store, referrers=False)
         self._place(result, op, core)
+        typed_over = self._typed_over(store)
+        if typed_over:
+            result.add("", typed_over, warning=True)
         for stale in core.stale:
             for line in _theirs(stale.table, stale.doc_id, stale.base, stale.theirs):
                 result.add("", line)
         return result
+
+    def _typed_over(self, store: Store) -> str | None:
+        """A correction that changes the fact's values on the word of a source
+        that is not among its cites looks like another source's version typed
+        over the first: a warning that suggests saving it as a version."""
+        if not self.can_version or self.save_as != CORRECTION:
+            return None
+        cite = self.new_cite(store)
+        original = self.original or {}
+        sources = {c.get("source") for c in original.get("cites", ()) if isinstance(c, dict)}
+        if cite is None or cite.get("source") in sources:
+            return None
+        values, _ = self._values(store)
+        if all(v == original.get(k) for k, v in values.items() if k not in ("id", "cites")):
+            return None
+        source = _shown(str(cite.get("source")), 40)
+        return (
+            f"the values changed, on the word of {source}, which is not among this fact's "
+            f"sources: if {source} says otherwise, save as another version (both are kept); "
+            "saving again corrects this fact"
+        )
 
     def _place(self, result: FormCheck, op: Operation, core: Check) -> None:
         for warning, findings in ((False, core.problems), (True, core.warnings)):

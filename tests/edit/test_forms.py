@@ -233,6 +233,19 @@ def test_another_version_keeps_both_as_one_conflict(store: Store) -> None:
     assert two["article"] == "549" and two["cites"] == [{"source": "s02"}]
 
 
+def test_a_correction_on_a_new_sources_word_suggests_a_version(store: Store) -> None:
+    form = edit_form(store, Sel("sentence", "ny-sokha-adhoc-5-ppmc", CASE), "sentences")
+    form.set_text("term", "6 years")
+    form.set_text("cite.source", "s05")  # not among the sentence's sources
+    result = form.check(store)
+    assert result.ok and "save as another version" in " ".join(result.warnings[""])
+    form.set_text("cite.source", "s21")  # one of its sources: a plain correction
+    assert not form.check(store).warnings
+    form.set_text("cite.source", "s05")
+    form.save_as = VERSION
+    assert not form.check(store).warnings
+
+
 def test_a_version_of_a_sentence_is_a_second_document(store: Store) -> None:
     form = edit_form(store, Sel("sentence", "ny-sokha-adhoc-5-ppmc", CASE), "sentences")
     form.save_as = VERSION

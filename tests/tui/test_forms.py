@@ -175,7 +175,12 @@ async def test_e_on_a_party_edits_the_participant_and_its_role(bundled_store: St
         assert form_of(app).form.spec.kind == "participant"
         assert how(app, "party") == "→ Ny Chakrya"
         await fill(pilot, role="defendant", cite_source="s05")
+        problems = str(form_of(app).query_one("#form-problems", Static).render())
+        assert "save as another version" in problems  # s05 is not among its sources
         await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)  # a warning: asked first
+        await pilot.press("ctrl+s")  # a correction all the same
         await pilot.pause()
         case = on_disk(store, model.CASES, CASE)
         assert case is not None
