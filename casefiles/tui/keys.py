@@ -79,6 +79,7 @@ KEYS: Final[tuple[KeySpec, ...]] = (
         "filter the cases list (search syntax: status:, year:, party:, … and title"
         " words; enter keeps, esc clears)",
         "main",
+        show=True,
         short="filter",
     ),
     KeySpec(
