@@ -346,3 +346,50 @@ async def test_a_store_changed_meanwhile_is_searched_again_keeping_the_hit(
         assert box(screen) == "sokha"
         assert results.current is not None
         assert (results.current.kind, results.current.id) == (hit.kind, hit.id)
+
+
+@sync
+async def test_paging_a_word_query_stops_where_the_index_stops(generated: Path) -> None:
+    """A word query's estimate may exceed what the index lists: paging ends when
+    a page is not full (no endless re-runs), and the count says what is listed."""
+    store = Store.load(generated)
+    app = CaseFilesApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_search(pilot)
+        await type_query(pilot, screen, "court")
+        results = screen.query_one(ResultList)
+        for _ in range(30):
+            size = len(results.hits)
+            results.move_to(size - 1)
+            await pilot.pause(0.05)
+            await settled(pilot, screen)
+            if len(results.hits) == size:
+                break
+        assert len(results.hits) > LIMIT, "the query should match more than a page"
+        size = len(results.hits)
+        await pilot.pause(0.5)
+        assert len(results.hits) == size and not screen._loading_more
+        shown = status(screen)
+        assert "more below" not in shown and "loading" not in shown, shown
+        assert shown.startswith(f"{size:,} hits") or " of " in shown, shown
+        # an index that estimates more than it lists (large stores): a page that
+        # brings nothing new ends the paging instead of asking again and again
+        from casefiles.search import SearchResult
+
+        hits = list(results.hits)
+        results.move_to(0)  # far from the end: no real page is asked for meanwhile
+        await pilot.pause(0.1)
+        screen.limit = len(hits)
+        screen._loading_more = True
+        estimate = SearchResult("court", hits, total=10 * len(hits), total_exact=False)
+        screen.post_message(SearchScreen.Results(estimate, 0.0))
+        await until(pilot, lambda: screen.result is estimate, "the estimated page")
+        screen.limit = len(hits) + LIMIT
+        screen._loading_more = True
+        screen.post_message(SearchScreen.Results(estimate, 0.0))
+        await pilot.pause(0.3)
+        assert not screen._loading_more and screen._exhausted
+        results.move_to(len(hits) - 1)
+        await pilot.pause(0.3)
+        assert not screen._loading_more  # no endless re-runs at the end
+        assert "more below" not in status(screen) and "loading" not in status(screen)

@@ -153,6 +153,7 @@ class SearchScreen(Screen["Hit | None"]):
         """How many hits the query on screen was asked for (grows a page at a time)."""
         self._loading_more = False
         self._keep_hit: tuple[str, str] | None = None
+        self._exhausted = False
         self._recall_at: int | None = None
         self._draft = ""
         self._recalled: str | None = None
@@ -291,6 +292,8 @@ class SearchScreen(Screen["Hit | None"]):
             return  # a stale run that finished before it noticed the cancel
         keep, self._loading_more = self._loading_more, False
         self.shown_query = result.query
+        before = len(self.results.hits)
+        rerun = self._keep_hit is not None  # the same query again (the store changed)
         if keep:
             self.results.extend_hits(list(result.hits))
             wanted, self._keep_hit = self._keep_hit, None
@@ -303,6 +306,8 @@ class SearchScreen(Screen["Hit | None"]):
         else:
             self.results.set_hits(list(result.hits))
         self.result = result
+        # a page that brought nothing new ends the paging (the index lists no more)
+        self._exhausted = keep and not rerun and len(result.hits) <= before
         if result.error:
             self._set_status(f"query error: {literal(result.error)}", error=True)
             return
@@ -311,13 +316,27 @@ class SearchScreen(Screen["Hit | None"]):
         if keep:
             self._more_if_near_end()
 
+    def _has_more(self) -> bool:
+        """Whether another page may bring more hits: the last one was full and
+        the index counts more than the list holds."""
+        result = self.result
+        return (
+            result is not None
+            and not result.error
+            and not self._exhausted
+            and result.more
+            and len(result.hits) >= self.limit
+        )
+
     def _show_count(self) -> None:
         result = self.result
         if result is None:
             return
         count = count_line(result, self.limit)
-        if result.more:
-            count += " · more below" if not self._loading_more else " · loading more…"
+        if self._loading_more:
+            count += " · loading more…"
+        elif self._has_more():
+            count += " · more below"
         parts = [count, *(literal(note) for note in result.notes)]
         self._set_status(self._with_recall(" · ".join(parts)))
 
@@ -328,7 +347,7 @@ class SearchScreen(Screen["Hit | None"]):
         last hit and more hits match."""
         result = self.result
         results = self.results
-        if result is None or self._loading_more or not result.more or self.index is None:
+        if result is None or self._loading_more or not self._has_more() or self.index is None:
             return
         if results.cursor + results.page < len(results.hits):
             return
