@@ -994,16 +994,38 @@ def describe(store: Store, table: str, fact: Mapping[str, Any]) -> str:
     return _shown(text, 70)
 
 
-def participant_index(store: Store, case_id: str, party_id: str) -> int | None:
-    """The position of a party's (first) participant entry in a case."""
+#: A cite as a row of the browser knows it: (source, quote, note).
+CiteKey = tuple[str, "str | None", "str | None"]
+
+
+def participant_index(
+    store: Store, case_id: str, party_id: str, cites: Sequence[CiteKey] | None = None
+) -> int | None:
+    """The position of a party's participant entry in a case: the one with
+    ``cites`` when given (versions of one party's role share the party and
+    differ by their cites), else the first."""
     case = store.get(model.CASES, case_id) or {}
+    found: list[int] = []
     for i, p in enumerate(case.get("participants", ())):
         if p.get("party") == party_id:
-            return i
-    return None
+            found.append(i)
+            keys = [
+                (c.get("source"), c.get("quote"), c.get("note"))
+                for c in p.get("cites", ())
+                if isinstance(c, dict)
+            ]
+            if cites is not None and keys == list(cites):
+                return i
+    return found[0] if found else None
 
 
-def edit_form(store: Store, selection: Selection | None, pane: str | None = None) -> Form:
+def edit_form(
+    store: Store,
+    selection: Selection | None,
+    pane: str | None = None,
+    *,
+    cites: Sequence[CiteKey] | None = None,
+) -> Form:
     """The form that edits what is selected: a case's header (the cases list),
     a participant and role (a party in a case's parties pane), a party (the
     party view), a charge, an event, a ruling or hearing, a sentence, a source
@@ -1015,7 +1037,7 @@ def edit_form(store: Store, selection: Selection | None, pane: str | None = None
         return _edit(store, SPECS["case"], sid)
     if kind == "party":
         if case_id is not None and pane == "parties":
-            index = participant_index(store, case_id, sid)
+            index = participant_index(store, case_id, sid, cites)
             if index is None:
                 raise FormError("This party is not a participant of the case.")
             name = store.name_of(model.PARTIES, sid)
@@ -1178,11 +1200,17 @@ def add_form(
     raise FormError("Nothing can be added here.")
 
 
-def fact_path(store: Store, selection: Selection, pane: str | None = None) -> tuple[str, str, str]:
-    """``(table, document id, path inside it)`` of the selected fact, for a cite."""
+def fact_path(
+    store: Store,
+    selection: Selection,
+    pane: str | None = None,
+    cites: Sequence[CiteKey] | None = None,
+) -> tuple[str, str, str]:
+    """``(table, document id, path inside it)`` of the selected fact, for a cite
+    (``cites``: the selected row's, which tell versions of a participant apart)."""
     kind, sid, case_id = selection.kind, selection.id, selection.case_id
     if kind == "party" and case_id is not None and pane in ("parties", None):
-        index = participant_index(store, case_id, sid)
+        index = participant_index(store, case_id, sid, cites)
         if index is not None:
             return model.CASES, case_id, f"participants[{index}]"
     if kind in ("charge", "event") and case_id is not None:
@@ -1201,11 +1229,12 @@ def cite_form(
     *,
     source_id: str = "",
     quote: str = "",
+    cites: Sequence[CiteKey] | None = None,
 ) -> Form:
     """A form adding one cite (source, quote, note) to the selected fact."""
     if selection is None:
         raise FormError("Select a fact to cite.")
-    table, doc_id, path = fact_path(store, selection, pane)
+    table, doc_id, path = fact_path(store, selection, pane, cites)
     base = store.get(table, doc_id)
     if base is None or _at(base, path) is None:
         raise FormError("The selected fact is not in the store.")
@@ -1233,12 +1262,13 @@ def edit_cite_form(
     selection: Selection | None,
     pane: str | None,
     cite: Mapping[str, Any],
+    row_cites: Sequence[CiteKey] | None = None,
 ) -> Form:
     """A form editing one cite of the selected fact (the one equal to ``cite``:
     its source, quote and note); emptying every field removes it."""
     if selection is None:
         raise FormError("Select a fact to edit its cites.")
-    table, doc_id, path = fact_path(store, selection, pane)
+    table, doc_id, path = fact_path(store, selection, pane, row_cites)
     base = store.get(table, doc_id)
     fact = _at(base, path) if base is not None else None
     if base is None or fact is None:
@@ -1298,6 +1328,7 @@ __all__ = [
     "SAVE_AS_CHOICES",
     "SPECS",
     "VERSION",
+    "CiteKey",
     "FieldSpec",
     "Form",
     "FormCheck",

@@ -301,6 +301,15 @@ class EditActions(App[int]):
             return screen.selection(), "party", None, None
         return None, None, None, None
 
+    def _row_cites(self) -> list[tuple[str, str | None, str | None]] | None:
+        """The cites of the row under the cursor (they tell apart versions of a
+        party's role, which share the party)."""
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        row = main.current_row() if main is not None else None
+        if row is None:
+            return None
+        return [(c.source_id, c.quote, c.note) for c in row.cites]
+
     def _open_form(self, build: Callable[[], Form]) -> None:
         from casefiles.edit.forms import FormError
         from casefiles.tui.screens.form import FormScreen
@@ -337,9 +346,11 @@ class EditActions(App[int]):
                 self.notify("No cite under the cursor.", timeout=3)
                 return
             shown = {"source": cite.source_id, "quote": cite.quote, "note": cite.note}
-            self._open_form(lambda: edit_cite_form(self.store, selection, pane, shown))
+            cites = self._row_cites()
+            self._open_form(lambda: edit_cite_form(self.store, selection, pane, shown, cites))
             return
-        self._open_form(lambda: edit_form(self.store, selection, pane))
+        cites = self._row_cites() if isinstance(self.screen, MainScreen) else None
+        self._open_form(lambda: edit_form(self.store, selection, pane, cites=cites))
 
     def action_add_form(self) -> None:
         """Add a fact of the focused pane's kind, prefilled from the cursor."""
@@ -374,8 +385,11 @@ class EditActions(App[int]):
             selection, pane = main.selection(), main.focused_pane().id
         else:
             selection, pane = None, None
+        cites = self._row_cites() if pane is not None else None
         self._open_form(
-            lambda: cite_form(self.store, selection, pane, source_id=source_id, quote=quote)
+            lambda: cite_form(
+                self.store, selection, pane, source_id=source_id, quote=quote, cites=cites
+            )
         )
 
     def on_cite_passage(self, message: CitePassage) -> None:

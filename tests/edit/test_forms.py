@@ -113,6 +113,18 @@ def test_e_opens_the_form_of_each_kind_of_selected_fact(store: Store) -> None:
         edit_form(store, None, "cases")
 
 
+def test_versions_of_a_participant_are_told_apart_by_their_cites(store: Store) -> None:
+    """Two sources spell a judge's name differently: two participant entries of
+    one party, one conflict; the row's cites say which one is selected."""
+    case_id = "seang-chet-witness-bribery"
+    sel = Sel("party", "keo-vandy", case_id)
+    second = edit_form(store, sel, "parties", cites=[("s31", None, 'spelled "Keo Vandy"')])
+    assert second.index == 3 and second.text("role_raw") == 'judge, as "Keo Vandy"'
+    assert edit_form(store, sel, "parties").index == 2  # no cites known: the first
+    cite = forms.cite_form(store, sel, "parties", cites=[("s31", None, 'spelled "Keo Vandy"')])
+    assert cite.cite_path == "participants[3]"
+
+
 def test_a_prefills_from_the_cursor(store: Store) -> None:
     ruling = add_form(store, "ladder", Sel("proceeding", "adhoc-5-ppmc-verdict", CASE), CASE)
     # the court the selected first-instance ruling appeals to, at its level

@@ -192,6 +192,21 @@ async def test_e_on_a_party_edits_the_participant_and_its_role(bundled_store: St
 
 
 @sync
+async def test_e_on_the_second_version_of_a_participant_edits_that_version(
+    bundled_store: Store,
+) -> None:
+    app = make_app(bundled_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(pilot, "seang-chet-witness-bribery")
+        await to_row(pilot, "parties", "party", nth=1, key="keo-vandy")
+        assert app.main.current_row().cites[0].source_id == "s31"  # type: ignore[union-attr]
+        await pilot.press("e")
+        await settle(pilot)
+        assert form_of(app).form.index == 3
+        assert form_of(app).form.text("role_raw") == 'judge, as "Keo Vandy"'
+
+
+@sync
 async def test_a_date_is_read_as_typed_and_shown_beside_the_field(bundled_store: Store) -> None:
     app = make_app(bundled_store)
     async with app.run_test(size=SIZE) as pilot:
