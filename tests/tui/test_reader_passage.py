@@ -385,3 +385,17 @@ async def test_enter_on_an_article_hit_in_the_search_screen_reads_at_the_passage
         a, b = view.passage
         assert view.article.text[a:b].casefold() == "persecution’ claims"
         assert view.row_of(a) - 2 <= view.scroll_y <= view.row_of(a)
+
+
+@sync
+async def test_a_remapped_cite_key_cites_and_the_status_names_it(store: Store) -> None:
+    screen = ReaderScreen(store, "long", ["guilty as charged"], [])
+    app = Host(screen)
+    app.set_keymap({"casefiles.cite_passage": "ctrl+e", "casefiles.select_passage": "ctrl+v"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot, screen)
+        await pilot.press("ctrl+v")
+        assert "^e cite · esc drop" in status(screen)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+    assert app.cited == [("long", "guilty as charged")]

@@ -51,6 +51,7 @@ from casefiles.article import (
 from casefiles.store import Store
 from casefiles.textsafe import literal
 from casefiles.tui.bindings import bind
+from casefiles.tui.keys import default_keys, short_key
 from casefiles.tui.messages import CitePassage, CopyText, OpenSource
 from casefiles.tui.widgets.article import ArticleView
 
@@ -352,9 +353,13 @@ class ReaderScreen(Screen[None]):
         selected = self.selected_text()
         if selected is not None:
             words = len(selected.split())
+            cite, drop = (
+                self._key_of("casefiles.cite_passage"),
+                self._key_of("casefiles.reader_close"),
+            )
             return (
                 f"selected {words} word{'s' if words != 1 else ''} · arrows extend · "
-                "c cite · esc drop",
+                f"{cite} cite · {drop} drop",
                 False,
             )
         if self.passage_missing:
@@ -377,6 +382,13 @@ class ReaderScreen(Screen[None]):
         if article.stored:
             parts.append(f"{len(article.marks.names)} name mentions")
         return " · ".join(parts), warn
+
+    def _key_of(self, binding_id: str) -> str:
+        """The first key bound to ``binding_id`` now (a config file may remap it)."""
+        for key, active in self.app.active_bindings.items():
+            if active.binding.id == binding_id:
+                return short_key(key)
+        return short_key(default_keys(binding_id))
 
     def _update_status(self) -> None:
         text, warn = self.status_text()
