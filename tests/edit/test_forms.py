@@ -296,6 +296,23 @@ def test_a_new_party_from_a_picker_is_saved_with_the_form(store: Store) -> None:
     assert store.get(model.PARTIES, "sok-dara") is None
 
 
+def test_a_cite_of_a_new_source_from_a_picker_saves_both(store: Store) -> None:
+    nested = forms.new_doc_form("source", "Radio Free Asia, 3 March 2023")
+    nested.set_text("url", "https://www.rfa.org/english/news/cambodia/x.html")
+    table, source = forms.pending_doc(store, nested)
+    assert nested.check(store).ok and source["id"] == "radio-free-asia-3-march-2023"
+    form = cite_form(store, Sel("proceeding", "adhoc-5-sc-ruling", CASE), "ladder")
+    form.pending.append((table, source))
+    form.set_text("cite.source", source["id"])
+    form.set_text("cite.note", "reports the ruling")
+    assert form.read(store, "cite.source").how == "→ Radio Free Asia, 3 March 2023"
+    history = saved(store, form)
+    ruling = store.get(model.PROCEEDINGS, "adhoc-5-sc-ruling")
+    assert ruling is not None and ruling["cites"][-1]["source"] == source["id"]
+    history.undo(store)
+    assert store.get(model.SOURCES, source["id"]) is None
+
+
 def test_a_new_case_and_a_new_source(store: Store) -> None:
     case = add_form(store, "cases", None, None)
     case.set_text("title", "Prosecutor v. Someone")
