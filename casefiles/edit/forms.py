@@ -487,6 +487,10 @@ class Form:
         """Field ``name`` now holds ``text``."""
         self.texts[name] = text
 
+    @property
+    def _has_id(self) -> bool:
+        return any(f.name == "id" for f in self.spec.fields)
+
     def editable(self, name: str) -> bool:
         """The id of a stored document cannot be changed here (other facts refer to it)."""
         return not (name == "id" and self.mode == "edit")
@@ -782,6 +786,9 @@ class Form:
         _, errors = self._values(store)
         for name, message in errors.items():
             result.add(name, message)
+        typed_id = self.read(store, "id").value if self.mode == "add" and self._has_id else None
+        if typed_id and store.get(self.spec.table, str(typed_id)) is not None:
+            result.add("id", f"{self.spec.table} already holds {_shown(str(typed_id))!r}")
         for spec in CITE_FIELDS if self.spec.cites != "none" else ():
             error = self.read(store, spec.name).error
             if error is not None and self.text(spec.name).strip():

@@ -313,6 +313,16 @@ def test_a_cite_of_a_new_source_from_a_picker_saves_both(store: Store) -> None:
     assert store.get(model.SOURCES, source["id"]) is None
 
 
+def test_a_new_document_never_takes_the_id_of_one_that_exists(store: Store) -> None:
+    before = store.get(model.SOURCES, "s01")
+    form = add_form(store, "sources", None, CASE)
+    form.set_text("id", "s01")
+    form.set_text("title", "Another source")
+    result = form.check(store)
+    assert not result.ok and "already holds 's01'" in " ".join(result.errors["id"])
+    assert store.get(model.SOURCES, "s01") == before
+
+
 def test_a_new_case_and_a_new_source(store: Store) -> None:
     case = add_form(store, "cases", None, None)
     case.set_text("title", "Prosecutor v. Someone")
