@@ -262,3 +262,14 @@ async def test_remapped_search_keys_work_and_the_hint_says_them(store: Store) ->
         await pilot.press("ctrl+j", "ctrl+o")
         await pilot.pause()
     assert app.results == [Picked(second.id, False, second.label)]
+
+
+def test_matched_spans_mark_what_search_would_match() -> None:
+    from casefiles.tui.screens.picker import matched_spans
+
+    assert matched_spans("Lim Mony", ["lim"]) == ((0, 3),)
+    assert matched_spans("Kem Sokha", ["kemsok"]) == ((0, 3), (4, 7))  # written together
+    assert matched_spans("Đaroth Novãma", ["daroth", "nov"]) == ((0, 6), (7, 10))
+    assert matched_spans("also ឃុន លាងម៉េង", ["ឃុន"]) == ((5, 8),)
+    assert matched_spans("Lim Mony", ["moni"]) == ()  # a typo is not marked
+    assert matched_spans("Lim Mony", []) == ()

@@ -41,10 +41,14 @@ from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from casefiles.edit.pick import Choice, Choices
+from casefiles.search.normalise import normalise, normalise_map, original_spans
+from casefiles.search.query import Term
+from casefiles.search.score import match_term
 from casefiles.textsafe import literal
 from casefiles.tui.bindings import bind
 from casefiles.tui.keys import default_keys, short_key
 from casefiles.tui.widgets.lineview import LineView
+from casefiles.tui.widgets.results import highlight
 
 LIMIT: Final = 200
 """Choices asked for per query (the list scrolls through them)."""
@@ -74,6 +78,7 @@ class ChoiceList(LineView, can_focus=False):
         "choices--label",
         "choices--detail",
         "choices--new",
+        "choices--match",
     }
 
     DEFAULT_CSS = """
@@ -83,6 +88,7 @@ class ChoiceList(LineView, can_focus=False):
     ChoiceList > .choices--label { text-style: bold; }
     ChoiceList > .choices--detail { color: $text-muted; }
     ChoiceList > .choices--new { color: $text-accent; text-style: italic; }
+    ChoiceList > .choices--match { color: $text-warning; text-style: bold underline; }
     """
 
     class Chosen(Message):
@@ -98,6 +104,8 @@ class ChoiceList(LineView, can_focus=False):
         self.new_label = new_label
         """The last row's text ("new party…"), ``None`` without one."""
         self.typed = ""
+        self.words: list[str] = []
+        """The words typed, normalised as search does (what rows highlight)."""
         self._styles: dict[str, Style] = {}
 
     def row_count(self) -> int:
@@ -108,6 +116,7 @@ class ChoiceList(LineView, can_focus=False):
         """Show new choices (for the text ``typed``), cursor on the first row."""
         self.choices = choices
         self.typed = typed
+        self.words = normalise(typed).split()
         self.reset(0)
 
     @property
@@ -152,9 +161,31 @@ class ChoiceList(LineView, can_focus=False):
         row.append("▶ " if is_cursor else "  ")
         if index < len(self.choices):
             choice = self.choices[index]
-            row.append(literal(_flat(choice.label)), self._style("choices--label"))
-            if choice.detail:
-                row.append("  " + literal(_flat(choice.detail)), self._style("choices--detail"))
+            match = self._style("choices--match")
+            label, detail = _flat(choice.label), _flat(choice.detail)
+            words = self.words
+            row.append_text(
+                highlight(
+                    label,
+                    matched_spans(label, words),
+                    match,
+                    0,
+                    None,
+                    self._style("choices--label"),
+                )
+            )
+            if detail:
+                row.append("  ")
+                row.append_text(
+                    highlight(
+                        detail,
+                        matched_spans(detail, words),
+                        match,
+                        0,
+                        None,
+                        self._style("choices--detail"),
+                    )
+                )
         else:
             row.append(f"+ {self.new_label}", self._style("choices--new"))
             typed = self.typed.strip()
@@ -168,6 +199,23 @@ class ChoiceList(LineView, can_focus=False):
 
 def _flat(text: str) -> str:
     return " ".join(text.split())
+
+
+def matched_spans(text: str, words: list[str]) -> tuple[tuple[int, int], ...]:
+    """Where the typed words match ``text`` (offsets into ``text``), as search
+    scores them (``score.match_term``: whole words, word starts, two words
+    written together), mapped back through the search normalisation.  Typo
+    matches are not marked (the index's typo table is not at hand here)."""
+    if not words or not text:
+        return ()
+    norm, starts, ends = normalise_map(text)
+    padded = f" {norm} "
+    spans: list[tuple[int, int]] = []
+    for word in words:
+        found = match_term(norm, padded, Term(word), None, True)
+        if found is not None:
+            spans.extend(found[1])
+    return original_spans(text, starts, ends, spans) if spans else ()
 
 
 class StatusLine(Widget):
