@@ -225,7 +225,6 @@ KEYS: Final[tuple[KeySpec, ...]] = (
         "c",
         "cite the selected passage (else the current quote) on the current fact",
         "reader",
-        show=True,
         short="cite",
         replaces=("casefiles.cite",),
     ),
