@@ -116,6 +116,10 @@ class Sort:
         return Sort(self.key, not self.descending)
 
 
+#: The sorts ``ListFilter.warm`` prepares (as the sort key's cycle starts them).
+WARM_SORTS: Final = (Sort("ruling", True), Sort("event"), Sort("title"), Sort("status"))
+
+
 @dataclass(frozen=True, slots=True)
 class Narrowed:
     """What a filter and a sort leave of the cases list."""
@@ -365,6 +369,16 @@ class ListFilter:
         if rank is None:
             rank = self._ranks[sort] = {c: i for i, c in enumerate(self.full_order(sort))}
         return rank
+
+    def warm(self, cancelled: Callable[[], bool] = never) -> None:
+        """Compute every sort's order of all cases now, so that the sort key
+        answers at once later; stops when ``cancelled()`` turns true.  It takes
+        no lock (a filter typed meanwhile never waits for it): an order is
+        stored by one assignment, and at worst computed twice."""
+        for sort in WARM_SORTS:
+            if cancelled():
+                return
+            self.full_order(sort)
 
     def full_order(self, sort: Sort) -> list[str]:
         """Every case in ``sort``'s order (computed once per sort)."""

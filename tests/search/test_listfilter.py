@@ -379,3 +379,17 @@ def test_gentle_sort_equals_sorted_with_ties_kept_in_order(reverse: bool) -> Non
     items = [(rng.randrange(300), i) for i in range(SORT_SLICE * 3 + 17)]
     key = lambda item: item[0]  # noqa: E731
     assert gently_sorted(items, key, reverse) == sorted(items, key=key, reverse=reverse)
+
+
+def test_warmed_sorts_are_the_orders_a_sort_gives(generated: tuple[Store, SearchIndex]) -> None:
+    warm = lister(generated)
+    warm.warm()
+    cold = lister(generated)
+    for sort in [Sort("ruling", True), Sort("event"), Sort("title"), Sort("status")]:
+        assert warm.full_order(sort) == cold.apply("", sort).case_ids
+    stopped = lister(generated)
+    stopped.warm(cancelled=lambda: True)
+    assert (
+        stopped.apply("status:open", Sort("title")).case_ids
+        == warm.apply("status:open", Sort("title")).case_ids
+    )

@@ -551,6 +551,8 @@ class MainScreen(Screen[None]):
     _filter_index: object = None
     _filter_timer: Timer | None = None
     _filter_follow: Timer | None = None
+    _filter_typing = False
+    _sorts_warmed: object = None
     #: In a big store, the other panes follow a filtered list's first case after
     #: this pause in typing (filling them is the costly part of a keystroke).
     FILTER_FOLLOW_DELAY: ClassVar[float] = 0.15
@@ -572,6 +574,7 @@ class MainScreen(Screen[None]):
     def action_filter(self) -> None:
         """Open the filter line over the cases pane (``f``; the palette's "filter")."""
         self.filter_line().open(self._filter_text, self.pane("cases").region)
+        self._filter_typing = True
         if self._ready_filter() is None:
             self._filter_pending = self._filter_text
 
@@ -715,6 +718,25 @@ class MainScreen(Screen[None]):
                     self._filter_follow.stop()
                 self._filter_follow = self.set_timer(self.FILTER_FOLLOW_DELAY, self._follow_list)
         self._filter_title(narrowed)
+        if not line.is_open:
+            self._warm_sorts()
+
+    def _warm_sorts(self) -> None:
+        """In a big store, compute every sort's order in the background once the
+        filter line is closed (the first ``s`` at 100k cases takes seconds otherwise)."""
+        lister = self._list_filter
+        if lister is None or self._sorts_warmed is lister:
+            return
+        if len(lister.store.table(model.CASES)) <= self.FILTER_INLINE_CASES:
+            return
+        self._sorts_warmed = lister
+        self._warm_in_thread(lister)
+
+    @work(thread=True, group="case-sort-warm", exit_on_error=False)
+    def _warm_in_thread(self, lister: ListFilter) -> None:
+        lister.warm(lambda: self._filter_typing)
+        if self._filter_typing:  # stopped for typing: again when the line closes
+            self._sorts_warmed = None
 
     def _follow_list(self) -> None:
         """Show the case under the cases cursor (after a filter dropped the one shown)."""
@@ -752,11 +774,14 @@ class MainScreen(Screen[None]):
             self.app.bell()
             return
         line.close()
+        self._filter_typing = False
         self.pane("cases").focus()
+        self._warm_sorts()
 
     def on_filter_line_cleared(self, message: FilterLine.Cleared) -> None:
         """``esc``: drop the filter (the sort stays)."""
         message.stop()
+        self._filter_typing = False
         self.filter_line().close()
         self.pane("cases").focus()
         if self._filter_text or self._filter_pending:
