@@ -49,6 +49,9 @@ CLI_WIDTH: Final = 100
 VIEW_WIDTH: Final = 4_000
 #: Entries named one by one in a summary (the rest are counted).
 SUMMARY_NAMES: Final = 3
+#: Up to this size of the store file, a version older than the log's entries is
+#: looked up in the checkpoint files (parsing them: about 3 s at 10k cases).
+CHECKPOINT_PARSE_BYTES: Final = 16 * 2**20
 
 
 class _Absent:
@@ -259,16 +262,26 @@ def _undo_diff(after: Doc | None, diff: Sequence[Mapping[str, Any]]) -> Doc | No
     return copy.deepcopy(before) if before else None
 
 
-def document_history(store: Store, table: str, doc_id: str) -> DocHistory:
+def document_history(
+    store: Store, table: str, doc_id: str, *, checkpoints: bool | None = None
+) -> DocHistory:
     """Every version of ``table[doc_id]`` the log records, newest first, up to
     the entry the store has applied (a change another program has just made
     shows once the store has read it).  Reads the whole log: call it off the
-    UI thread on a big store."""
+    UI thread on a big store.  ``checkpoints``: whether a version older than the
+    entries the store replayed may be looked up in the checkpoint files (by
+    default only for a store file up to ``CHECKPOINT_PARSE_BYTES``; beyond,
+    parsing them would hold the interpreter for seconds)."""
     from casefiles.store.verify import history
 
+    if checkpoints is None:
+        try:
+            checkpoints = store.path.stat().st_size <= CHECKPOINT_PARSE_BYTES
+        except OSError:
+            checkpoints = False
     notes: list[str] = []
     try:
-        items = history(store.path, doc_id, replayed=store.replayed_before)
+        items = history(store.path, doc_id, replayed=store.replayed_before, checkpoints=checkpoints)
     except StoreError as exc:
         items = []
         notes.append(f"the change log cannot be read: {literal(str(exc))}")
@@ -294,6 +307,11 @@ def document_history(store: Store, table: str, doc_id: str) -> DocHistory:
         )
     if mine:
         oldest = mine[-1]
+        if oldest["before"] is not None and oldest["diff"] is None and not checkpoints:
+            notes.append(
+                f"the version before #{oldest['seq']} is in an earlier checkpoint, not read "
+                "here for a store this big ('casefiles log ID' reads it)"
+            )
         if oldest["before"] is not None and oldest["diff"] is not None:
             first = _undo_diff(oldest["doc"], oldest["diff"])
             if first is not None and doc_hash(first) == oldest["before"]:

@@ -259,3 +259,22 @@ def test_follower_reads_the_entries_another_program_appended(store_path: Path) -
     assert store.get(model.PARTIES, PARTY) == theirs
     assert not follower.changed()
     assert follower.catch_up().entries == ()
+
+
+def test_versions_only_a_checkpoint_holds_are_read_from_it_on_request(store_path: Path) -> None:
+    """After a checkpoint, the version before the first logged change is only in
+    the checkpoint files: read on a small store, left unknown (with a note) when
+    parsing them is refused (a big store)."""
+    store = Store.load(store_path)
+    hist = History()
+    _edit_party(store, hist, name="Before the checkpoint")
+    store.checkpoint(wait=True)
+    _edit_party(store, hist, name="After the checkpoint")
+    fresh = Store.load(store_path)
+    full = document_history(fresh, model.PARTIES, PARTY)
+    assert [v.seq for v in full.versions] == [2, 1, None]
+    assert full.versions[1].diff is not None
+    quick = document_history(fresh, model.PARTIES, PARTY, checkpoints=False)
+    assert [v.seq for v in quick.versions] == [2, 1]
+    assert quick.versions[1].diff is None and quick.versions[0].diff is not None
+    assert any("earlier checkpoint" in note for note in quick.notes)

@@ -228,7 +228,10 @@ class HistoryScreen(ModalScreen[None]):
         seq = f"#{version.seq}" if version.seq is not None else "first recorded"
         self.diff.border_title = f"Changes of {seq}"
         current = self.store.get(self.table, self.doc_id)
-        self.diff.show(version_lines(version, current))
+        lines = version_lines(version, current)
+        if self.history is not None and self.history.notes:
+            lines += [[], *([(note, "dim")] for note in self.history.notes)]
+        self.diff.show(lines)
 
     def on_line_list_highlighted(self, message: LineList.Highlighted) -> None:
         """Another version selected: its differences."""
