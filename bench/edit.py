@@ -19,6 +19,7 @@ a title change of that case through the app's path (``app.edits.apply``: the
 check, one commit appended and fsynced, then ``redraw_after_change``), timed
 until *durable* (the commit returned) and until *drawn* (the screen's next
 refresh, the header showing the new title).  p50 and p95; aim ≤ 250 ms.
+Then the time ``H`` takes to read that case's versions from the log.
 Then (``--save-pickups`` 10; 0: none) another program retitles the case
 (``casefiles put`` in a child process): from their append to the log until
 the browser drew it (the watcher looks every 0.5 s), and the UI thread's work
@@ -285,6 +286,11 @@ async def _saves(store: Store, edits: int) -> dict[str, list[float]]:
                 out["durable"].append(t1 - t0)
                 out["drawn"].append(t2 - t0)
             await pilot.pause(0.05)
+    from casefiles.edit.history import document_history
+
+    t = time.perf_counter()
+    versions = document_history(store, model.CASES, case_id).versions
+    out["history"] = [time.perf_counter() - t, float(len(versions))]
     return out
 
 
@@ -414,6 +420,10 @@ def bench_save(paths: list[Path], edits: int, pickups: int = 0) -> None:
             f"{name:<8}{cases:>9,}{pct(r['durable'], 0.5):>14}{pct(r['durable'], 0.95):>11}"
             f"{pct(r['drawn'], 0.5):>13}{pct(r['drawn'], 0.95):>11}  <= 250 ms {verdict}"
         )
+    for name, _cases, _loaded, r in rows:
+        seconds, count = r["history"]
+        ms = seconds * 1000
+        print(f"H on {name}: the edited case's {count:.0f} versions read in {ms:.0f} ms")
     if picked:
         print()
         print(f"another program's commit -> drawn: {pickups} retitles by 'casefiles put'")
