@@ -6,7 +6,9 @@ round trip sit on.
   and back (hostile YAML refused: anchors, aliases, tags, duplicate keys);
 - ``ops``: edits as operations (checked like ``Store.put``, applied, undone),
   provenance rules, versions of a disputed fact, undo/redo history;
-- ``session``: ``casefiles edit`` (the ``kubectl edit`` loop in ``$VISUAL``/``$EDITOR``).
+- ``session``: ``casefiles edit`` (the ``kubectl edit`` loop in ``$VISUAL``/``$EDITOR``);
+- ``history``: a document's versions from the change log, restoring one, whether
+  another program changed a document since an edit began, following the log.
 
 Nothing here imports textual.
 """
