@@ -395,6 +395,50 @@ async def test_an_empty_store_still_explains_itself_when_narrow(empty_store: Sto
         assert app.is_running
 
 
+def test_stack_zoom_and_resize_in_a_real_terminal(tmp_path: Path) -> None:
+    """The console script in tmux at 80×24: the panes stacked with their titles,
+    ``6`` opens the cites, ``z`` zooms them, the zoom outlives a resize to
+    120×40, and ``z`` again shows the wide layout."""
+    import shutil as _shutil
+
+    from tests.tui import test_tmux as real
+
+    if _shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed (make system-deps installs it)")
+    folder = tmp_path / "data"
+    _shutil.copytree(real.DATA, folder)
+    home = tmp_path / "home"
+    env = (
+        f"HOME={home} XDG_CONFIG_HOME={home}/config XDG_DATA_HOME={home}/data "
+        f"XDG_CACHE_HOME={home}/cache CASEFILES_CONFIG={home}/config.toml "
+        "TERM=xterm-256color"
+    )
+    name = f"cfpanes-{tmp_path.name[-12:]}".replace(".", "-")
+    command = (
+        f"env -u COLUMNS -u LINES {env} {real.SCRIPT} --store {folder / 'casefiles.json'}; sleep 30"
+    )
+    try:
+        real.tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", command)
+        shown = real.wait_for(name, "1 Cases (")
+        for title in ("0 Case", "2 Parties", "3 Court levels", "4 Sentences", "5 Sources"):
+            assert title in shown, shown
+        real.tmux("send-keys", "-t", name, "6")
+        shown = real.wait_for(name, "━ 6 Cites ━")
+        assert "─4 Sentences─" in shown, "the others folded to their title line"
+        real.tmux("send-keys", "-t", name, "z")
+        shown = real.wait_for(name, "6 Cites · zoomed (z)")
+        assert "4 Sentences" not in shown
+        real.tmux("resize-window", "-t", name, "-x", "120", "-y", "40")
+        shown = real.wait_for(name, "━" * 100)  # the zoomed box is 120 wide now
+        assert "6 Cites · zoomed (z)" in shown
+        real.tmux("send-keys", "-t", name, "z")
+        shown = real.wait_for(name, "╭─ 4 Sentences ─")
+        assert "zoomed" not in shown
+        assert "╭─ 1 Cases (" in shown, "the wide layout: every pane open"
+    finally:
+        real.tmux("kill-session", "-t", name)
+
+
 # -- snapshots
 
 
