@@ -1061,7 +1061,7 @@ def edit_form(
         index = selection.fact_index()
         if index is None or case_id is None:
             raise FormError(f"This {kind} cannot be found in its case.")
-        return _edit(store, SPECS[kind], None, case_id=case_id, index=index, title=f"edit {kind}")
+        return _edit(store, SPECS[kind], None, case_id=case_id, index=index)
     if kind in ("proceeding", "sentence", "source", "court"):
         doc = store.get(TABLE_OF[kind], sid)
         if doc is None:

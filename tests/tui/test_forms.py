@@ -310,6 +310,8 @@ async def test_a_ruling_edit_as_another_version_keeps_both(bundled_store: Store)
         form = form_of(app)
         form.query_one("#save-as", Select).value = "version"
         await pilot.pause()
+        heading = str(form.query_one("#cite-section", Static).render())
+        assert "the new version's own" in heading
         await fill(pilot, date="24 May 2022", cite_source="s02")
         await pilot.press("ctrl+s")
         await pilot.pause()

@@ -55,6 +55,7 @@ from casefiles.edit.forms import (
     CITE,
     CITE_FIELDS,
     SAVE_AS_CHOICES,
+    VERSION,
     FieldSpec,
     Form,
     FormCheck,
@@ -270,14 +271,9 @@ class FormScreen(ModalScreen[FormSaved | None]):
                         )
                         yield Static("", id="how-save-as", classes="form-how", markup=False)
                 if form.spec.cites != "none":
-                    need = "required" if form.spec.cites == "required" else "optional"
-                    if form.cite_index is not None:
-                        need = "this cite; emptied, it is removed"
-                    elif form.mode == "edit" and (form.original or {}).get("cites"):
-                        have = len((form.original or {}).get("cites", ()))
-                        need = f"adds one to its {have} cite{'s' if have != 1 else ''}"
                     yield Static(
-                        Text(f"cite: the source that says so ({need})"),
+                        Text(self._cite_heading()),
+                        id="cite-section",
                         classes="form-section",
                         markup=False,
                     )
@@ -286,6 +282,20 @@ class FormScreen(ModalScreen[FormSaved | None]):
                         i += 1
             yield Static("", id="form-problems", markup=False)
             yield Static(Text(self._keys_line()), id="form-keys", markup=False)
+
+    def _cite_heading(self) -> str:
+        """What the cite section does for this form (adds a cite, edits one, is
+        the new version's own)."""
+        form = self.form
+        need = "required" if form.spec.cites == "required" else "optional"
+        have = len((form.original or {}).get("cites", ()))
+        if form.cite_index is not None:
+            need = "this cite; emptied, it is removed"
+        elif form.can_version and form.save_as == VERSION:
+            need = "the new version's own, required"
+        elif form.mode == "edit" and have:
+            need = f"adds one to its {have} cite{'s' if have != 1 else ''}"
+        return f"cite: the source that says so ({need})"
 
     def _keys_line(self) -> str:
         keys = {spec.id: spec for spec in KEYS}
@@ -326,6 +336,7 @@ class FormScreen(ModalScreen[FormSaved | None]):
             value = self._value_of(widget)
             if value and value != self.form.save_as:
                 self.form.save_as = value
+                self.query_one("#cite-section", Static).update(Text(self._cite_heading()))
                 self._schedule()
             return
         spec = self._fields.get(widget.id)
