@@ -20,7 +20,7 @@ import math
 import os
 import signal
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -47,6 +47,7 @@ from casefiles.store.files import (
     serialise,
     sidecar,
     write_atomic,
+    write_atomic_pieces,
 )
 from casefiles.store.lazy import DocTable, FileBytes
 from casefiles.textsafe import literal, refused_in_line
@@ -335,7 +336,7 @@ class Store:
             key,
             len(raw),
             ranges,
-            store._index_fields(),
+            store._load_fields,
             store._meta,
         )
         return store
@@ -453,6 +454,8 @@ class Store:
                 t: [offsets.index_fields(t, doc) for doc in self.by_id[t].values()]
                 for t in offsets.INDEXED
             }
+        self._load_fields = fields
+        """Per table, the fields of the documents as loaded, by row."""
         self._parties_of_case: dict[str, tuple[str, ...]] = dict(
             zip(self.by_id[model.CASES], fields[model.CASES], strict=True)
         )
@@ -501,18 +504,23 @@ class Store:
                 found[doc_id] = None
         return groups
 
-    def _index_fields(self) -> dict[str, offsets.Fields]:
-        """The saved-table fields of every document (in number order), from the indexes."""
-        case_of_proc = {p: c for c, ps in self._procs_by_case.items() for p in ps}
-        court_of_proc = {p: c for c, ps in self._procs_by_court().items() for p in ps}
-        case_of_sent = {s: c for c, ss in self._sents_by_case.items() for s in ss}
-        return {
-            model.CASES: [self._parties_of_case[c] for c in self.by_id[model.CASES]],
-            model.PROCEEDINGS: [
-                (case_of_proc.get(p), court_of_proc.get(p)) for p in self.by_id[model.PROCEEDINGS]
-            ],
-            model.SENTENCES: [case_of_sent.get(s) for s in self.by_id[model.SENTENCES]],
-        }
+    def _fields_later(self) -> Callable[[], dict[str, offsets.Fields]]:
+        """The saved-table fields of every document (in number order), as a
+        function to run off this thread: the fields read at load for documents
+        unchanged since, the changed ones' taken now."""
+        parts = []
+        for t in offsets.INDEXED:
+            docs = self.by_id[t]
+            changed = {i: offsets.index_fields(t, docs[i]) for i in docs._changed}
+            parts.append((t, list(docs._row.items()), changed, self._load_fields[t]))
+
+        def fields() -> dict[str, offsets.Fields]:
+            return {
+                t: [changed[i] if i in changed else base[row] for i, row in rows]
+                for t, rows, changed, base in parts
+            }
+
+        return fields
 
     @property
     def doc_ids(self) -> dict[str, Mapping[str, int]]:
@@ -1134,28 +1142,28 @@ class Store:
                 }
             }
             # Untouched documents are copied from the file as they are; only
-            # edited ones are serialised.
-            ranges = offsets.Ranges({})
-            new = b"".join(offsets.emit(self.by_id, new_meta, ranges))
-            self.fingerprint = write_atomic(self.path, new)
+            # edited ones are serialised.  Memory keeps the old bytes (the same
+            # documents); the new file's offsets are worked out and saved off
+            # this thread.
+            trace = offsets.Trace()
+            self.fingerprint = write_atomic_pieces(
+                self.path, offsets.emit(self.by_id, new_meta, trace)
+            )
             self._meta, self._tree = new_meta, None
             self._cp_seq, self._cp_end = self._log_seq, self._log_end
             self._hashes = {self._log_seq: self._log_hash} if self._log_hash else {}
             self.replayed_before.clear()  # the new file holds those versions
-            # From now on the untouched documents are the new file's bytes.
-            file = FileBytes(real_path(self.path), new, self.fingerprint)
-            for name, (ids, keys, starts, ends) in ranges.tables.items():
-                self.by_id[name].back_with(file, ids, keys, starts, ends, keep=True)
-            fields = self._index_fields()
+            fields = self._fields_later()
+            real, fp = real_path(self.path), self.fingerprint
 
         # Every edit was checked as a full validation checks it, on a store that
-        # passed one: the file is valid.
-
-        # Hashing hundreds of MB releases the GIL.
+        # passed one: the file is valid.  Hashing hundreds of MB releases the GIL.
         def remember() -> None:
-            digest = validcache.digest(new)
-            validcache.remember_valid(digest)
-            offsets.save(file.path, file.fingerprint, digest, len(new), ranges, fields, new_meta)
+            with contextlib.suppress(OSError):
+                digest = offsets.digest_of(real, fp)
+                if digest is not None:
+                    validcache.remember_valid(digest)
+                    offsets.save(real, fp, digest, trace.size, trace.ranges(), fields(), new_meta)
 
         remember_thread = threading.Thread(
             target=remember, name="casefiles-remember-valid", daemon=True

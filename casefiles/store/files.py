@@ -249,7 +249,7 @@ def write_atomic(path: Path, *payload: bytes) -> Fingerprint:
     return write_atomic_pieces(path, payload)
 
 
-def write_atomic_pieces(path: Path, payload: Iterable[bytes]) -> Fingerprint:
+def write_atomic_pieces(path: Path, payload: Iterable[bytes | memoryview]) -> Fingerprint:
     """``write_atomic`` with the pieces made while writing (a generator)."""
     path = real_path(path)
     _remove_stale_temps(path)

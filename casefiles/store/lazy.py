@@ -17,8 +17,9 @@ so that a full scan (validation, facets, statistics) does not keep the whole tre
 
 from __future__ import annotations
 
+import bisect
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import orjson
@@ -93,7 +94,21 @@ class DocTable(Mapping[str, Doc]):
     ``file``, their range (start ``-1``: not file-backed).  Rows are only added
     (a removed document's row is forgotten, not reused)."""
 
-    __slots__ = ("_docs", "_ends", "_file", "_numbers", "_row", "_starts", "name")
+    __slots__ = (
+        "_backed",
+        "_changed",
+        "_cut",
+        "_docs",
+        "_ends",
+        "_file",
+        "_numbers",
+        "_order",
+        "_region",
+        "_row",
+        "_row_ids",
+        "_starts",
+        "name",
+    )
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -105,6 +120,20 @@ class DocTable(Mapping[str, Doc]):
         self._docs: dict[str, Doc] = {}
         """Parsed (kept after a lookup) or in-memory documents."""
         self._file: FileBytes | None = None
+        self._backed = 0
+        """Rows ``0.._backed-1`` are the documents of ``_file`` (the others were
+        added since)."""
+        self._changed: set[str] = set()
+        """Ids whose current version is not (or no longer) their bytes in ``_file``."""
+        self._cut: list[int] = []
+        """Rows of ``_file``'s documents removed since."""
+        self._row_ids: list[str] = []
+        """The id of each of ``_file``'s rows."""
+        self._order: tuple[list[int], list[int]] | None = None
+        """``_file``'s rows sorted by where they start, and those starts."""
+        self._region: tuple[int, int] = (0, 0)
+        """Where this table's documents lie in ``_file``: from the first one's
+        key to the last one's closing brace."""
 
     # -- building
 
@@ -143,6 +172,17 @@ class DocTable(Mapping[str, Doc]):
         self._numbers = numbers if isinstance(numbers, array) else array("q", numbers)
         self._starts, self._ends = starts, ends
         self._row = dict(zip(ids, range(len(ids)), strict=True))
+        self._backed = len(ids)
+        self._row_ids = ids
+        self._order = None
+        self._changed = set()
+        self._cut = []
+        if ids:
+            first = starts.index(min(starts))
+            head = len(b'"%d": ' % self._numbers[first])
+            self._region = (starts[first] - head, max(ends))
+        else:
+            self._region = (0, 0)
         if not keep:
             self._docs = {}
 
@@ -212,18 +252,42 @@ class DocTable(Mapping[str, Doc]):
             raise StoreError(_changed(file.path))
         return doc
 
-    def mentioning(self, needle: bytes) -> Iterator[str]:
-        """Ids of the documents whose JSON holds ``needle`` (file bytes are searched
-        where they lie, other documents serialised compactly)."""
-        data = self._file.data if self._file is not None else b""
-        starts, ends, docs = self._starts, self._ends, self._docs
-        for doc_id, row in list(self._row.items()):
-            start = starts[row]
-            if start >= 0:
-                if data.find(needle, start, ends[row]) >= 0:
-                    yield doc_id
-            elif needle in orjson.dumps(docs[doc_id]):
-                yield doc_id
+    def mentioning(self, needle: bytes) -> list[str]:
+        """Ids of the documents whose JSON holds ``needle``, in number order: the
+        file's bytes are searched where they lie (one pass over the table's part
+        of the file), changed and in-memory documents serialised compactly."""
+        found: list[tuple[int, str]] = []
+        numbers, docs = self._numbers, self._docs
+        if self._file is not None and self._backed:
+            data, ends = self._file.data, self._ends
+            rows, row_starts = self._file_order()
+            start, stop = self._region
+            at = data.find(needle, start, stop)
+            while at >= 0:
+                i = bisect.bisect_right(row_starts, at) - 1
+                if i >= 0 and at < ends[rows[i]]:
+                    row = rows[i]
+                    doc_id = self._row_ids[row]
+                    if self._row.get(doc_id) == row and doc_id not in self._changed:
+                        found.append((numbers[row], doc_id))
+                    at = data.find(needle, ends[row], stop)
+                else:
+                    at = data.find(needle, at + 1, stop)
+            others: Iterable[str] = self._changed
+        else:
+            others = list(self._row)
+        for doc_id in others:
+            if needle in orjson.dumps(docs[doc_id]):
+                found.append((numbers[self._row[doc_id]], doc_id))
+        found.sort()
+        return [doc_id for _, doc_id in found]
+
+    def _file_order(self) -> tuple[list[int], list[int]]:
+        if self._order is None:
+            starts = self._starts
+            rows = sorted(range(self._backed), key=starts.__getitem__)
+            self._order = (rows, [starts[r] for r in rows])
+        return self._order
 
     def raw(self, doc_id: str) -> bytes | None:
         """The file bytes of a file-backed document (``None`` when it is not)."""
@@ -235,7 +299,7 @@ class DocTable(Mapping[str, Doc]):
     def span(self, doc_id: str) -> tuple[int, int] | None:
         """The byte range of a file-backed document in ``file``."""
         row = self._row.get(doc_id)
-        if row is None or self._starts[row] < 0:
+        if row is None or self._starts[row] < 0 or doc_id in self._changed:
             return None
         return self._starts[row], self._ends[row]
 
@@ -264,16 +328,18 @@ class DocTable(Mapping[str, Doc]):
         """Set the document (no longer file-backed) under number ``key``; a new id
         goes last (``resort`` when ``key`` is not the largest)."""
         row = self._row.get(doc_id)
-        if row is None:
-            row = self._add(doc_id, key)
-        else:
-            self._numbers[row] = key
-            self._starts[row] = self._ends[row] = -1
+        if row is None or self._numbers[row] != key:
+            self.remove(doc_id)
+            self._add(doc_id, key)
+        self._changed.add(doc_id)
         self._docs[doc_id] = doc
 
     def remove(self, doc_id: str) -> None:
         """Drop a document."""
-        self._row.pop(doc_id, None)
+        row = self._row.pop(doc_id, None)
+        if row is not None and row < self._backed:
+            self._cut.append(row)
+        self._changed.discard(doc_id)
         self._docs.pop(doc_id, None)
 
     def __setitem__(self, doc_id: str, doc: Doc) -> None:

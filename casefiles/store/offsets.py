@@ -24,6 +24,7 @@ digest, format or size does not match is ignored (and rebuilt by a full load).
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import marshal
@@ -39,16 +40,14 @@ import orjson
 import platformdirs
 
 from casefiles import model
-from casefiles.store.files import Fingerprint
-from casefiles.store.lazy import DocTable, FileBytes
+from casefiles.store.files import Fingerprint, fingerprint
+from casefiles.store.lazy import DocTable
 
 FORMAT: Final = 1
 MAGIC: Final = b"casefiles offsets\n"
 KEEP: Final = 8
 _DIGEST: Final = 32
 _DOC_OPTIONS: Final = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
-RUN_BYTES: Final = 8 * 2**20
-"""Untouched documents adjacent in the old file are copied in reads of at most this."""
 
 Fields = list[Any]
 """Per table, aligned with its ids: a case's party ids (tuple), a proceeding's
@@ -71,17 +70,113 @@ class Ranges:
     tables: dict[str, tuple[list[str], list[int], array[int], array[int]]]
 
 
+SEP: Final = b",\n    "
+"""Between two documents of a table in the canonical layout."""
+
+
+@dataclass(slots=True)
+class _TableTrace:
+    """Where a table's documents went in the output, to work out their ranges
+    later (off the writer's path): copied runs of the old file (old start, old
+    end, new start) and documents written anew (id → new range)."""
+
+    rows: list[tuple[str, int]]
+    numbers: array[int]
+    starts: array[int]
+    ends: array[int]
+    runs: list[tuple[int, int, int]]
+    placed: dict[str, tuple[int, int]]
+
+
+@dataclass(slots=True)
+class Trace:
+    """What ``emit`` wrote: the size, and per table a ``_TableTrace``."""
+
+    size: int = 0
+    tables: dict[str, _TableTrace] | None = None
+
+    def ranges(self) -> Ranges:
+        """Every document's new range (seconds of work at 100k: not for the UI thread)."""
+        out = Ranges({})
+        for name, tt in (self.tables or {}).items():
+            run_starts = [r[0] for r in tt.runs]
+            ids: list[str] = []
+            numbers: list[int] = []
+            starts, ends = array("q"), array("q")
+            for doc_id, row in tt.rows:
+                ids.append(doc_id)
+                numbers.append(tt.numbers[row])
+                got = tt.placed.get(doc_id)
+                if got is None:
+                    old = tt.starts[row]
+                    a, _b, p = tt.runs[bisect.bisect_right(run_starts, old) - 1]
+                    got = (old + p - a, tt.ends[row] + p - a)
+                starts.append(got[0])
+                ends.append(got[1])
+            out.tables[name] = (ids, numbers, starts, ends)
+        return out
+
+
+def _segments(table: DocTable) -> list[tuple[int, int] | tuple[bytes, str]]:
+    """A file-backed table as it is now, in output order: runs of untouched
+    documents as ranges of the old file (``(start, end)``, the separators
+    between them included) and changed or new documents as ``(key, id)``."""
+    starts, ends, numbers = table._starts, table._ends, table._numbers
+    region_start, region_end = table._region
+    sep = len(SEP)
+
+    def entry(row: int) -> int:  # where '"<number>": {' starts
+        return starts[row] - len(b'"%d": ' % numbers[row])
+
+    events: list[tuple[int, int, bytes, str]] = [(entry(r), 0, b"", "") for r in table._cut]
+    cut_end = {entry(r): ends[r] for r in table._cut}
+    new: list[str] = []
+    for doc_id in table._changed:
+        row = table._row[doc_id]
+        if row < table._backed:  # an edit: in place of the old version
+            at = entry(row)
+            events.append((at, 0, b"", ""))
+            cut_end[at] = ends[row]
+            events.append((at, 1, str(numbers[row]).encode(), doc_id))
+        else:
+            new.append(doc_id)
+    if new:
+        order = sorted(range(table._backed), key=starts.__getitem__)
+        keys = [str(numbers[r]) for r in order]
+        for doc_id in new:
+            number = str(numbers[table._row[doc_id]])
+            i = bisect.bisect_right(keys, number)
+            at = entry(order[i]) if i < len(order) else region_end + sep
+            events.append((at, 1, number.encode(), doc_id))
+    events.sort()
+    out: list[tuple[int, int] | tuple[bytes, str]] = []
+    cursor = region_start
+    for at, kind, key, doc_id in events:
+        if at > cursor:
+            out.append((cursor, at - sep))
+            cursor = at
+        if kind == 0:
+            cursor = max(cursor, cut_end[at] + sep)
+        else:
+            out.append((key, doc_id))
+    if cursor < region_end:
+        out.append((cursor, region_end))
+    return out
+
+
 def emit(
-    tables: Mapping[str, DocTable], meta: Mapping[str, Any], ranges: Ranges | None = None
-) -> Iterator[bytes]:
+    tables: Mapping[str, DocTable], meta: Mapping[str, Any], trace: Trace | None = None
+) -> Iterator[bytes | memoryview]:
     """The canonical bytes of a store in pieces (the same bytes as
-    ``files.serialise`` of the whole tree), with file-backed documents copied
-    from their file.  With ``ranges``, fills it with every document's new range."""
+    ``files.serialise`` of the whole tree).  A table backed by a file is its old
+    bytes with only the changed documents cut out or written anew (work in
+    proportion to the changes); others are written document by document.  With
+    ``trace``, records where everything went (see ``Trace.ranges``)."""
     names = sorted([*tables, model.META])
     pos = 0
-    spans: dict[str, dict[str, tuple[int, int]]] = {}
+    traces: dict[str, _TableTrace] = {}
 
-    def piece(data: bytes) -> bytes:
+    def piece(data: bytes | memoryview) -> bytes | memoryview:
         nonlocal pos
         pos += len(data)
         return data
@@ -93,67 +188,57 @@ def emit(
             yield piece(orjson.dumps(meta, option=_DOC_OPTIONS).replace(b"\n", b"\n  "))
             continue
         table = tables[name]
-        where: dict[str, tuple[int, int]] = {}
-        spans[name] = where
+        tt = _TableTrace(
+            list(table._row.items()), table._numbers, table._starts, table._ends, [], {}
+        )
+        traces[name] = tt
         if not len(table):
             yield piece(b"{}")
             continue
+        file = table.file
+        if file is not None and table._backed:
+            view = memoryview(file.data)
+            segments = _segments(table)
+            for i, seg in enumerate(segments):
+                yield piece(SEP if i else b"{\n    ")
+                first, second = seg
+                if isinstance(first, int):
+                    assert isinstance(second, int)
+                    tt.runs.append((first, second, pos))
+                    yield piece(view[first:second])
+                else:
+                    doc_id = str(second)
+                    yield piece(b'"' + first + b'": ')
+                    body = _doc_bytes(table.peek(doc_id))
+                    tt.placed[doc_id] = (pos, pos + len(body))
+                    yield piece(body)
+            yield piece(b"\n  }")
+            continue
         order = sorted((str(k), doc_id) for doc_id, k in table.keys_map.items())
-        run_file: FileBytes | None = None
-        run_start = run_end = 0
-        run_out = 0  # where the run starts in the output
-        first = True
-        for key, doc_id in order:
-            head = (b"{\n    " if first else b",\n    ") + b'"' + key.encode() + b'": '
-            first = False
-            span = table.span(doc_id)
-            file = table.file
-            if span is not None and file is not None:
-                start, end = span
-                gap = len(head)  # the old file holds ',\n    "<key>": ' before it
-                if run_file is file and start - run_end == gap and end - run_start <= RUN_BYTES:
-                    where[doc_id] = (run_out + start - run_start, run_out + end - run_start)
-                    run_end = end
-                    continue
-                if run_file is not None:
-                    yield piece(run_file.read(run_start, run_end))
-                yield piece(head)
-                run_file, run_start, run_end, run_out = file, start, end, pos
-                where[doc_id] = (pos, pos + end - start)
-                continue
-            if run_file is not None:
-                yield piece(run_file.read(run_start, run_end))
-                run_file = None
-            doc = table.peek(doc_id)
-            body = _doc_bytes(doc)
-            yield piece(head)
-            where[doc_id] = (pos, pos + len(body))
+        for i, (number, doc_id) in enumerate(order):
+            yield piece((SEP if i else b"{\n    ") + b'"' + number.encode() + b'": ')
+            body = _doc_bytes(table.peek(doc_id))
+            tt.placed[doc_id] = (pos, pos + len(body))
             yield piece(body)
-        if run_file is not None:
-            yield piece(run_file.read(run_start, run_end))
         yield piece(b"\n  }")
     yield piece(b"\n}\n")
-    if ranges is not None:
-        for name, where in spans.items():
-            keys_map = tables[name].keys_map
-            ids = list(keys_map)
-            starts = array("q", [where[i][0] for i in ids])
-            ends = array("q", [where[i][1] for i in ids])
-            ranges.tables[name] = (ids, list(keys_map.values()), starts, ends)
+    if trace is not None:
+        trace.size = pos
+        trace.tables = traces
 
 
 def matches(raw: bytes, tables: Mapping[str, DocTable], meta: Mapping[str, Any]) -> Ranges | None:
     """The ranges of every document when ``raw`` is exactly the canonical bytes of
     these (parsed) tables and meta; ``None`` when it is not (hand-formatted,
     unsorted, or migrated in memory)."""
-    ranges = Ranges({})
+    trace = Trace()
     pos = 0
-    for part in emit(tables, meta, ranges):
+    for part in emit(tables, meta, trace):
         end = pos + len(part)
         if raw[pos:end] != part:
             return None
         pos = end
-    return ranges if pos == len(raw) else None
+    return trace.ranges() if pos == len(raw) else None
 
 
 def index_fields(table: str, doc: Mapping[str, Any]) -> Any:
@@ -368,6 +453,15 @@ def plausible(table: DocTable, ids: list[str], keys: array[int]) -> bool:
     return True
 
 
+def digest_of(path: Path, fp: Fingerprint) -> str | None:
+    """The SHA-256 of the file at ``path`` (the validation cache's key), read back
+    from disk; ``None`` when it is no longer the file with fingerprint ``fp``."""
+    with path.open("rb") as fh:
+        if fingerprint(os.fstat(fh.fileno())) != tuple(fp):
+            return None
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
 def hashed(pieces: Iterable[bytes], h: Any) -> Iterator[bytes]:
     """``pieces`` unchanged, fed to the hash ``h`` on the way."""
     for piece in pieces:
@@ -379,6 +473,8 @@ __all__ = [
     "FORMAT",
     "Ranges",
     "Saved",
+    "Trace",
+    "digest_of",
     "emit",
     "hashed",
     "index_fields",
