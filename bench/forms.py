@@ -5,8 +5,11 @@ screen runs in a thread a moment after the last key.
 
     .venv/bin/python bench/forms.py /root/scratch/g100k/casefiles.json
 
-Prints a table: form, what, median and worst of N runs, in milliseconds.
-Reads the store only (nothing is saved).
+Prints a table: form, what, median and worst of N runs, in milliseconds;
+then the browser (headless, Pilot): ``e`` to the form drawn, and a key typed
+in a field to the screen updated, beside a key typed in the search box as a
+baseline (Pilot's own overhead is in both).  Reads the store only (nothing is
+saved).
 """
 
 from __future__ import annotations
@@ -96,5 +99,68 @@ def main(path: str) -> None:
         print(f"{name:<14} {'check (a thread, after the keys)':<34} {med:>10.3f} {worst:>9.3f}")
 
 
+async def tui(path: str) -> None:
+    """The form in the running browser (headless): time from ``e`` to the form
+    drawn and from a key typed in a field to the screen updated, against a key
+    typed in the search box (the same Pilot overhead, no form)."""
+    from textual.widgets import Input
+
+    from casefiles.tui.app import CaseFilesApp
+    from casefiles.tui.config import Config
+    from casefiles.tui.screens.form import FormScreen
+
+    app = CaseFilesApp(Store.load(path), Config())
+
+    async def keys(pilot: object, text: str) -> list[float]:
+        out = []
+        for ch in text:
+            start = time.perf_counter()
+            await pilot.press(ch)  # type: ignore[attr-defined]
+            out.append((time.perf_counter() - start) * 1000)
+        return out
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(1)
+        await pilot.press("slash")
+        await pilot.pause(0.5)
+        base = await keys(pilot, "abcdefgh")
+        await pilot.press("escape")
+        await pilot.pause()
+        print(
+            f"{'browser':<14} {'a key in the search box (baseline)':<34} "
+            f"{statistics.median(base):>10.1f} {max(base):>9.1f}"
+        )
+        for pane, label in (("1", "case header"), ("3", "ruling"), ("4", "sentence")):
+            await pilot.press(pane)
+            await pilot.pause()
+            start = time.perf_counter()
+            await pilot.press("e")
+            while not isinstance(app.screen, FormScreen):
+                await pilot.pause(0)
+            await pilot.pause()
+            opened = (time.perf_counter() - start) * 1000
+            print(f"{label:<14} {'e: the form drawn':<34} {opened:>10.1f} {'':>9}")
+            screen = app.screen
+            field = next(w for w in screen.query(Input) if not w.disabled)
+            field.focus()
+            await pilot.pause()
+            typed = await keys(pilot, "abcdefgh")
+            print(
+                f"{label:<14} {'a key in a field, drawn':<34} "
+                f"{statistics.median(typed):>10.1f} {max(typed):>9.1f}"
+            )
+            await pilot.pause(0.3)
+            await app.workers.wait_for_complete()
+            await pilot.press("escape")
+            await pilot.pause()
+            if isinstance(app.screen, FormScreen) or app.screen is not app.main:
+                await pilot.press("y")
+                await pilot.pause()
+
+
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "data/casefiles.json")
+    import asyncio
+
+    store_path = sys.argv[1] if len(sys.argv) > 1 else "data/casefiles.json"
+    main(store_path)
+    asyncio.run(tui(store_path))
