@@ -362,13 +362,22 @@ class Choices:
         same_file = old is not None and old[:1] == version[:1]
         if index.cands is not None and index.position is not None and same_file:
             touched = persist.log_since(store, index.position)
+        # where the log stands now, before the documents are read: a commit made
+        # while they are read is then replayed by the next refresh
+        position = persist.log_position(store)
         ids = {doc_id for table, doc_id in touched or () if table == index.table}
         if touched is None or len(ids) > max(100, REBUILD_SHARE * len(docs)):
-            index.build(docs.items())
+            for attempt in range(3):
+                try:
+                    index.build(docs.items())
+                    break
+                except RuntimeError:  # the table changed under the read (a commit meanwhile)
+                    if attempt == 2:
+                        raise
         elif ids:
             index.update({doc_id: docs.get(doc_id) for doc_id in ids})
         index.version = version
-        index.position = persist.log_position(store)
+        index.position = position
 
     def match(
         self, query: str, limit: int = 50, cancelled: Callable[[], bool] | None = None
