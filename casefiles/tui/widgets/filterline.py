@@ -102,6 +102,8 @@ class FilterLine(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._note = ""
+        self._quiet = False
+        self._placed: tuple[int, int, int] | None = None
         self._region = Region(0, 0, 30, 3)
 
     def compose(self) -> ComposeResult:
@@ -156,16 +158,24 @@ class FilterLine(Vertical):
         region = self._region
         width = self._width()
         rows = len(textwrap.wrap(self._note, width)) if self._note else 0
-        self.styles.width = width
         # the text on the pane's bottom border, the note on the rows above it
-        self.styles.offset = (region.x + 1, max(0, region.bottom - 1 - rows))
+        placed = (width, region.x + 1, max(0, region.bottom - 1 - rows))
+        if placed == self._placed:
+            return  # unchanged: no layout at every keystroke
+        self._placed = placed
+        self.styles.width = width
+        self.styles.offset = placed[1:]
 
     # -- the note
 
     def show_note(self, note: str, *, quiet: bool = False) -> None:
         """Show ``note`` above the text (``""``: none); ``quiet`` for a remark
-        rather than a problem."""
+        rather than a problem.  The same note again changes nothing (no restyle
+        at every keystroke)."""
+        if (literal(note), quiet) == (self._note, self._quiet):
+            return
         self._note = literal(note)
+        self._quiet = quiet
         shown = self.query_one("#filter-note", Static)
         shown.update(Text(self._note))
         shown.set_class(bool(note), "-shown")
