@@ -9,6 +9,8 @@ round trip sit on.
 - ``session``: ``casefiles edit`` (the ``kubectl edit`` loop in ``$VISUAL``/``$EDITOR``);
 - ``history``: a document's versions from the change log, restoring one, whether
   another program changed a document since an edit began, following the log.
+- ``pick``: the pickers' choices (parties, courts, sources, vocabularies) matched
+  with the search package's forgiving machinery ("lem moni" finds Lim Mony).
 
 Nothing here imports textual.
 """
