@@ -624,3 +624,13 @@ def test_a_log_entry_of_a_newer_schema_is_refused_with_a_message(minimal_store: 
     log.write_bytes(orjson.dumps(entry, option=orjson.OPT_SORT_KEYS) + b"\n")
     with pytest.raises(StoreError, match="newer casefiles"):
         Store.load(minimal_store)
+
+
+def test_log_end_is_where_the_last_applied_entry_ends(minimal_store: Path) -> None:
+    """Readers of the log (the kept search index) start there instead of at byte 0."""
+    store = _edited(minimal_store, 3)
+    log = minimal_store.with_name("minimal.json.log")
+    assert store.log_end == log.stat().st_size
+    assert Store.load(minimal_store).log_end == log.stat().st_size
+    store.checkpoint(wait=True)
+    assert Store.load(minimal_store).log_end == log.stat().st_size

@@ -121,6 +121,9 @@ def log_position(store: Any) -> tuple[int, str, int] | None:
     _, seq, digest = version
     if seq == 0:
         return 0, "", 0
+    log_end = getattr(store, "log_end", None)
+    if isinstance(log_end, int) and log_end > 0:  # the store knows: no need to read the log
+        return seq, digest, log_end
     try:
         tail = changelog.read_from(store.log_path, 0, str(store.path))
     except (StoreError, OSError, ValueError):  # the log cannot be read: no kept index

@@ -242,6 +242,12 @@ class Store:
         return self._log_seq
 
     @property
+    def log_end(self) -> int:
+        """The byte offset in the log just after the last entry applied in memory
+        (0: none), so that readers of the log can start there."""
+        return self._log_end
+
+    @property
     def version(self) -> tuple[object, ...]:
         """What this store's memory holds, exactly: the canonical file as read
         (fingerprint) and the last log entry applied (seq and hash).  Another
