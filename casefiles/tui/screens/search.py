@@ -198,8 +198,8 @@ class SearchScreen(Screen["Hit | None"]):
     def reopen(self, index: SearchIndex | None, error: str | None, revision: object) -> None:
         """The app shows this screen again (``/``): the query, results and cursor
         stay as they were left; an index that arrived meanwhile is used, and a
-        store changed since (``revision`` differs) is searched again, the
-        cursor kept on the same hit."""
+        store changed since (``revision`` differs) or another index is searched
+        again, the cursor kept on the same hit."""
         self._leave_recall()
         if self.index is None and index is not None:
             self.index = index
@@ -207,7 +207,9 @@ class SearchScreen(Screen["Hit | None"]):
             self.start_search(self.query_one(SearchInput).value)
         elif self.index is None and error is not None:
             self._show_failure(error)
-        elif revision != self.revision and self.result is not None:
+        elif (revision != self.revision or index is not self.index) and self.result is not None:
+            if index is not None:
+                self.index = index  # the app's index now (it may have been rebuilt)
             hit = self.results.current
             self._keep_hit = (hit.kind, hit.id) if hit is not None else None
             self.start_search(self.query_one(SearchInput).value, self.limit, keep=True)
