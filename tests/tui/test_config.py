@@ -89,11 +89,11 @@ def test_q_stays_the_close_key_of_the_reader_and_help(tmp_path: Path) -> None:
 
 
 def test_of_two_clashing_changes_the_later_one_keeps_its_default(tmp_path: Path) -> None:
-    path = write(tmp_path, '[keys]\n"casefiles.dossier" = "z"\n"casefiles.copy" = "z"\n')
+    path = write(tmp_path, '[keys]\n"casefiles.dossier" = "w"\n"casefiles.copy" = "w"\n')
     config = load_config(path)
-    assert config.keys == {"casefiles.dossier": "z"}
+    assert config.keys == {"casefiles.dossier": "w"}
     assert len(config.problems) == 1
-    assert config.problems[0].startswith(f"{path}, line 3: key 'z' for casefiles.copy")
+    assert config.problems[0].startswith(f"{path}, line 3: key 'w' for casefiles.copy")
 
 
 def test_a_list_key_may_not_shadow_a_reader_key(tmp_path: Path) -> None:
