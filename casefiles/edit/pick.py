@@ -32,6 +32,7 @@ match early (it then returns ``[]``).  Nothing here imports textual.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import threading
 import weakref
@@ -219,6 +220,11 @@ class _Index:
             self.progress = 0.94
             self.keys = {doc_id: self._key(doc_id, doc) for doc_id, doc in slim.items()}
             self.by_name = _sorted_in_slices([(key, doc_id) for doc_id, key in self.keys.items()])
+            del slim
+            # Frozen before ``paused`` turns the collector back on: in the moment
+            # between the two, another thread's allocation could start a young
+            # collection over every object made here (this runs in a worker).
+            gc.freeze()
         self.progress = 1.0
 
     def update(self, changed: Mapping[str, Mapping[str, Any] | None]) -> None:
