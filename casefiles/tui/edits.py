@@ -126,6 +126,7 @@ class EditActions(App[int]):
                 redraw = getattr(screen, "redraw_from_store", None)
                 if callable(redraw):
                     redraw()
+        self.refresh_bindings()  # keys that need a case come and go with the cases
 
     def _refused(self, what: str, exc: EditRefused) -> None:
         lines: list[str] = [*exc.check.problems, *exc.check.warnings] or [str(exc)]

@@ -393,3 +393,37 @@ async def test_paging_a_word_query_stops_where_the_index_stops(generated: Path) 
         await pilot.pause(0.3)
         assert not screen._loading_more  # no endless re-runs at the end
         assert "more below" not in status(screen) and "loading" not in status(screen)
+
+
+@sync
+async def test_an_edit_in_the_browser_is_found_when_search_opens_again(
+    bundled_store: Store,
+) -> None:
+    """After a change made in the browser the app builds the index again; the
+    kept search screen searches that index (the new party is found) and keeps
+    the cursor on the hit it was on."""
+    from casefiles import model
+
+    app = make_app(bundled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_search(pilot)
+        await type_query(pilot, screen, "sokha")
+        await pilot.press("down", "down")
+        results = screen.query_one(ResultList)
+        hit = results.current
+        assert hit is not None
+        old_index = screen.index
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, SearchScreen), "closed")
+        party = {"id": "sokha-newcomer", "name": "Sokha Newcomer", "kind": "person"}
+        bundled_store.put(model.PARTIES, party, reason="test: an edit in the browser")
+        app.redraw_after_change()
+        await pilot.press("slash")
+        await until(pilot, lambda: isinstance(app.screen, SearchScreen), "search again")
+        await until(pilot, lambda: screen.index is not old_index, "the new index")
+        await until(
+            pilot, lambda: ("party", "sokha-newcomer") in hits(screen), "the new party found"
+        )
+        await settled(pilot, screen)
+        assert results.current is not None
+        assert (results.current.kind, results.current.id) == (hit.kind, hit.id)

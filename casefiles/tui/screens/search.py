@@ -207,13 +207,23 @@ class SearchScreen(Screen["Hit | None"]):
             self.start_search(self.query_one(SearchInput).value)
         elif self.index is None and error is not None:
             self._show_failure(error)
-        elif (revision != self.revision or index is not self.index) and self.result is not None:
-            if index is not None:
-                self.index = index  # the app's index now (it may have been rebuilt)
-            hit = self.results.current
-            self._keep_hit = (hit.kind, hit.id) if hit is not None else None
-            self.start_search(self.query_one(SearchInput).value, self.limit, keep=True)
+        elif index is not None and index is not self.index:
+            self.index = index  # the app's index now (rebuilt after a change)
+            self._search_again()
+        elif index is not None and revision != self.revision:
+            self._search_again()
+        # else: no index yet, or it is being built again; ``IndexReady`` follows
         self.revision = revision
+
+    def _search_again(self) -> None:
+        """The same query again (the store or the index changed), the cursor
+        kept on the same hit."""
+        if self.result is None:
+            self.start_search(self.box.value)
+            return
+        hit = self.results.current
+        self._keep_hit = (hit.kind, hit.id) if hit is not None else None
+        self.start_search(self.box.value, self.limit, keep=True)
 
     def on_screen_resume(self) -> None:
         """Shown again: the query box has the keyboard."""
@@ -221,11 +231,15 @@ class SearchScreen(Screen["Hit | None"]):
             self.query_one(SearchInput).focus()
 
     def on_index_ready(self, message: IndexReady) -> None:
-        """The app finished the index: search for what was typed meanwhile."""
+        """The app finished the index: search for what was typed meanwhile (or
+        again, the cursor kept, with an index built again after a change)."""
         message.stop()
         if self.index is None:
             self.index = message.index
             self.start_search(self.query_one(SearchInput).value)
+        elif message.index is not self.index:  # built again after a change
+            self.index = message.index
+            self._search_again()
 
     def on_index_failed(self, message: IndexFailed) -> None:
         """The app could not build the index: say so instead of "indexing…"."""
