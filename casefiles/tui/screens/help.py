@@ -41,6 +41,7 @@ MARKS: tuple[tuple[str, str], ...] = (
     ("≈", "only a near match of the quote is in the article"),
     ("✗", "the quote is not in the article text"),
     ("…", "the quote is being checked, or the text goes on (cut to fit)"),
+    ("↑ ↓", "in the cases pane title: the list is sorted ascending or descending (s, S)"),
 )
 
 
