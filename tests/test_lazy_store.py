@@ -6,6 +6,7 @@ bytes; a checkpoint copies untouched documents byte for byte."""
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,6 @@ from casefiles import model, validcache
 from casefiles.generate import write_generated
 from casefiles.store import Store, StoreError, dumps, offsets
 from casefiles.store import core as store_core
-from casefiles.store.files import fingerprint
 from casefiles.validate import validate
 from tests.test_store_log import OPS, _apply, _copy_of_minimal, _indexes
 
@@ -185,7 +185,7 @@ def test_a_fingerprint_pointing_at_other_bytes_is_caught(generated: Path, tmp_pa
     Store.load(other)
     theirs = validcache.digest(other.read_bytes())
     real = generated.resolve()
-    offsets.remember_digest(real, fingerprint(real.stat()), theirs)
+    offsets.remember_digest(real, offsets.stamp(real.stat()), theirs)
     store = Store.load(generated)
     assert store.data == _eager(generated)
 
@@ -278,3 +278,22 @@ def test_what_refers_to_a_document_is_found_in_the_file_bytes_as_in_parsed_ones(
     for table in (model.PARTIES, model.COURTS, model.SOURCES, model.CASES):
         for doc_id in list(eager.table(table))[:15]:
             assert lazy.referrers(table, doc_id) == eager.referrers(table, doc_id)
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_still_validated(
+    generated: Path,
+) -> None:
+    Store.load(generated)
+    st = generated.stat()
+    raw = generated.read_bytes()
+    proc = next(iter(_eager(generated)[model.PROCEEDINGS].values()))
+    old = b'"case": "' + proc["case"].encode() + b'"'
+    new = b'"case": "' + b"z" * len(proc["case"]) + b'"'  # same length, no such case
+    assert old in raw
+    with generated.open("r+b") as fh:  # in place, the same size
+        fh.write(raw.replace(old, new, 1))
+    os.utime(generated, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert generated.stat().st_size == st.st_size
+    assert generated.stat().st_mtime_ns == st.st_mtime_ns
+    with pytest.raises(StoreError):
+        Store.load(generated)

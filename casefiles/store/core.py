@@ -278,15 +278,16 @@ class Store:
             raw, st = read_raw(p)
             file = FileBytes(real_path(p), raw, fingerprint(st))
             del raw
-            digest = None if check_files else offsets.known_digest(file.path, file.fingerprint)
+            file_stamp = offsets.stamp(st)
+            digest = None if check_files else offsets.known_digest(file.path, file_stamp)
             store = None
             if not check_files and offsets.enabled():
                 if digest is None:
                     digest = validcache.digest(file.data)
-                    offsets.remember_digest(file.path, file.fingerprint, digest)
+                    offsets.remember_digest(file.path, file_stamp, digest)
                 store = cls._load_mapped(p, file, digest)
             if store is None:
-                store = cls._load_parsed(p, file, digest, check_files=check_files)
+                store = cls._load_parsed(p, file, file_stamp, digest, check_files=check_files)
         store._open_log()
         if check_files:
             sources = {model.SOURCES: store.by_id[model.SOURCES]}
@@ -318,7 +319,13 @@ class Store:
 
     @classmethod
     def _load_parsed(
-        cls, path: Path, file: FileBytes, digest: str | None, *, check_files: bool
+        cls,
+        path: Path,
+        file: FileBytes,
+        file_stamp: tuple[int, ...],
+        digest: str | None,
+        *,
+        check_files: bool,
     ) -> Store:
         """Parse the whole file and validate it unless its bytes passed before;
         when it is in the canonical layout, keep its documents as file bytes from
@@ -338,7 +345,7 @@ class Store:
             store.by_id[name].back_with(file, ids, keys, starts, ends)
         offsets.save(
             file.path,
-            file.fingerprint,
+            file_stamp,
             key,
             len(raw),
             ranges,
@@ -1166,10 +1173,13 @@ class Store:
         # passed one: the file is valid.  Hashing hundreds of MB releases the GIL.
         def remember() -> None:
             with contextlib.suppress(OSError):
-                digest = offsets.digest_of(real, fp)
-                if digest is not None:
+                got = offsets.digest_of(real, fp)
+                if got is not None:
+                    digest, file_stamp = got
                     validcache.remember_valid(digest)
-                    offsets.save(real, fp, digest, trace.size, trace.ranges(), fields(), new_meta)
+                    offsets.save(
+                        real, file_stamp, digest, trace.size, trace.ranges(), fields(), new_meta
+                    )
 
         remember_thread = threading.Thread(
             target=remember, name="casefiles-remember-valid", daemon=True

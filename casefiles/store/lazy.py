@@ -229,14 +229,22 @@ class DocTable(Mapping[str, Doc]):
         docs = self._docs
         for doc_id in list(self._row):
             doc = docs.get(doc_id)
-            yield doc if doc is not None else self._parse(doc_id)
+            if doc is None:
+                if doc_id not in self._row:  # removed meanwhile (another thread)
+                    continue
+                doc = self._parse(doc_id)
+            yield doc
 
     def items(self) -> Iterator[tuple[str, Doc]]:  # type: ignore[override]
         """(id, document) in number order (parsed without being kept)."""
         docs = self._docs
         for doc_id in list(self._row):
             doc = docs.get(doc_id)
-            yield doc_id, (doc if doc is not None else self._parse(doc_id))
+            if doc is None:
+                if doc_id not in self._row:  # removed meanwhile (another thread)
+                    continue
+                doc = self._parse(doc_id)
+            yield doc_id, doc
 
     def _parse(self, doc_id: str) -> Doc:
         row = self._row[doc_id]

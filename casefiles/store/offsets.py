@@ -329,9 +329,16 @@ def _prune() -> None:
             old.unlink()
 
 
+def stamp(st: os.stat_result) -> tuple[int, ...]:
+    """What says a file is unchanged: its fingerprint and its status-change time
+    (which no program can set back: an edit that keeps size and modification
+    time still gives another stamp)."""
+    return (*fingerprint(st), st.st_ctime_ns)
+
+
 def save(
     real: Path,
-    fp: Fingerprint,
+    fp: tuple[int, ...],
     digest: str,
     size: int,
     ranges: Ranges,
@@ -358,16 +365,16 @@ def save(
         _prune()
 
 
-def remember_digest(real: Path, fp: Fingerprint, digest: str) -> None:
-    """Note that the file at ``real`` with fingerprint ``fp`` has bytes ``digest``."""
+def remember_digest(real: Path, fp: tuple[int, ...], digest: str) -> None:
+    """Note that the file at ``real`` with stamp ``fp`` has bytes ``digest``."""
     if not enabled():
         return
     with contextlib.suppress(OSError, ValueError):
         _write(_pointer(real), _pack((FORMAT, str(real), tuple(fp), digest)))
 
 
-def known_digest(real: Path, fp: Fingerprint) -> str | None:
-    """The digest remembered for this file at this fingerprint."""
+def known_digest(real: Path, fp: tuple[int, ...]) -> str | None:
+    """The digest remembered for this file at this stamp."""
     if not enabled():
         return None
     try:
@@ -453,13 +460,15 @@ def plausible(table: DocTable, ids: list[str], keys: array[int]) -> bool:
     return True
 
 
-def digest_of(path: Path, fp: Fingerprint) -> str | None:
+def digest_of(path: Path, fp: Fingerprint) -> tuple[str, tuple[int, ...]] | None:
     """The SHA-256 of the file at ``path`` (the validation cache's key), read back
-    from disk; ``None`` when it is no longer the file with fingerprint ``fp``."""
+    from disk, and its stamp; ``None`` when it is no longer the file with
+    fingerprint ``fp``."""
     with path.open("rb") as fh:
-        if fingerprint(os.fstat(fh.fileno())) != tuple(fp):
+        st = os.fstat(fh.fileno())
+        if fingerprint(st) != tuple(fp):
             return None
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest(), stamp(st)
 
 
 def hashed(pieces: Iterable[bytes], h: Any) -> Iterator[bytes]:
@@ -484,4 +493,5 @@ __all__ = [
     "plausible",
     "remember_digest",
     "save",
+    "stamp",
 ]
