@@ -273,3 +273,22 @@ def test_matched_spans_mark_what_search_would_match() -> None:
     assert matched_spans("also ឃុន លាងម៉េង", ["ឃុន"]) == ((5, 8),)
     assert matched_spans("Lim Mony", ["moni"]) == ()  # a typo is not marked
     assert matched_spans("Lim Mony", []) == ()
+
+
+@sync
+async def test_typing_replaces_the_text_the_picker_opened_with(store: Store) -> None:
+    """A form opens the picker on the current value's name: what is typed then
+    replaces it (it is selected), and an arrow key keeps it to edit."""
+    screen = PickerScreen(
+        Choices(store, model.PARTIES), "Party", allow_new=True, initial="Ny Sokha"
+    )
+    app = Host(screen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await shown(pilot, screen, "Ny Sokha")
+        assert labels(screen)[0] == "Ny Sokha"
+        await typed(pilot, screen, "lem moni")
+        assert screen.typed == "lem moni"
+        assert labels(screen)[0] == "Lim Mony"
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.results == [Picked("lim-mony", False, "Lim Mony")]

@@ -316,7 +316,7 @@ class PickerScreen(ModalScreen["Picked | None"]):
                 value=self.initial,
                 placeholder=f"type to find a {self.noun}…",
                 id="picker-input",
-                select_on_focus=False,
+                select_on_focus=bool(self.initial),  # typing replaces what it opened with
             )
             yield StatusLine(id="picker-status")
             yield ChoiceList(f"new {self.noun}…" if self.allow_new else None, id="picker-list")
