@@ -46,9 +46,11 @@ Entry = tuple[str, str, str]
 """``(binding id, key as shown, label)``."""
 
 
-def active_entries(screen: Screen[object], config: Config) -> list[Entry]:
+def active_entries(screen: Screen[object], config: Config | None = None) -> list[Entry]:
     """The shown keys that work on ``screen`` now, in key-table order with
-    ``KEEP`` last (see the module docstring)."""
+    ``KEEP`` last (see the module docstring).  Each is shown by the first of
+    its keys that works there, in the order ``config`` lists them (without a
+    config, in the binding's order: the app's keymap is already applied)."""
     keys_of: dict[str, list[str]] = {}
     label_of: dict[str, str] = {}
     for key, active in screen.active_bindings.items():
@@ -62,8 +64,8 @@ def active_entries(screen: Screen[object], config: Config) -> list[Entry]:
         label_of.setdefault(binding_id, binding.description or SPECS[binding_id].label)
     entries: list[Entry] = []
     for binding_id, keys in keys_of.items():
-        wanted = [k.strip() for k in config.key_for(binding_id).split(",")]
-        first = next((k for k in wanted if k in keys), keys[0])
+        wanted = config.key_for(binding_id).split(",") if config is not None else keys
+        first = next((k.strip() for k in wanted if k.strip() in keys), keys[0])
         entries.append((binding_id, short_key(first), label_of[binding_id]))
     entries.sort(key=lambda e: (e[0] in KEEP, KEEP.index(e[0]) if e[0] in KEEP else _ORDER[e[0]]))
     return entries
@@ -105,7 +107,7 @@ class KeyBar(Widget):
     #: Always shown, at the end (kept for callers; see ``KEEP``).
     KEEP: ClassVar[tuple[str, ...]] = KEEP
 
-    def __init__(self, config: Config, scopes: tuple[str, ...] = ()) -> None:
+    def __init__(self, config: Config | None = None, scopes: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.config = config
         self.scopes = scopes
