@@ -105,16 +105,33 @@ class FilterLine(Vertical):
         self._quiet = False
         self._placed: tuple[int, int, int] | None = None
         self._region = Region(0, 0, 30, 3)
+        self._mounted_parts = False
 
     def compose(self) -> ComposeResult:
-        yield Static(id="filter-note", markup=False)
-        with Horizontal(id="filter-row"):
-            yield Static(PROMPT, id="filter-prompt", markup=False)
-            yield Input(placeholder=PLACEHOLDER, id="filter-input", compact=True)
+        # The note and the text field are mounted when the line is first
+        # needed (``_mount_parts``): the browser's first frame does without
+        # them (a text field and its styles, about a tenth of that frame).
+        yield from ()
+
+    def _mount_parts(self) -> None:
+        """Mount the note and the text field, once."""
+        if self._mounted_parts:
+            return
+        self._mounted_parts = True
+        note = Static(Text(self._note), id="filter-note", markup=False)
+        note.set_class(bool(self._note), "-shown")
+        note.set_class(self._quiet, "-quiet")
+        row = Horizontal(id="filter-row")
+        self.mount(note, row)
+        row.mount(
+            Static(PROMPT, id="filter-prompt", markup=False),
+            Input(placeholder=PLACEHOLDER, id="filter-input", compact=True),
+        )
 
     @property
     def input(self) -> Input:
         """The text field."""
+        self._mount_parts()
         return self.query_one("#filter-input", Input)
 
     @property
@@ -176,6 +193,8 @@ class FilterLine(Vertical):
             return
         self._note = literal(note)
         self._quiet = quiet
+        if not self._mounted_parts:
+            return  # shown when the line is first opened
         shown = self.query_one("#filter-note", Static)
         shown.update(Text(self._note))
         shown.set_class(bool(note), "-shown")
