@@ -121,14 +121,15 @@ async def tui(path: str) -> None:
 
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause(1)
-        await pilot.press("slash")
-        await pilot.pause(0.5)
-        base = await keys(pilot, "abcdefgh")
-        await pilot.press("escape")
-        await pilot.pause()
+        # The search index is built (or read) in a thread once the keyboard rests;
+        # while it runs it competes with the UI thread for the interpreter: wait.
+        start = time.perf_counter()
+        app.ensure_index()
+        while app.search_index is None and app.index_error is None:
+            await pilot.pause(0.2)
         print(
-            f"{'browser':<14} {'a key in the search box (baseline)':<34} "
-            f"{statistics.median(base):>10.1f} {max(base):>9.1f}"
+            f"{'browser':<14} {'search index ready after':<34} "
+            f"{(time.perf_counter() - start) * 1000:>10.1f}"
         )
         for pane, label in (("1", "case header"), ("3", "ruling"), ("4", "sentence")):
             await pilot.press(pane)
@@ -156,6 +157,17 @@ async def tui(path: str) -> None:
             if isinstance(app.screen, FormScreen) or app.screen is not app.main:
                 await pilot.press("y")
                 await pilot.pause()
+        # last: opening search starts building its index, a thread that competes
+        # with the UI thread for the interpreter
+        await pilot.press("slash")
+        await pilot.pause(0.5)
+        base = await keys(pilot, "abcdefgh")
+        await pilot.press("escape")
+        await pilot.pause()
+        print(
+            f"{'browser':<14} {'a key in the search box (baseline)':<34} "
+            f"{statistics.median(base):>10.1f} {max(base):>9.1f}"
+        )
 
 
 if __name__ == "__main__":
