@@ -2,12 +2,13 @@
 
 The real entry point (``casefiles.cli.main``, as the console script runs it)
 starts in a pseudo-terminal of 120×40.  A hook in the child notes
-``sys.modules`` the moment the first frame of the main screen is written to
-the terminal, then, once the search index is open, whether the cyclic
-collector is on again.  The search index, the editing and capture code, the
-other screens and their libraries must not be among those modules (they are
-imported on first use, or in the index thread after the first frame).  A behaviour test, not a timing
-test: the timings are in ``bench/tui.py``.
+``sys.modules`` (and the widgets drawn) the moment the first frame of the main
+screen is written to the terminal, then, once the search index is open,
+whether the cyclic collector is on again.  The search index, the editing and
+capture code, the other screens and their libraries must not be among those
+modules (they are imported on first use, or in the index thread after the
+first frame), nor the filter line's text field among the widgets.  A
+behaviour test, not a timing test: the timings are in ``bench/tui.py``.
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ def _display(self, screen, renderable):
     if renderable is None or seen or type(screen).__name__ != "MainScreen":
         return
     seen["modules"] = sorted(sys.modules)
+    seen["widgets"] = sorted({type(w).__name__ for w in screen.walk_children()})
     seen["gc_at_first_frame"] = gc.isenabled()
 
     def done():
@@ -179,6 +181,8 @@ def test_the_first_frame_imports_only_what_it_draws(bundled_copy: Path, tmp_path
         assert isinstance(modules, list)
         assert "casefiles.tui.screens.main" in modules
         assert unwanted(modules) == [], f"the {name} start imported them before its first frame"
+        # the filter line's text field is mounted when the line first opens (f)
+        assert "Input" not in seen["widgets"], seen["widgets"]
 
 
 def test_the_collector_is_off_until_the_first_frame_then_on(
