@@ -182,7 +182,9 @@ def test_the_first_frame_imports_only_what_it_draws(bundled_copy: Path, tmp_path
         assert "casefiles.tui.screens.main" in modules
         assert unwanted(modules) == [], f"the {name} start imported them before its first frame"
         # the filter line's text field is mounted when the line first opens (f)
-        assert "Input" not in seen["widgets"], seen["widgets"]
+        widgets = seen["widgets"]
+        assert isinstance(widgets, list)
+        assert "Input" not in widgets, widgets
 
 
 def test_the_collector_is_off_until_the_first_frame_then_on(
