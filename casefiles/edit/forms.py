@@ -10,7 +10,10 @@ add), and the cite that gives the change its source.
 
 - ``edit_form(store, selection, pane)`` and ``add_form(store, pane, selection,
   case_id)`` build a form prefilled from where the cursor is; ``cite_form``
-  adds a cite to the selected fact (from the reader: a source and a quote);
+  adds a cite to the selected fact (from the reader: a source and a quote),
+  ``edit_cite_form`` edits one in place; ``new_doc_form`` is the nested form
+  of a picker's "new party…"/"new source…", whose document (``pending``) is
+  saved in the same operation as the form that asked for it;
 - ``Form.read(name)`` reads one field as typed (``26 Sept 2018`` → ``2018-09-26``,
   ``2y6m`` → 2 years 6 months) and says how it was read, or why it cannot be;
 - ``Form.operation(store)`` assembles the document(s) and returns the
@@ -18,7 +21,10 @@ add), and the cite that gives the change its source.
   source's version of a fact, ``Operation.add_version`` (both kept);
 - ``Form.check(store)`` is that operation's core check (the rules ``validate``
   applies, the provenance rules, quotes looked up in their article) with each
-  finding put beside the field it is about.
+  finding put beside the field it is about; besides it refuses a new
+  document's id that is taken, names field by field what another program
+  changed meanwhile, and warns when a correction changes a fact's values on
+  the word of a source that is not among its cites (that is another version).
 
 Nothing here imports textual: ``casefiles.tui.screens.form`` only presents.
 """
