@@ -6,6 +6,7 @@
   hash chain, author and time);
 - ``core``: the ``Store`` (loading = checkpoint + log, in-memory indexes,
   edits checked as a full validation checks them, commits, checkpoints);
+- ``indexes``: the lookups by case, party and court, built without parsing;
 - ``lazy``: a table as a mapping whose documents stay file bytes until looked up;
 - ``offsets``: where each document lies in the canonical file (kept in the user
   cache folder per file contents, so a start parses nothing), and the canonical

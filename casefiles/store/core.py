@@ -20,7 +20,7 @@ import math
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -49,6 +49,7 @@ from casefiles.store.files import (
     write_atomic,
     write_atomic_pieces,
 )
+from casefiles.store.indexes import Indexes
 from casefiles.store.lazy import DocTable, FileBytes
 from casefiles.textsafe import literal, refused_in_line
 from casefiles.validate import (
@@ -197,7 +198,6 @@ class Store:
         """Things the user should know that are not errors (shown by the CLI)."""
         self._lock: FileLock | None = None
         self._max_key: dict[str, int] = {}
-        self._procs_by_court_index: dict[str, dict[str, None]] | None = None
         meta = self._meta_doc()
         seq = meta.get("log_seq")
         self._cp_seq: int = seq if isinstance(seq, int) else 0
@@ -212,7 +212,7 @@ class Store:
         """The version before of every log entry this store replayed (for ``casefiles log``)."""
         if self._log_hash is not None:
             self._hashes[self._cp_seq] = self._log_hash
-        self._rebuild(fields)
+        self._ix = Indexes(self.by_id, fields)
 
     @property
     def data(self) -> dict[str, Any]:
@@ -349,7 +349,7 @@ class Store:
             key,
             len(raw),
             ranges,
-            store._load_fields,
+            store._ix.load_fields,
             store._meta,
         )
         return store
@@ -458,83 +458,6 @@ class Store:
                 "cut short and never acknowledged); the next write removes it"
             )
 
-    def _rebuild(self, fields: Mapping[str, offsets.Fields] | None = None) -> None:
-        """Build the indexes, from the documents or, for a store loaded from its
-        offsets table, from the fields saved with it (aligned with each table's
-        ids in number order), so that no document is parsed."""
-        if fields is None:
-            fields = {
-                t: [offsets.index_fields(t, doc) for doc in self.by_id[t].values()]
-                for t in offsets.INDEXED
-            }
-        self._load_fields = fields
-        """Per table, the fields of the documents as loaded, by row."""
-        self._parties_of_case: dict[str, tuple[str, ...]] = dict(
-            zip(self.by_id[model.CASES], fields[model.CASES], strict=True)
-        )
-        # Which cases each party is in, and the proceedings at each court, are
-        # built on first use (at 100k cases the first runs over 900k participants,
-        # seconds that a start does not need).
-        self._cases_by_party_index: dict[str, dict[str, None]] | None = None
-        procs = fields[model.PROCEEDINGS]
-        self._procs_by_case = self._group_by(model.PROCEEDINGS, [f[0] for f in procs])
-        self._procs_by_court_index = None
-        self._courts_at_load: tuple[list[str], list[Any]] | None = (
-            list(self.by_id[model.PROCEEDINGS]),
-            [f[1] for f in procs],
-        )
-        self._sents_by_case = self._group_by(model.SENTENCES, fields[model.SENTENCES])
-        self._sources_by_case: dict[str, tuple[str, ...]] = {}
-
-    @property
-    def _cases_by_party(self) -> dict[str, dict[str, None]]:
-        """party id → the cases it takes part in, in document order."""
-        if self._cases_by_party_index is None:
-            # Tight loop: at 100k cases it runs over 900k participants.
-            cases_by_party: dict[str, dict[str, None]] = {}
-            parties_of_case = self._parties_of_case
-            for case_id in self.by_id[model.CASES]:
-                for party in parties_of_case.get(case_id, ()):
-                    found = cases_by_party.get(party)
-                    if found is None:
-                        cases_by_party[party] = {case_id: None}
-                    else:
-                        found[case_id] = None
-            self._cases_by_party_index = cases_by_party
-        return self._cases_by_party_index
-
-    def _group_by(
-        self, table: str, keys: list[Any], ids: Iterable[str] | None = None
-    ) -> dict[str, dict[str, None]]:
-        groups: dict[str, dict[str, None]] = {}
-        for doc_id, key in zip(self.by_id[table] if ids is None else ids, keys, strict=True):
-            if key is None:
-                continue
-            found = groups.get(key)
-            if found is None:
-                groups[key] = {doc_id: None}
-            else:
-                found[doc_id] = None
-        return groups
-
-    def _fields_later(self) -> Callable[[], dict[str, offsets.Fields]]:
-        """The saved-table fields of every document (in number order), as a
-        function to run off this thread: the fields read at load for documents
-        unchanged since, the changed ones' taken now."""
-        parts = []
-        for t in offsets.INDEXED:
-            docs = self.by_id[t]
-            changed = {i: offsets.index_fields(t, docs[i]) for i in docs._changed}
-            parts.append((t, list(docs._row.items()), changed, self._load_fields[t]))
-
-        def fields() -> dict[str, offsets.Fields]:
-            return {
-                t: [changed[i] if i in changed else base[row] for i, row in rows]
-                for t, rows, changed, base in parts
-            }
-
-        return fields
-
     @property
     def doc_ids(self) -> dict[str, Mapping[str, int]]:
         """TinyDB's document number of every id, per table (do not mutate)."""
@@ -545,16 +468,6 @@ class Store:
         if table not in self._max_key:
             self._max_key[table] = max(self.doc_ids[table].values(), default=0)
         return self._max_key[table] + 1
-
-    def _procs_by_court(self) -> dict[str, dict[str, None]]:
-        """court id → its proceedings, in document order (built on first use from
-        the courts as loaded: ``_set`` builds it before any proceeding changes)."""
-        if self._procs_by_court_index is None:
-            assert self._courts_at_load is not None
-            ids, courts = self._courts_at_load
-            self._procs_by_court_index = self._group_by(model.PROCEEDINGS, courts, ids)
-            self._courts_at_load = None
-        return self._procs_by_court_index
 
     # -- reading
 
@@ -580,21 +493,21 @@ class Store:
 
     def cases_of_party(self, party: str) -> list[str]:
         """Ids of the cases the party takes part in, in store order."""
-        return list(self._cases_by_party.get(party, ()))
+        return list(self._ix.cases_by_party.get(party, ()))
 
     def proceedings_of(self, case: str) -> list[Doc]:
         """The case's proceedings ordered as a court ladder (level, then date)."""
         procs = self.by_id[model.PROCEEDINGS]
-        return model.court_ladder(procs[p] for p in self._procs_by_case.get(case, ()))  # type: ignore[return-value]
+        return model.court_ladder(procs[p] for p in self._ix.procs_by_case.get(case, ()))  # type: ignore[return-value]
 
     def sentences_of(self, case: str) -> list[Doc]:
         """The case's sentences, in store order."""
         sents = self.by_id[model.SENTENCES]
-        return [sents[s] for s in self._sents_by_case.get(case, ())]
+        return [sents[s] for s in self._ix.sents_by_case.get(case, ())]
 
     def sources_of(self, case: str) -> list[Doc]:
         """Every source cited by the case, its proceedings and its sentences."""
-        ids = self._sources_by_case.get(case)
+        ids = self._ix.sources_by_case.get(case)
         if ids is None:
             seen: dict[str, None] = {}
             _cited_sources(self.by_id[model.CASES].get(case, {}), seen)
@@ -603,7 +516,7 @@ class Store:
             for sent in self.sentences_of(case):
                 _cited_sources(sent, seen)
             ids = tuple(seen)
-            self._sources_by_case[case] = ids
+            self._ix.sources_by_case[case] = ids
         sources = self.by_id[model.SOURCES]
         return [sources[s] for s in ids if s in sources]
 
@@ -908,14 +821,16 @@ class Store:
         procs = self.by_id[model.PROCEEDINGS]
         sents = self.by_id[model.SENTENCES]
         if table == model.COURTS:
-            out += [(model.PROCEEDINGS, procs[p]) for p in self._procs_by_court().get(doc_id, ())]
+            out += [
+                (model.PROCEEDINGS, procs[p]) for p in self._ix.procs_by_court().get(doc_id, ())
+            ]
         elif table == model.CASES:
-            out += [(model.PROCEEDINGS, procs[p]) for p in self._procs_by_case.get(doc_id, ())]
-            out += [(model.SENTENCES, sents[s]) for s in self._sents_by_case.get(doc_id, ())]
+            out += [(model.PROCEEDINGS, procs[p]) for p in self._ix.procs_by_case.get(doc_id, ())]
+            out += [(model.SENTENCES, sents[s]) for s in self._ix.sents_by_case.get(doc_id, ())]
         elif table == model.PROCEEDINGS:
             cases = {new.get("case")} | ({old.get("case")} if old else set())
             for case in cases:
-                for s in self._sents_by_case.get(case, ()):  # type: ignore[arg-type]
+                for s in self._ix.sents_by_case.get(case, ()):  # type: ignore[arg-type]
                     if sents[s].get("proceeding") == doc_id:
                         out.append((model.SENTENCES, sents[s]))
         return out
@@ -930,7 +845,7 @@ class Store:
         old = docs.get(doc_id)
         self._tree = None
         if table == model.PROCEEDINGS:
-            self._procs_by_court()  # built from the courts as loaded, before this change
+            self._ix.procs_by_court()  # built from the courts as loaded, before this change
         if new is None:
             if old_key is None:
                 return None, None
@@ -942,83 +857,12 @@ class Store:
             docs.put(doc_id, new, k)
             if k > self._max_key.get(table, 0) and table in self._max_key:
                 self._max_key[table] = k
-        self._reindex(table, doc_id, old, new)
+        self._ix.reindex(table, doc_id, old, new)
         return old, old_key
 
     def _resort(self, table: str) -> None:
         """Documents in number order again (after a removed one was put back)."""
         self.by_id[table].resort()
-
-    def _reindex(self, table: str, doc_id: str, old: Doc | None, new: Doc | None) -> None:
-        touched: set[str] = set()
-        if table == model.CASES:
-            self._index_case_parties(doc_id)
-            touched.add(doc_id)
-        elif table in (model.PROCEEDINGS, model.SENTENCES):
-            index = self._procs_by_case if table == model.PROCEEDINGS else self._sents_by_case
-            old_case = old.get("case") if old else None
-            new_case = new.get("case") if new else None
-            self._regroup(table, index, doc_id, old_case, new_case)
-            touched.update(c for c in (old_case, new_case) if c)
-            if table == model.PROCEEDINGS:
-                self._regroup(
-                    table,
-                    self._procs_by_court(),
-                    doc_id,
-                    old.get("court") if old else None,
-                    new.get("court") if new else None,
-                )
-        elif table == model.SOURCES:
-            self._sources_by_case.clear()
-        for case in touched:
-            self._sources_by_case.pop(case, None)
-
-    def _regroup(
-        self,
-        table: str,
-        index: dict[str, dict[str, None]],
-        doc_id: str,
-        old_key: str | None,
-        new_key: str | None,
-    ) -> None:
-        """Move ``doc_id`` between groups, keeping each group in document order."""
-        if old_key == new_key and doc_id in self.by_id[table]:
-            return
-        if old_key is not None:
-            group = index.get(old_key)
-            if group is not None:
-                group.pop(doc_id, None)
-                if not group:
-                    del index[old_key]
-        if new_key is not None and doc_id in self.by_id[table]:
-            group = index.setdefault(new_key, {})
-            group[doc_id] = None
-            ids = self.doc_ids[table]
-            if len(group) > 1 and ids[next(reversed(group))] != max(ids[g] for g in group):
-                index[new_key] = dict.fromkeys(sorted(group, key=ids.__getitem__))
-
-    def _index_case_parties(self, case_id: str) -> None:
-        before = self._parties_of_case.pop(case_id, ())
-        case = self.by_id[model.CASES].get(case_id)
-        parties: tuple[str, ...] = ()
-        if case is not None:
-            parties = tuple(dict.fromkeys(p["party"] for p in case.get("participants", ())))
-            self._parties_of_case[case_id] = parties
-        if self._cases_by_party_index is None:
-            return  # built from ``_parties_of_case`` on first use
-        for party in set(before) - set(parties):
-            cases = self._cases_by_party.get(party)
-            if cases is not None:
-                cases.pop(case_id, None)
-                if not cases:
-                    del self._cases_by_party[party]
-        ids = self.doc_ids[model.CASES]
-        for party in parties:
-            cases = self._cases_by_party.setdefault(party, {})
-            if case_id not in cases:
-                cases[case_id] = None
-                if len(cases) > 1:
-                    self._cases_by_party[party] = dict.fromkeys(sorted(cases, key=ids.__getitem__))
 
     # -- the log
 
@@ -1166,7 +1010,7 @@ class Store:
             self._cp_seq, self._cp_end = self._log_seq, self._log_end
             self._hashes = {self._log_seq: self._log_hash} if self._log_hash else {}
             self.replayed_before.clear()  # the new file holds those versions
-            fields = self._fields_later()
+            fields = self._ix.fields_later()
             real, fp = real_path(self.path), self.fingerprint
 
         # Every edit was checked as a full validation checks it, on a store that
