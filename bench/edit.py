@@ -50,6 +50,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -129,6 +130,25 @@ def _runqueue_wait() -> float:
         return 0.0
 
 
+def _others_wait() -> dict[str, float]:
+    """Per other thread of this process: seconds spent waiting for a core so far."""
+    out: dict[str, float] = {}
+    me = str(threading.get_native_id())
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return out
+    for tid in tasks:
+        if tid == me:
+            continue
+        try:
+            with open(f"/proc/self/task/{tid}/schedstat", encoding="ascii") as fh:
+                out[tid] = int(fh.read().split()[1]) / 1e9
+        except (OSError, ValueError, IndexError):
+            continue
+    return out
+
+
 class Heartbeat:
     """Gaps between 1 ms sleeps on the UI's event loop (a stall shows as a long gap),
     with the CPU time the whole process used during each gap, the UI thread's own
@@ -141,17 +161,24 @@ class Heartbeat:
         self.cpu: list[float] = []
         self.ui_cpu: list[float] = []
         self.waited: list[float] = []
+        self.held: list[float] = []
         self.running = True
 
     async def run(self) -> None:
         import asyncio
 
         last, last_cpu, last_ui = time.perf_counter(), time.process_time(), time.thread_time()
-        last_wait = _runqueue_wait()
+        last_wait, last_others = _runqueue_wait(), _others_wait()
         while self.running:
             await asyncio.sleep(0.001)
             now, cpu, ui = time.perf_counter(), time.process_time(), time.thread_time()
-            wait = _runqueue_wait()
+            wait, others = _runqueue_wait(), _others_wait()
+            # a worker preempted by the system while it holds the GIL stalls us too:
+            # the longest wait for a core of another thread in this gap
+            self.held.append(
+                max((t - last_others.get(k, t) for k, t in others.items()), default=0.0)
+            )
+            last_others = others
             self.gaps.append(now - last)
             self.cpu.append(cpu - last_cpu)
             self.ui_cpu.append(ui - last_ui)
@@ -163,6 +190,13 @@ class Heartbeat:
         return max(
             (max(0.0, g - w) for g, w in zip(self.gaps, self.waited, strict=True)), default=0.0
         )
+
+    def longest_ours(self) -> float:
+        """The longest gap less the UI thread's wait for a core and the longest wait
+        for a core of another thread (a worker preempted while holding the GIL):
+        the stall this program's own work made."""
+        triples = zip(self.gaps, self.waited, self.held, strict=True)
+        return max((max(0.0, g - w - h) for g, w, h in triples), default=0.0)
 
     def longest(self) -> tuple[float, float]:
         """The longest gap and how long the UI thread waited for a core within it."""
@@ -216,6 +250,7 @@ async def _type_into_picker(store: Store, query: str, ready: bool) -> dict[str, 
         await task
         out["stall"], out["stall_wait"] = beat.longest()
         out["own"] = beat.longest_own()
+        out["ours"] = beat.longest_ours()
         out["ui_cpu"] = max(beat.ui_cpu)
         out["p99"] = sorted(beat.gaps)[int(len(beat.gaps) * 0.99)]
         out["worker"] = screen.last_seconds
@@ -242,15 +277,15 @@ def bench_picker(path: Path, query: str) -> None:
     print(f"typing {query!r} key by key at ~30 keys/s; load average {os.getloadavg()[0]:.1f}")
     header = (
         f"{'':<36}{'longest UI stall':>18}{'(core wait)':>13}{'longest own':>14}"
-        f"{'UI thread CPU':>17}{'p99 gap':>12}{'last key -> rows':>19}"
+        f"{'ours':>16}{'UI thread CPU':>16}{'p99 gap':>12}{'last key -> rows':>19}"
     )
     print(header)
     print("-" * len(header))
     for name, r in (("first open (index built meanwhile)", cold), ("index ready", warm)):
-        verdict = "OK" if r["own"] <= 0.016 else "MISS"
+        verdict = "OK" if r["ours"] <= 0.016 else "MISS"
         print(
-            f"{name:<36}{ms(r['stall']):>18}{ms(r['stall_wait']):>13}"
-            f"{ms(r['own']):>12} {verdict:<4}{ms(r['ui_cpu']):>13}{ms(r['p99']):>12}"
+            f"{name:<36}{ms(r['stall']):>18}{ms(r['stall_wait']):>13}{ms(r['own']):>14}"
+            f"{ms(r['ours']):>12} {verdict:<4}{ms(r['ui_cpu']):>11}{ms(r['p99']):>12}"
             f"{ms(r['after_last_key']):>19}"
         )
     print(f"{'idle floor (same heartbeat, 1 s)':<36}{ms(warm['idle']):>18}")
@@ -260,7 +295,11 @@ def bench_picker(path: Path, query: str) -> None:
     )
     print(
         "longest own: the longest gap less that wait: the UI thread working, or waiting"
-        " for the GIL a worker held; aim <= 16 ms"
+        " for the GIL a worker held"
+    )
+    print(
+        "ours: also less the longest wait for a core of another thread in the gap (a worker"
+        " the system preempted while it held the GIL): our own work's stall; aim <= 16 ms"
     )
     print("UI thread CPU: the most CPU the UI thread itself used between two heartbeats")
     print(
