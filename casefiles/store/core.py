@@ -288,6 +288,11 @@ class Store:
                 store = cls._load_mapped(p, file, digest)
             if store is None:
                 store = cls._load_parsed(p, file, file_stamp, digest, check_files=check_files)
+                if not check_files and store.by_id[model.CASES].file is not None:
+                    # Start again from the offsets table just saved: the parsed
+                    # tree is then freed whole, and its memory returned.
+                    again = cls._load_mapped(p, file, digest or validcache.digest(file.data))
+                    store = again if again is not None else store
         store._open_log()
         if check_files:
             sources = {model.SOURCES: store.by_id[model.SOURCES]}
