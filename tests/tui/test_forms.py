@@ -12,11 +12,17 @@ Regenerate the snapshots with ``pytest tests/tui/test_forms.py
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import time
+import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SIZE, make_app, sync
+from conftest import BUNDLED, SIZE, make_app, sync
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static, TextArea
@@ -904,3 +910,73 @@ def test_form_snapshot(
         await settle(pilot)
 
     assert snap_compare(make_app(small_store), terminal_size=size, run_before=run_before)
+
+
+# -- a real terminal (tmux): ctrl+s arrives, a pasted escape sequence stays text
+
+TMUX_SOCKET = f"cfforms-{uuid.uuid4().hex[:8]}"
+SCRIPT = Path(sys.executable).with_name("casefiles")
+
+
+def tmux(*args: str) -> str:
+    done = subprocess.run(
+        ["tmux", "-L", TMUX_SOCKET, *args], capture_output=True, text=True, timeout=30
+    )
+    return done.stdout
+
+
+def wait_for(name: str, text: str, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    shown = ""
+    while time.monotonic() < deadline:
+        shown = tmux("capture-pane", "-t", name, "-p")
+        if text in shown:
+            return shown
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} did not appear; the screen shows:\n{shown}")
+
+
+@pytest.mark.skipif(
+    shutil.which("tmux") is None and not os.environ.get("CI"),
+    reason="tmux is not installed (make system-deps installs it)",
+)
+def test_a_form_in_a_real_terminal(tmp_path: Path) -> None:
+    shutil.copytree(BUNDLED, tmp_path / "data")
+    store = tmp_path / "data" / "casefiles.json"
+    home = tmp_path / "home"
+    name = f"cfforms-{uuid.uuid4().hex[:8]}"
+    env = (
+        f"HOME={home} XDG_CONFIG_HOME={home}/config XDG_DATA_HOME={home}/data "
+        f"XDG_CACHE_HOME={home}/cache CASEFILES_CONFIG={home}/config.toml TERM=xterm-256color"
+    )
+    command = f"env -u COLUMNS -u LINES {env} {SCRIPT} --store {store}; sleep 30"
+    try:
+        tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", command)
+        wait_for(name, "Cases")
+        tmux("send-keys", "-t", name, "1", "e")
+        wait_for(name, "edit case:")
+        time.sleep(0.5)  # the form takes the keyboard once drawn
+        tmux("send-keys", "-t", name, "Tab", "Tab")  # title, status, then country
+        time.sleep(0.3)
+        # a pasted bidi override (keys never type one; tmux escapes C0 controls
+        # in a paste itself, Pilot's test sends those): a visible symbol, refused
+        tmux("send-keys", "-t", name, "C-u")
+        tmux("set-buffer", "-b", "hostile", "right\u202eleft")
+        tmux("paste-buffer", "-p", "-b", "hostile", "-t", name)
+        shown = wait_for(name, "right\ufffdleft")
+        assert "\u202e" not in shown
+        assert "control character U+202E" in wait_for(name, "control character")
+        before = store.read_bytes()
+        tmux("send-keys", "-t", name, "C-s")
+        wait_for(name, "Not saved")
+        assert store.read_bytes() == before
+        tmux("send-keys", "-t", name, "C-u")
+        tmux("send-keys", "-t", name, "-l", "Kampuchea")
+        wait_for(name, "Kampuchea")
+        time.sleep(0.5)  # the check runs a moment after the last key
+        tmux("send-keys", "-t", name, "C-s")
+        wait_for(name, "saved: edit cases[")
+        saved = Store.load(store).get(model.CASES, CASE)
+        assert saved is not None and saved["country"] == "Kampuchea"
+    finally:
+        subprocess.run(["tmux", "-L", TMUX_SOCKET, "kill-server"], capture_output=True, timeout=30)
