@@ -363,7 +363,12 @@ class DocTable(Mapping[str, Doc]):
 
     def tree(self) -> dict[str, Doc]:
         """TinyDB's ``{"number": document}`` of this table (every document parsed)."""
-        return {str(k): doc for k, doc in zip(self.keys_map.values(), self.values(), strict=True)}
+        out: dict[str, Doc] = {}
+        for doc_id, doc in self.items():
+            row = self._row.get(doc_id)
+            if row is not None:
+                out[str(self._numbers[row])] = doc
+        return out
 
 
 __all__ = ["DocNumbers", "DocTable", "FileBytes"]
