@@ -23,8 +23,10 @@ def paused(*, collect: bool = False) -> Iterator[None]:
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        # Freeze before enabling again: a thread switch between the two would
+        # otherwise let a collection walk everything the block just built.
         if collect:
             gc.collect()
         gc.freeze()
+        if was_enabled:
+            gc.enable()
