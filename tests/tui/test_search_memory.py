@@ -199,12 +199,20 @@ async def test_up_down_and_ctrl_r_recall_earlier_queries(bundled_store: Store) -
         assert box(screen) == "kem sokha"
         await pilot.press("down")
         assert box(screen) == "tep vanny"
-        await pilot.press("down", "down")  # past the newest: what was typed (nothing)
-        assert box(screen) == ""
-        # the results of a recalled query are there, and down then moves in them
-        await pilot.press("up")
+        await pilot.press("down")
+        assert box(screen) == "adhoc"
         await settled(pilot, screen)
-        assert hits(screen)
+        # past the newest with nothing typed before: the query stays and down
+        # goes on into its results
+        assert hits(screen) and screen.query_one(ResultList).cursor == 0
+        await pilot.press("down")
+        assert box(screen) == "adhoc"
+        assert screen.query_one(ResultList).cursor == 1
+        assert "earlier query" not in status(screen)
+        await pilot.press("up", "up")  # back to the first result, then the history
+        assert box(screen) == "tep vanny"
+        await pilot.press("down", "down")
+        assert box(screen) == "adhoc"
         # ctrl+r: the newest earlier query containing the typed text, again older
         await pilot.press("ctrl+u")
         await pilot.press("o", "k")

@@ -15,7 +15,8 @@ so ``/`` later shows the same query, results and cursor.
 It remembers: a query that was used (a hit opened, or the screen closed on
 it) goes to the query history (``casefiles.tui.recall``, kept across runs).
 ``up`` on the first result (or with none) brings back the query before,
-``down`` the one after (past the newest: what was typed); ``ctrl+r`` brings
+``down`` the one after (past the newest: what was typed, or, when nothing
+was, the results of the recalled query); ``ctrl+r`` brings
 back the newest earlier query containing what is typed, again an older one,
 as a shell's reverse search does.  Typing leaves the history.
 
@@ -383,9 +384,18 @@ class SearchScreen(Screen["Hit | None"]):
         self.results.move(delta)
 
     def action_down(self) -> None:
-        """In the query history: a later query; else the next result."""
+        """In the query history: a later query (past the newest: what was
+        typed, or, when nothing was, the recalled query stays and the cursor
+        goes on into its results); else the next result."""
         if self._recall_at is not None:
-            self._show_recalled(self.recall.newer(self._recall_at))
+            newer = self.recall.newer(self._recall_at)
+            if newer is None and not self._draft.strip():
+                self._leave_recall()
+                if self.result is not None:
+                    self._show_count()
+                self.results.move(1)
+                return
+            self._show_recalled(newer)
         else:
             self.results.move(1)
 
@@ -393,6 +403,9 @@ class SearchScreen(Screen["Hit | None"]):
         """On the first result (or none): an earlier query; else the previous result."""
         if self._recall_at is not None or self.results.cursor == 0 or not self.results.hits:
             older = self.recall.older(self._recall_at)
+            if self._recall_at is None:  # the query shown is not an earlier one again
+                while older is not None and self.recall.queries[older] == self.box.value.strip():
+                    older = self.recall.older(older)
             if older is None:
                 self.app.bell()
                 return
