@@ -435,3 +435,26 @@ async def test_an_edit_in_the_browser_is_found_when_search_opens_again(
         await settled(pilot, screen)
         assert results.current is not None
         assert (results.current.kind, results.current.id) == (hit.kind, hit.id)
+
+
+@sync
+async def test_a_history_folder_that_cannot_be_written_is_said_once(
+    bundled_store: Store, data_dir: Path
+) -> None:
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    data_dir.write_text("a file where the folder should be", encoding="utf-8")
+    app = make_app(bundled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_search(pilot)
+        for query in ("sokha", "malin", "vanny"):
+            await pilot.press("ctrl+u")
+            await type_query(pilot, screen, query)
+            await pilot.press("escape")
+            await until(pilot, lambda: not isinstance(app.screen, SearchScreen), "closed")
+            await pilot.press("slash")
+            await until(pilot, lambda: isinstance(app.screen, SearchScreen), "search")
+        said = [n.message for n in app._notifications if n.title == "search history"]
+        assert len([m for m in said if "not saved" in m]) == 1, said
+        assert len([m for m in said if "cannot be read" in m]) == 1, said
+        await pilot.press("ctrl+u", "up")  # the queries are still recalled this session
+        assert box(screen) == "vanny"

@@ -155,6 +155,7 @@ class SearchScreen(Screen["Hit | None"]):
         self._loading_more = False
         self._keep_hit: tuple[str, str] | None = None
         self._exhausted = False
+        self._save_failed = False
         self._recall_at: int | None = None
         self._draft = ""
         self._recalled: str | None = None
@@ -166,11 +167,7 @@ class SearchScreen(Screen["Hit | None"]):
     def recall(self) -> QueryHistory:
         """The query history (read from the user data folder on first use)."""
         if self._recall is None:
-            self._recall = QueryHistory.load()
-            if self._recall.problem and self.is_attached:
-                self.notify(
-                    self._recall.problem, title="search history", severity="warning", markup=False
-                )
+            self._recall = QueryHistory.load()  # its problem is shown on mount
         return self._recall
 
     def compose(self) -> ComposeResult:
@@ -471,9 +468,13 @@ class SearchScreen(Screen["Hit | None"]):
         query = self.box.value
         if self.result is not None and self.result.error:
             return
-        if self.recall.add(query) and not self.recall.save() and self.recall.problem:
+        if self.recall.add(query) and not self.recall.save() and not self._save_failed:
+            self._save_failed = True  # said once a session; the queries stay in memory
             self.notify(
-                self.recall.problem, title="search history", severity="warning", markup=False
+                self.recall.problem or "search history not saved",
+                title="search history",
+                severity="warning",
+                markup=False,
             )
 
     def action_choose(self) -> None:
