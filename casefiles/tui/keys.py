@@ -256,7 +256,8 @@ KEYS: Final[tuple[KeySpec, ...]] = (
     KeySpec(
         "casefiles.search_recall",
         "ctrl+r",
-        "earlier query containing the typed text (again: older)",
+        "reverse search of earlier queries: the newest containing what is typed"
+        " (again: older; typing refines; esc ends)",
         "search",
         show=True,
         short="recall",

@@ -137,7 +137,7 @@ class QueryHistory:
     def search_back(self, pattern: str, before: int | None = None) -> int | None:
         """Position of the newest query before ``before`` (``None``: all) that
         contains ``pattern`` (case-insensitive), like a shell's ``ctrl+r``."""
-        folded = pattern.casefold().strip()
+        folded = pattern.casefold()
         end = len(self.queries) if before is None else before
         for i in range(min(end, len(self.queries)) - 1, -1, -1):
             if folded in self.queries[i].casefold():

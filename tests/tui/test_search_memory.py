@@ -458,3 +458,42 @@ async def test_a_history_folder_that_cannot_be_written_is_said_once(
         assert len([m for m in said if "cannot be read" in m]) == 1, said
         await pilot.press("ctrl+u", "up")  # the queries are still recalled this session
         assert box(screen) == "vanny"
+
+
+@sync
+async def test_ctrl_r_then_typing_refines_the_reverse_search_like_a_shell(
+    bundled_store: Store, data_dir: Path
+) -> None:
+    data_dir.mkdir(parents=True)
+    (data_dir / "search-history.json").write_text(
+        json.dumps(["kem sokha", "tep vanny", "adhoc", "sokha appeal"]), encoding="utf-8"
+    )
+    app = make_app(bundled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_search(pilot)
+        await pilot.press("ctrl+r")  # nothing typed: the newest query
+        assert box(screen) == "sokha appeal"
+        await pilot.press("v")  # the pattern is now "v": typing searches, it does not edit
+        assert box(screen) == "tep vanny"
+        await settled(pilot, screen)
+        assert "reverse search 'v'" in status(screen)
+        await pilot.press("ctrl+r")  # no older query has a v: the match stays
+        assert box(screen) == "tep vanny"
+        await pilot.press("x")  # failing: the last match stays, and says so
+        assert box(screen) == "tep vanny"
+        assert "failing reverse search 'vx'" in status(screen)
+        await pilot.press("escape")  # ends the reverse search, keeps the query
+        assert isinstance(app.screen, SearchScreen) and box(screen) == "tep vanny"
+        await pilot.press("a")  # now typing edits the query again
+        assert box(screen) == "tep vannya"
+        # a pattern typed first, then ctrl+r, then refined
+        await pilot.press("ctrl+u", "s", "o")
+        await settled(pilot, screen)
+        await pilot.press("ctrl+r")
+        assert box(screen) == "sokha appeal"
+        await pilot.press("ctrl+r")
+        assert box(screen) == "kem sokha"
+        await pilot.press("space", "s")  # "so s": in no query
+        assert box(screen) == "kem sokha"
+        await pilot.press("escape", "escape")  # end the search, then close
+        await until(pilot, lambda: not isinstance(app.screen, SearchScreen), "closed")

@@ -16,9 +16,11 @@ It remembers: a query that was used (a hit opened, or the screen closed on
 it) goes to the query history (``casefiles.tui.recall``, kept across runs).
 ``up`` on the first result (or with none) brings back the query before,
 ``down`` the one after (past the newest: what was typed, or, when nothing
-was, the results of the recalled query); ``ctrl+r`` brings
-back the newest earlier query containing what is typed, again an older one,
-as a shell's reverse search does.  Typing leaves the history.
+was, the results of the recalled query); ``ctrl+r`` starts a reverse
+search as a shell's: the newest earlier query containing what is typed,
+``ctrl+r`` again an older one, characters typed meanwhile refine what is
+searched for (``refine_reverse``), ``esc`` ends it with the query found.
+Otherwise typing (or deleting) leaves the history and edits the query.
 
 Results come a page (``LIMIT``) at a time: when the cursor comes within a
 screenful of the last hit and more match, the query runs again for one more
@@ -32,7 +34,7 @@ from time import perf_counter
 from typing import TYPE_CHECKING, ClassVar, Final
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.message import Message
@@ -87,6 +89,21 @@ class SearchInput(Input):
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
         return key in ("ctrl+n", "ctrl+p") or super().check_consume_key(key, character)
+
+    async def _on_key(self, event: events.Key) -> None:
+        # In a reverse search (ctrl+r) a typed character refines what is searched
+        # for, as in a shell, instead of editing the recalled query.
+        screen = self.screen
+        if (
+            event.is_printable
+            and event.character is not None
+            and isinstance(screen, SearchScreen)
+            and screen.refine_reverse(event.character)
+        ):
+            event.stop()
+            event.prevent_default()
+            return
+        await super()._on_key(event)
 
 
 class SearchScreen(Screen["Hit | None"]):
@@ -427,8 +444,28 @@ class SearchScreen(Screen["Hit | None"]):
             self.app.bell()
             what = f" containing {literal(self._pattern)!r}" if self._pattern.strip() else ""
             self.notify(f"No earlier query{what}.", timeout=3, markup=False)
+            if self._recall_at is None:
+                self._pattern = None  # nothing recalled: no reverse search under way
             return
         self._show_recalled(found)
+
+    def refine_reverse(self, character: str) -> bool:
+        """In a reverse search: ``character`` joins what is searched for and the
+        newest earlier query containing it is shown (``True``: taken)."""
+        if self._pattern is None or self._recall_at is None:
+            return False
+        pattern = self._pattern + character
+        found = self.recall.search_back(pattern)
+        self._pattern = pattern
+        if found is None:
+            self.app.bell()  # a failing search: the last match stays, as in a shell
+            if self.result is not None:
+                self._show_count()
+            else:
+                self._set_status(self._with_recall(HINT))
+            return True
+        self._show_recalled(found)
+        return True
 
     def _show_recalled(self, position: int | None) -> None:
         """Put the query at ``position`` in the box (``None``: what was typed)."""
@@ -456,8 +493,15 @@ class SearchScreen(Screen["Hit | None"]):
         if at is None:
             return status
         n = len(self.recall)
-        how = f"ctrl+r: {self._pattern!r}" if self._pattern is not None else "↑ older ↓ newer"
-        return f"earlier query {n - at} of {n} ({how}) · {status}"
+        if self._pattern is not None:
+            found = self._pattern.casefold() in self.recall.queries[at].casefold()
+            failing = "" if found else "failing "
+            return (
+                f"{failing}reverse search {literal(self._pattern)!r}: "
+                f"earlier query {n - at} of {n} (ctrl+r older · type to refine · esc done)"
+                f" · {status}"
+            )
+        return f"earlier query {n - at} of {n} (↑ older ↓ newer) · {status}"
 
     def action_page(self, direction: int) -> None:
         """Move the result cursor by a page."""
@@ -488,7 +532,12 @@ class SearchScreen(Screen["Hit | None"]):
             self.app.bell()
 
     def action_close(self) -> None:
-        """Dismiss without a hit."""
+        """Dismiss without a hit (in a reverse search: end it, the query found kept)."""
+        if self._pattern is not None and self._recall_at is not None:
+            self._pattern = None
+            if self.result is not None:
+                self._show_count()
+            return
         self.workers.cancel_group(self, "search")
         if self._loading_more:
             self._loading_more = False
