@@ -38,6 +38,8 @@ KEEP: tuple[str, ...] = (
     "casefiles.close",
     "casefiles.reader_close",
     "casefiles.search_close",
+    "casefiles.history_close",
+    "casefiles.form_cancel",
     "casefiles.quit",
 )
 _ORDER: dict[str, int] = {spec.id: i for i, spec in enumerate(KEYS)}
