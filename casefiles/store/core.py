@@ -274,9 +274,21 @@ class Store:
         """Read, migrate, validate and index a store and replay its change log;
         raise ``StoreError`` on any problem."""
         p = Path(path)
+        real = real_path(p)
+
+        def saved_table(st: os.stat_result) -> offsets.Saved | None:
+            # While the bytes are read: the offsets table, if these bytes
+            # (known by their stamp) passed validation and have one.
+            if check_files or not offsets.enabled():
+                return None
+            digest = offsets.known_digest(real, offsets.stamp(st))
+            if digest is None or not validcache.known_valid(digest):
+                return None
+            return offsets.load(digest, st.st_size)
+
         with collector.paused():
-            raw, st = read_raw(p)
-            file = FileBytes(real_path(p), raw, fingerprint(st))
+            raw, st, saved = read_raw(p, saved_table)
+            file = FileBytes(real, raw, fingerprint(st))
             del raw
             file_stamp = offsets.stamp(st)
             digest = None if check_files else offsets.known_digest(file.path, file_stamp)
@@ -285,7 +297,7 @@ class Store:
                 if digest is None:
                     digest = validcache.digest(file.data)
                     offsets.remember_digest(file.path, file_stamp, digest)
-                store = cls._load_mapped(p, file, digest)
+                store = cls._load_mapped(p, file, digest, saved)
             if store is None:
                 store = cls._load_parsed(p, file, file_stamp, digest, check_files=check_files)
                 if not check_files and store.by_id[model.CASES].file is not None:
@@ -305,12 +317,15 @@ class Store:
         return store
 
     @classmethod
-    def _load_mapped(cls, path: Path, file: FileBytes, digest: str) -> Store | None:
+    def _load_mapped(
+        cls, path: Path, file: FileBytes, digest: str, saved: offsets.Saved | None = None
+    ) -> Store | None:
         """A start that parses no document: the saved offsets table of these bytes
         and a remembered verdict on them (``None`` when either is missing)."""
         if not validcache.known_valid(digest):
             return None
-        saved = offsets.load(digest, len(file.data))
+        if saved is None or saved.digest != digest or saved.size != len(file.data):
+            saved = offsets.load(digest, len(file.data))
         if saved is None:
             return None
         tables: dict[str, Any] = {model.META: saved.meta}

@@ -16,9 +16,10 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import orjson
 
@@ -27,6 +28,7 @@ from casefiles.store.errors import StoreError
 from casefiles.textsafe import literal
 from casefiles.validate import Problem
 
+T = TypeVar("T")
 JSON_OPTIONS: Final = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 MAX_ARTICLE_BYTES: Final = 20 * 1024 * 1024
 
@@ -92,13 +94,16 @@ def read_file(path: Path) -> tuple[object, Fingerprint, str]:
     """Parse a store file; raise ``StoreError`` naming the file and what is wrong.
 
     Returns the document tree, the file's fingerprint and its content key."""
-    raw, st = read_raw(path)
+    raw, st, _ = read_raw(path)
     return parse_bytes(raw, literal(str(path))), fingerprint(st), validcache.digest(raw)
 
 
-def read_raw(path: Path) -> tuple[bytes, os.stat_result]:
+def read_raw(
+    path: Path, alongside: Callable[[os.stat_result], T] | None = None
+) -> tuple[bytes, os.stat_result, T | None]:
     """The bytes of a store file and its status; ``StoreError`` naming the file
-    and what is wrong."""
+    and what is wrong.  ``alongside(status)`` runs while a thread reads the
+    bytes (reading releases the interpreter), and its result comes third."""
     name = literal(str(path))
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
@@ -117,20 +122,42 @@ def read_raw(path: Path) -> tuple[bytes, os.stat_result]:
         if not stat.S_ISREG(st.st_mode):
             raise StoreError(f"{name}: is {file_kind(st.st_mode)}, expected a JSON file")
         os.set_blocking(fd, True)
-        chunks: list[bytes] = []
-        pos = 0
-        while True:
-            chunk = os.pread(fd, max(st.st_size - pos, 2**16), pos)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            pos += len(chunk)
-        raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        if alongside is None:
+            return _read_all(fd, st.st_size), st, None
+        box: dict[str, Any] = {}
+
+        def reader() -> None:
+            try:
+                box["raw"] = _read_all(fd, st.st_size)
+            except BaseException as exc:
+                box["exc"] = exc
+
+        thread = threading.Thread(target=reader, name="casefiles-read", daemon=True)
+        thread.start()
+        try:
+            extra = alongside(st)
+        finally:
+            thread.join()
+        if "exc" in box:
+            raise box["exc"]
+        raw: bytes = box["raw"]
     except OSError as exc:
         raise StoreError(f"{name}: cannot read: {describe_os_error(exc)}") from None
     finally:
         os.close(fd)
-    return raw, st
+    return raw, st, extra
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    chunks: list[bytes] = []
+    pos = 0
+    while True:
+        chunk = os.pread(fd, max(size - pos, 2**16), pos)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        pos += len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def parse_bytes(raw: bytes, name: str) -> object:

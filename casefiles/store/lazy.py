@@ -131,9 +131,8 @@ class DocTable(Mapping[str, Doc]):
         """The id of each of ``_file``'s rows."""
         self._order: tuple[list[int], list[int]] | None = None
         """``_file``'s rows sorted by where they start, and those starts."""
-        self._region: tuple[int, int] = (0, 0)
-        """Where this table's documents lie in ``_file``: from the first one's
-        key to the last one's closing brace."""
+        self._region: tuple[int, int] | None = None
+        """Where this table's documents lie in ``_file`` (see ``region``)."""
 
     # -- building
 
@@ -177,12 +176,7 @@ class DocTable(Mapping[str, Doc]):
         self._order = None
         self._changed = set()
         self._cut = []
-        if ids:
-            first = starts.index(min(starts))
-            head = len(b'"%d": ' % self._numbers[first])
-            self._region = (starts[first] - head, max(ends))
-        else:
-            self._region = (0, 0)
+        self._region = None
         if not keep:
             self._docs = {}
 
@@ -269,7 +263,7 @@ class DocTable(Mapping[str, Doc]):
         if self._file is not None and self._backed:
             data, ends = self._file.data, self._ends
             rows, row_starts = self._file_order()
-            start, stop = self._region
+            start, stop = self.region
             at = data.find(needle, start, stop)
             while at >= 0:
                 i = bisect.bisect_right(row_starts, at) - 1
@@ -289,6 +283,20 @@ class DocTable(Mapping[str, Doc]):
                 found.append((numbers[self._row[doc_id]], doc_id))
         found.sort()
         return [doc_id for _, doc_id in found]
+
+    @property
+    def region(self) -> tuple[int, int]:
+        """Where this table's documents lie in ``file``: from the first one's key
+        to the last one's closing brace (worked out on first use)."""
+        if self._region is None:
+            starts, ends = self._starts[: self._backed], self._ends[: self._backed]
+            if starts:
+                first = starts.index(min(starts))
+                head = len(b'"%d": ' % self._numbers[first])
+                self._region = (starts[first] - head, max(ends))
+            else:
+                self._region = (0, 0)
+        return self._region
 
     def _file_order(self) -> tuple[list[int], list[int]]:
         if self._order is None:
