@@ -297,3 +297,33 @@ def test_an_edit_that_keeps_size_and_modification_time_is_still_validated(
     assert generated.stat().st_mtime_ns == st.st_mtime_ns
     with pytest.raises(StoreError):
         Store.load(generated)
+
+
+def test_a_checkpoint_after_deletes_inserts_and_edits_writes_the_canonical_file(
+    generated: Path,
+) -> None:
+    """Cuts at the start, middle and end of a table, new documents whose numbers
+    sort among the old ones as text ("61" between "60" and "7"), and edits."""
+    Store.load(generated)
+    store = Store.load(generated)
+    sentences = store.by_id[model.SENTENCES]
+    by_text = sorted(sentences, key=lambda i: str(sentences.keys_map[i]))
+    free = [s for s in by_text if not store.referrers(model.SENTENCES, s)]
+    assert free[0] == by_text[0] and free[-1] == by_text[-1]
+    for doc_id in (free[0], free[1], free[len(free) // 2], free[-1]):
+        store.delete(model.SENTENCES, doc_id)
+    parties = store.by_id[model.PARTIES]
+    by_text = sorted(parties, key=lambda i: str(parties.keys_map[i]))
+    for n in range(12):
+        store.put(model.PARTIES, {"id": f"zz-new-{n}", "kind": "person", "name": f"New {n}"})
+    store.delete(model.PARTIES, "zz-new-3")
+    renamed = dict(store.get(model.PARTIES, by_text[1]) or {})
+    renamed["name"] = "Renamed party"
+    store.put(model.PARTIES, renamed)
+    expected = copy.deepcopy(store.data)
+    assert store.checkpoint(wait=True)
+    assert generated.read_bytes() == dumps(expected | {model.META: _eager(generated)["meta"]})
+    again = Store.load(generated)
+    assert _kept(again) == 0
+    assert again.data == _eager(generated)
+    assert _indexes(again) == _indexes(store)
