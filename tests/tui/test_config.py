@@ -169,11 +169,11 @@ def test_a_normalised_value_is_what_the_config_keeps(tmp_path: Path) -> None:
 async def test_a_remapped_character_key_works_in_the_app(
     bundled_store: Store, tmp_path: Path
 ) -> None:
-    config = load_config(write(tmp_path, '[keys]\n"casefiles.search" = "s,/"\n'))
+    config = load_config(write(tmp_path, '[keys]\n"casefiles.search" = "w,/"\n'))
     assert config.problems == []
     app = make_app(bundled_store, config)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("s")
+        await pilot.press("w")
         await pilot.pause()
         assert type(app.screen).__name__ == "SearchScreen"
         await pilot.press("escape")
@@ -258,12 +258,12 @@ async def test_a_key_textual_already_has_on_a_screen_is_refused(
     typed = load_config(write(tmp_path, '[keys]\n"casefiles.search_next" = "down,x"\n'))
     assert typed.keys == {}
     assert "Textual's 'typing in the search' key on the search screen" in typed.problems[0]
-    fine = load_config(write(tmp_path, '[keys]\n"casefiles.search" = "slash,s"\n'))
-    assert fine.problems == []  # s opens search elsewhere; in the search field it types s
+    fine = load_config(write(tmp_path, '[keys]\n"casefiles.search" = "slash,w"\n'))
+    assert fine.problems == []  # w opens search elsewhere; in the search field it types w
     app = make_app(bundled_store, config)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("l")
-        assert app.focused is not None and app.focused.id == "parties"
+        await pilot.press("l")  # the next pane after the cases: the Case pane
+        assert app.focused is not None and app.focused.id == "case-header"
 
 
 def test_unquoted_binding_ids_get_a_hint(tmp_path: Path) -> None:

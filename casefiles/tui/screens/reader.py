@@ -35,7 +35,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from casefiles import model
@@ -54,6 +54,7 @@ from casefiles.tui.bindings import bind
 from casefiles.tui.keys import default_keys, short_key
 from casefiles.tui.messages import CitePassage, CopyText, OpenSource
 from casefiles.tui.widgets.article import ArticleView
+from casefiles.tui.widgets.keybar import KeyBar
 
 
 class ReaderScreen(Screen[None]):
@@ -139,7 +140,7 @@ class ReaderScreen(Screen[None]):
         yield Static(head, id="reader-head", markup=False)
         yield ArticleView(id="reader-text")
         yield Static("loading…", id="reader-status", markup=False)
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         view = self.query_one(ArticleView)
