@@ -45,7 +45,7 @@ from casefiles.store.lazy import DocTable
 
 FORMAT: Final = 1
 MAGIC: Final = b"casefiles offsets\n"
-KEEP: Final = 8
+KEEP: Final = 4
 _DIGEST: Final = 32
 _DOC_OPTIONS: Final = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 
