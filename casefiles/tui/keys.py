@@ -275,6 +275,23 @@ KEYS: Final[tuple[KeySpec, ...]] = (
         short="close",
         replaces=("casefiles.back",),
     ),
+    KeySpec(
+        "casefiles.filter_keep",
+        "enter",
+        "keep the filter and close the filter line",
+        "filter",
+        show=True,
+        short="keep",
+    ),
+    KeySpec(
+        "casefiles.filter_clear",
+        "escape",
+        "clear the filter and close the filter line",
+        "filter",
+        show=True,
+        short="clear",
+        replaces=("casefiles.back",),
+    ),
     KeySpec("casefiles.form_save", "ctrl+s", "save the form", "form", show=True, short="save"),
     KeySpec(
         "casefiles.form_cancel",
@@ -316,6 +333,17 @@ SCREENS: Final[Mapping[str, frozenset[str]]] = {
     "search screen": _ids("search") | {"casefiles.back", "casefiles.search", "casefiles.redo"},
     "timeline": _ids("view") | _SCROLL | {"casefiles.back", "casefiles.timeline"},
     "form": _ids("form"),
+    # the filter line's text field over the main screen: it types the keys
+    # that are characters, so of the main screen's and app's only these remain
+    "filter line": _ids("filter")
+    | {
+        "casefiles.back",
+        "casefiles.next_pane",
+        "casefiles.prev_pane",
+        "casefiles.palette",
+        "casefiles.redo",
+        "casefiles.search",
+    },
     "history": _ids("history") | _SCROLL | {"casefiles.choose"},
 }
 
@@ -392,6 +420,15 @@ TEXTUAL_KEYS: Final[Mapping[str, Mapping[str, str]]] = {
         "pagedown": "scroll the form",
     },
     "history": {**_LIST_OWN, **_FOCUS_OWN, **_SCREEN_OWN},
+    "filter line": {
+        **{key: "editing the filter text" for key in _INPUT_OWN},
+        **_SCREEN_OWN,
+        **_APP_OWN,
+        "up": "scroll the filter line",
+        "down": "scroll the filter line",
+        "pageup": "scroll the filter line",
+        "pagedown": "scroll the filter line",
+    },
 }
 #: A Textual key a binding may take because it does the same thing there.
 _SAME_AS: Final = {
@@ -573,7 +610,7 @@ def clashes(keys: Mapping[str, str]) -> list[Clash]:
                     continue
                 if key in own:
                     found.append(Clash(screen, key, spec.id, "textual", own[key]))
-                elif spec.scope == "search" and _types_a_character(key):
+                elif spec.scope in ("search", "filter") and _types_a_character(key):
                     found.append(Clash(screen, key, spec.id, "textual", "typing in the search"))
         for key, owner_ids in owners.items():
             for i, first in enumerate(owner_ids):

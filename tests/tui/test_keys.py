@@ -30,8 +30,10 @@ def test_every_binding_has_an_id_and_is_in_the_key_table() -> None:
     bound = set()
     screens = (CaseFilesApp, Main, Lines, TextScreen, HelpScreen, ReaderScreen, ArticleView)
     from casefiles.tui.screens.history import DiffPane, HistoryScreen
+    from casefiles.tui.widgets.filterline import FilterInput
 
-    for cls in (*screens, SearchScreen, SearchInput, FormScreen, HistoryScreen, DiffPane):
+    others = (SearchScreen, SearchInput, FormScreen, HistoryScreen, DiffPane, FilterInput)
+    for cls in (*screens, *others):
         for binding in cls.BINDINGS:
             assert not isinstance(binding, tuple)
             assert binding.id, binding  # type: ignore[union-attr]
@@ -284,7 +286,7 @@ def test_the_readme_config_example_is_valid(tmp_path: Path) -> None:
     path.write_text(example, encoding="utf-8")
     config = load_config(path)
     assert config.problems == []
-    assert config.keys["casefiles.palette"] == "ctrl+k"
+    assert config.keys["casefiles.palette"] == "ctrl+o"
     assert config.opener == ["firefox"]
     assert config.theme == "gruvbox"
 
@@ -392,6 +394,7 @@ async def test_the_screens_table_matches_the_bindings_active_on_each_screen(
         ("help and dossier", ["1", "d"]),
         ("reader", ["5", "o"]),
         ("search screen", ["slash"]),
+        ("filter line", ["1", "f"]),
     ]
     app = make_app(bundled_store)
     async with app.run_test(size=SIZE) as pilot:

@@ -12,8 +12,10 @@ free title words) and tells its screen what happens:
 
 Above the text it shows a note when there is one (a malformed filter, named
 in one line, "indexing…"), wrapped to the pane's width.  ``enter`` and ``esc``
-are the text field's own keys, like the search field's; the key that opens
-the line is ``casefiles.filter`` in the key table.
+are the text field's own bindings (``casefiles.filter_keep`` and
+``casefiles.filter_clear`` in the key table, the ``filter`` scope), so the key
+bar shows them while the line has the keyboard; the key that opens the line is
+``casefiles.filter``.
 """
 
 from __future__ import annotations
@@ -22,14 +24,15 @@ import textwrap
 from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import Input, Static
 
 from casefiles.textsafe import literal
+from casefiles.tui.bindings import bind
 
 if TYPE_CHECKING:
     from casefiles.search.index import SearchIndex
@@ -48,6 +51,23 @@ class IndexHost(Protocol):
 
     def ensure_index(self) -> None:
         """Start building the search index unless it is built or being built."""
+
+
+class FilterInput(Input):
+    """The filter's text field: ``enter`` keeps the filter, ``esc`` clears it
+    (bindings of its own, nearer than the app's ``back``)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("casefiles.filter_keep", "submit"),
+        bind("casefiles.filter_clear", "clear_filter"),
+    ]
+
+    def action_clear_filter(self) -> None:
+        """``esc``: tell the filter line to drop the filter."""
+        for node in self.ancestors:
+            if isinstance(node, FilterLine):
+                node.post_message(FilterLine.Cleared())
+                return
 
 
 class FilterLine(Vertical):
@@ -125,7 +145,7 @@ class FilterLine(Vertical):
         self.mount(note, row)
         row.mount(
             Static(PROMPT, id="filter-prompt", markup=False),
-            Input(placeholder=PLACEHOLDER, id="filter-input", compact=True),
+            FilterInput(placeholder=PLACEHOLDER, id="filter-input", compact=True),
         )
 
     @property
@@ -219,12 +239,6 @@ class FilterLine(Vertical):
         event.stop()
         self.post_message(self.Kept(event.value))
 
-    def on_key(self, event: events.Key) -> None:
-        """``esc``: drop the filter (before the app's ``back`` sees the key)."""
-        if event.key == "escape":
-            event.stop()
-            event.prevent_default()
-            self.post_message(self.Cleared())
 
 
-__all__ = ["PLACEHOLDER", "PROMPT", "FilterLine", "IndexHost"]
+__all__ = ["PLACEHOLDER", "PROMPT", "FilterInput", "FilterLine", "IndexHost"]

@@ -5,10 +5,13 @@ What it shows is read from the bindings active now: the focused widget's, its
 containers', the screen's and (below a screen that is not modal) the app's,
 in that order, as Textual itself looks keys up (``Screen.active_bindings``).
 A binding shows when the key table marks it ``show``, it is not shadowed by a
-nearer binding of the same key, and its node's ``check_action`` lets it run
-(the app leaves out keys a screen types as text, or that need a case when
-there is none).  So a key another part of the browser adds to the key table
-and binds appears here by itself, and only where it is bound.
+nearer binding of the same key, no widget nearer the keyboard takes the key
+as text (a text field types ``/``; Textual's own filter of its binding chain
+misses keys named like ``slash``), and its node's ``check_action`` lets it
+run (the app leaves out keys a screen types as text, keys that need a case
+when there is none, and ``o``/``O`` on a row with no source to read).  So a
+key another part of the browser adds to the key table and binds appears here
+by itself, and only where it is bound.
 
 The bar is drawn again whenever Textual says the bindings changed (focus
 moved, a screen came or went, ``refresh_bindings``): a plain line drawn with
@@ -24,12 +27,14 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.keys import key_to_character
 from textual.widget import Widget
 
 from casefiles.tui.config import Config
-from casefiles.tui.keys import KEYS, SPECS, short_key
+from casefiles.tui.keys import CHARACTER_NAMES, KEYS, SPECS, short_key
 
 if TYPE_CHECKING:
+    from textual.dom import DOMNode
     from textual.screen import Screen
 
 #: Shown last, in this order: the way to more keys and the ways out.
@@ -55,12 +60,16 @@ def active_entries(screen: Screen[object], config: Config | None = None) -> list
     config, in the binding's order: the app's keymap is already applied)."""
     keys_of: dict[str, list[str]] = {}
     label_of: dict[str, str] = {}
+    focused = screen.focused
+    chain: list[DOMNode] = list(focused.ancestors_with_self) if focused is not None else []
     for key, active in screen.active_bindings.items():
         binding = active.binding
         binding_id = binding.id
         if binding_id is None or binding_id not in SPECS:
             continue
         if not active.enabled or not binding.show:
+            continue
+        if chain and _typed_below(chain, active.node, key):
             continue
         keys_of.setdefault(binding_id, []).append(key)
         label_of.setdefault(binding_id, binding.description or SPECS[binding_id].label)
@@ -71,6 +80,16 @@ def active_entries(screen: Screen[object], config: Config | None = None) -> list
         entries.append((binding_id, short_key(first), label_of[binding_id]))
     entries.sort(key=lambda e: (e[0] in KEEP, KEEP.index(e[0]) if e[0] in KEEP else _ORDER[e[0]]))
     return entries
+
+
+def _typed_below(chain: list[DOMNode], node: DOMNode, key: str) -> bool:
+    """Whether a node of the focus ``chain`` nearer the keyboard than ``node``
+    takes ``key`` as text (an ``Input`` takes every printable character)."""
+    nearer = chain[: chain.index(node)] if node in chain else chain
+    # Textual names no character for ``slash``, ``comma``, … (its own filter
+    # misses them): the key table's names do
+    character = CHARACTER_NAMES.get(key) or (" " if key == "space" else key_to_character(key))
+    return any(part.check_consume_key(key, character) for part in nearer)
 
 
 def fit(entries: list[Entry], width: int) -> list[Entry]:
