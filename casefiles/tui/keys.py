@@ -326,7 +326,14 @@ _SCROLL: Final = frozenset(
 #: there).  ``tests/tui/test_keys.py`` checks this against the running app.
 SCREENS: Final[Mapping[str, frozenset[str]]] = {
     "main screen": _ids("app", "main", "list"),
-    "party view": _ids("app", "list") | {"casefiles.close"},
+    "party view": _ids("app", "list")
+    | {
+        "casefiles.close",
+        "casefiles.next_pane",
+        "casefiles.prev_pane",
+        "casefiles.zoom",
+        *(f"casefiles.pane_{n}" for n in (0, 1, 2, 4, 6)),
+    },
     "help and dossier": _ids("view") | _SCROLL | {"casefiles.back", "casefiles.help"},
     "reader": _ids("app", "reader")
     | {"casefiles.down", "casefiles.up", "casefiles.top", "casefiles.bottom"},
@@ -397,7 +404,7 @@ _INPUT_OWN: Final = {
 #: Measured from the running app by ``tests/tui/test_keys.py``.
 TEXTUAL_KEYS: Final[Mapping[str, Mapping[str, str]]] = {
     "main screen": {**_LIST_OWN, **_SCREEN_OWN, **_APP_OWN},
-    "party view": {**_LIST_OWN, **_FOCUS_OWN, **_SCREEN_OWN, **_APP_OWN},
+    "party view": {**_LIST_OWN, **_SCREEN_OWN, **_APP_OWN},
     "help and dossier": {**_FOCUS_OWN, **_SCREEN_OWN},
     "reader": {
         **_LIST_OWN,
