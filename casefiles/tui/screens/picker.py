@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from time import perf_counter
 from typing import ClassVar, Final
 
-from rich.style import Style
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -106,7 +105,6 @@ class ChoiceList(LineView, can_focus=False):
         self.typed = ""
         self.words: list[str] = []
         """The words typed, normalised as search does (what rows highlight)."""
-        self._styles: dict[str, Style] = {}
 
     def row_count(self) -> int:
         """One row per choice, and the "new …" row."""
@@ -140,17 +138,6 @@ class ChoiceList(LineView, can_focus=False):
         self.move_to(index, 1)
         self.post_message(self.Chosen(index))
 
-    def notify_style_update(self) -> None:
-        """Theme changed: look the styles up again."""
-        self._styles.clear()
-        super().notify_style_update()
-
-    def _style(self, name: str) -> Style:
-        style = self._styles.get(name)
-        if style is None:
-            style = self._styles[name] = self.get_component_rich_style(name, partial=True)
-        return style
-
     def draw_blank(self, y: int, width: int) -> Strip:
         """Below the rows: blank."""
         return Strip.blank(width)
@@ -161,7 +148,7 @@ class ChoiceList(LineView, can_focus=False):
         row.append("▶ " if is_cursor else "  ")
         if index < len(self.choices):
             choice = self.choices[index]
-            match = self._style("choices--match")
+            match = self.component_style("choices--match")
             label, detail = _flat(choice.label), _flat(choice.detail)
             words = self.words
             row.append_text(
@@ -171,7 +158,7 @@ class ChoiceList(LineView, can_focus=False):
                     match,
                     0,
                     None,
-                    self._style("choices--label"),
+                    self.component_style("choices--label"),
                 )
             )
             if detail:
@@ -183,17 +170,17 @@ class ChoiceList(LineView, can_focus=False):
                         match,
                         0,
                         None,
-                        self._style("choices--detail"),
+                        self.component_style("choices--detail"),
                     )
                 )
         else:
-            row.append(f"+ {self.new_label}", self._style("choices--new"))
+            row.append(f"+ {self.new_label}", self.component_style("choices--new"))
             typed = self.typed.strip()
             if typed:
-                row.append(f" “{literal(_flat(typed))}”", self._style("choices--new"))
+                row.append(f" “{literal(_flat(typed))}”", self.component_style("choices--new"))
         row.truncate(width, overflow="ellipsis", pad=True)
         if is_cursor:
-            row.stylize(self._style("choices--cursor"))
+            row.stylize(self.component_style("choices--cursor"))
         return Strip(list(row.render(self.app.console)), row.cell_len).crop_extend(0, width, None)
 
 

@@ -66,6 +66,7 @@ class LineView(ScrollView, can_focus=True):
         self._cache: LRUCache[Hashable, Strip] = LRUCache(CACHE_ROWS)
         self._cache_width = -1
         self._base: Style | None = None
+        self._row_styles: dict[str, Style] = {}
 
     # -- what a kind of view provides
 
@@ -126,7 +127,17 @@ class LineView(ScrollView, can_focus=True):
         """Theme or focus style changed: draw every row again."""
         self._cache.clear()
         self._base = None
+        self._row_styles.clear()
         super().notify_style_update()
+
+    def component_style(self, name: str) -> Style:
+        """The style of one of the view's component classes, looked up once
+        per theme (rows are drawn often; the lookup walks the CSS)."""
+        style = self._row_styles.get(name)
+        if style is None:
+            style = self.get_component_rich_style(name, partial=True)
+            self._row_styles[name] = style
+        return style
 
     def on_resize(self, event: events.Resize) -> None:
         """Keep the virtual size in step with the view and the cursor in view."""

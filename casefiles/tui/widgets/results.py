@@ -108,7 +108,6 @@ class ResultList(LineView, can_focus=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.hits: list[Hit] = []
-        self._styles: dict[str, Style] = {}
 
     def row_count(self) -> int:
         """One row per hit."""
@@ -158,28 +157,19 @@ class ResultList(LineView, can_focus=False):
         """Below the hits: blank."""
         return Strip.blank(width)
 
-    def notify_style_update(self) -> None:
-        """Theme changed: look the styles up again."""
-        self._styles.clear()
-        super().notify_style_update()
-
-    def _style(self, name: str) -> Style:
-        style = self._styles.get(name)
-        if style is None:
-            style = self._styles[name] = self.get_component_rich_style(name, partial=True)
-        return style
-
     def row_text(self, hit: Hit, width: int, is_cursor: bool) -> Text:
         """One row: ``▶ kind    title · snippet                    field``."""
-        match = self._style("results--match")
+        match = self.component_style("results--match")
         row = Text(no_wrap=True, end="")
         row.append("▶ " if is_cursor else "  ")
-        row.append(f"{hit.kind:<{KIND_WIDTH}}"[:KIND_WIDTH] + " ", self._style("results--kind"))
+        row.append(
+            f"{hit.kind:<{KIND_WIDTH}}"[:KIND_WIDTH] + " ", self.component_style("results--kind")
+        )
         field = clip(literal(hit.field), FIELD_WIDTH)
         body_width = max(10, width - 2 - KIND_WIDTH - 1 - FIELD_WIDTH - 2)
         text = hit.text or ""
         title = literal(str(hit.title).translate(_FLATTEN))
-        title_style = self._style("results--title")
+        title_style = self.component_style("results--title")
         if text.translate(_FLATTEN).strip() == str(hit.title).translate(_FLATTEN).strip():
             a, b = snippet_window(text, hit.spans, body_width - 1)
             body = Text("…" if a > 0 else "", style=title_style, no_wrap=True, end="")
@@ -200,9 +190,9 @@ class ResultList(LineView, can_focus=False):
         body.truncate(body_width, overflow="ellipsis", pad=True)
         row.append_text(body)
         row.append("  ")
-        row.append(f"{field:>{FIELD_WIDTH}}", self._style("results--field"))
+        row.append(f"{field:>{FIELD_WIDTH}}", self.component_style("results--field"))
         if is_cursor:
-            row.stylize(self._style("results--cursor"))
+            row.stylize(self.component_style("results--cursor"))
         return row
 
 
