@@ -220,13 +220,7 @@ class DocTable(Mapping[str, Doc]):
 
     def values(self) -> Iterator[Doc]:  # type: ignore[override]
         """Every document in number order (parsed without being kept)."""
-        docs = self._docs
-        for doc_id in list(self._row):
-            doc = docs.get(doc_id)
-            if doc is None:
-                if doc_id not in self._row:  # removed meanwhile (another thread)
-                    continue
-                doc = self._parse(doc_id)
+        for _, doc in self.items():
             yield doc
 
     def items(self) -> Iterator[tuple[str, Doc]]:  # type: ignore[override]
