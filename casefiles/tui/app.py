@@ -40,6 +40,7 @@ from casefiles.tui.messages import (
     OpenParty,
     OpenSource,
     ReadSource,
+    RowMoved,
 )
 from casefiles.tui.screens.main import MainScreen
 from casefiles.tui.screens.party import PartyScreen
@@ -135,6 +136,8 @@ class CaseFilesApp(EditActions):
         self.history = History()
         self._indexing = False
         self._last_key = time.monotonic()
+        self._can_read: bool | None = None
+        """The last answer ``check_action`` gave for ``o``/``O`` (``None``: none yet)."""
 
     # -- start
 
@@ -425,7 +428,8 @@ class CaseFilesApp(EditActions):
     # -- what is selected
 
     def _focus_row(self) -> tuple[Row | None, str | None]:
-        screen = self.screen
+        # the row under a modal screen (a form, the palette, help) is still the selection
+        screen = next((s for s in reversed(self.screen_stack) if not s.is_modal), self.screen)
         if isinstance(screen, MainScreen):
             return screen.current_row(), screen.case_id
         if isinstance(screen, PartyScreen):
@@ -449,15 +453,35 @@ class CaseFilesApp(EditActions):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """App keys a screen declares useless there (``QUIET_APP_ACTIONS``: ``/``
-        inside search types a slash) are left out of its footer and do nothing."""
+        inside search types a slash) are left out of its footer and do nothing;
+        so are ``o``/``O`` where there is no source to read (``source_to_read``)."""
         quiet: frozenset[str] = getattr(type(self.screen), "QUIET_APP_ACTIONS", frozenset())
         if action in quiet:
             return False
         screen = self.screen
         # an empty store: nothing to show, copy or read
-        return not (
-            action in NEED_A_CASE and isinstance(screen, MainScreen) and screen.case_id is None
-        )
+        if action in NEED_A_CASE and isinstance(screen, MainScreen) and screen.case_id is None:
+            return False
+        if action in ("read", "open_outside"):
+            self._can_read = self._has_source()
+            return bool(self._can_read)
+        return True
+
+    def _has_source(self) -> bool | None:
+        """Whether ``o``/``O`` have a source to act on (``None``: the screen's
+        lists are not there yet)."""
+        from textual.css.query import NoMatches
+
+        try:
+            return self.source_to_read()[0] is not None
+        except NoMatches:
+            return None
+
+    def on_row_moved(self, message: RowMoved) -> None:
+        """A list's cursor moved: the key bar is worked out again only when
+        ``o``/``O`` gain or lose a source (not at every move of the cursor)."""
+        if self._has_source() != self._can_read:
+            self.refresh_bindings()
 
     def action_history_back(self) -> None:
         """Back through the history (first closing the palette's keys panel)."""

@@ -132,6 +132,11 @@ class ExportCases(Message):
         self.what = what
 
 
+class RowMoved(Message):
+    """The cursor of a list moved to another row: the app works the key bar's
+    bindings out again only if what ``o``/``O`` would read changed."""
+
+
 class IndexReady(Message):
     """The search index is built."""
 
@@ -161,5 +166,6 @@ __all__ = [
     "OpenSource",
     "ReadSource",
     "RestoreVersion",
+    "RowMoved",
     "StoreChanged",
 ]

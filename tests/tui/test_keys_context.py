@@ -206,3 +206,50 @@ async def test_q_on_every_view_closes_it_and_quits_only_from_the_main_screen(
         # only here does q quit
         await pilot.press("q")
         await until(pilot, lambda: not app.is_running, "quit")
+
+
+@sync
+async def test_o_and_shift_o_show_only_on_a_row_with_a_source_to_read(hostile_store: Store) -> None:
+    """The bar follows the highlighted row, not only focus and screen: the
+    hostile store's second case has no source, so ``o``/``O`` leave the bar
+    there (and do nothing), and come back on the first case."""
+    from casefiles.tui.screens.reader import ReaderScreen
+
+    read = {"casefiles.read", "casefiles.open"}
+    app = make_app(hostile_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert app.source_to_read()[0] is not None
+        assert read <= set(shown(app))
+        await pilot.press("j")
+        await until(pilot, lambda: app.source_to_read()[0] is None, "the case without sources")
+        await pilot.pause()
+        assert not read & set(shown(app)), bar_text(app)
+        assert set(shown(app)) == working_ids(app.screen)
+        await pilot.press("o")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReaderScreen)
+        await pilot.press("k")
+        await until(pilot, lambda: app.source_to_read()[0] is not None, "the first case")
+        await pilot.pause()
+        assert read <= set(shown(app)), bar_text(app)
+
+
+@sync
+async def test_moving_the_cursor_redraws_the_bindings_only_when_o_changes(
+    bundled_store: Store,
+) -> None:
+    """Every row of the bundled store's first case has a source to read:
+    moving over its parties never asks Textual to work out the bindings again."""
+    app = make_app(bundled_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        refreshes: list[object] = []
+        app.screen.bindings_updated_signal.subscribe(app.screen, refreshes.append)
+        for _ in range(8):
+            await pilot.press("j")
+        await pilot.pause()
+        assert app.source_to_read()[0] is not None
+        assert refreshes == []

@@ -44,7 +44,7 @@ from casefiles.tui import facts
 from casefiles.tui.config import Config
 from casefiles.tui.facts import Row
 from casefiles.tui.keys import KEYS
-from casefiles.tui.messages import Narrow, OpenCase, OpenParty, ReadSource
+from casefiles.tui.messages import Narrow, OpenCase, OpenParty, ReadSource, RowMoved
 from casefiles.tui.selection import Selection
 from casefiles.tui.text import Line
 from casefiles.tui.widgets import CitesPane, InfoPane, KeyBar, LineList
@@ -426,6 +426,7 @@ class MainScreen(Screen[None]):
                 self.update_cites()
         elif message.lines is self.focused_pane():
             self.update_cites()
+        self.post_message(RowMoved())  # o/O may have a source here, or lose it
 
     def on_descendant_focus(self) -> None:
         """Another pane has focus: a list shows its row's cites; the folded
