@@ -316,6 +316,26 @@ class FormScreen(ModalScreen[FormSaved | None]):
         if first is not None:
             first.focus()
         self._check_now()
+        tables = sorted(
+            {_TABLE_OF_PICK[spec.kind] for spec in self._fields.values() if spec.picked}
+        )
+        if tables:
+            self._prepare_pickers(tables)
+
+    @work(thread=True, group="form-pick-index", exit_on_error=False)
+    def _prepare_pickers(self, tables: list[str]) -> None:
+        """Build the choice index of each picker this form can open, off the UI
+        thread, as the form opens: on a big store the first ``enter`` on a party
+        or source field then opens its picker at once (``pick.Choices.prepare``;
+        the index is kept per store, so the picker finds it built)."""
+        try:
+            from casefiles.edit.pick import Choices
+        except ImportError:  # no picker: the fields take ids
+            return
+        for table in tables:
+            if not self.is_attached:
+                return
+            Choices(self.store, table).prepare()
 
     # -- typing
 
