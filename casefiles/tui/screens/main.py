@@ -49,6 +49,8 @@ from casefiles.tui.selection import Selection
 from casefiles.tui.text import Line
 from casefiles.tui.widgets import CitesPane, InfoPane, KeyBar, LineList
 from casefiles.tui.widgets.filterline import FilterLine, IndexHost
+from casefiles.tui.widgets.paneset import ZOOMED as ZOOMED  # said after a zoomed pane's title
+from casefiles.tui.widgets.paneset import step_focus, titled, toggle_zoom, zoom_follows
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -78,8 +80,6 @@ TITLES: Final = {
     "sources": "5 Sources",
     "cites": "6 Cites",
 }
-#: Said after the title of the zoomed pane.
-ZOOMED: Final = " · zoomed (z)"
 
 #: The panes of the right-hand column, and those beside which the Cites pane
 #: stays open in the folded layouts (their row's cites).
@@ -220,7 +220,7 @@ class MainScreen(Screen[None]):
         """Give pane ``name`` a title (the zoomed pane's says so after it)."""
         self._titles[name] = title
         pane = self.any_pane(name)
-        pane.border_title = title + (ZOOMED if self.maximized is pane else "")
+        pane.border_title = titled(title, pane, self)
 
     def on_mount(self) -> None:
         """Titles, the first case, focus on the cases list, the layout for the size."""
@@ -285,12 +285,7 @@ class MainScreen(Screen[None]):
 
     def action_zoom(self) -> None:
         """Zoom the focused pane to the whole screen, or back."""
-        if self.maximized is not None:
-            self.minimize()
-            return
-        focused = self.focused
-        pane = focused if focused is not None and focused.id in FOCUS_ORDER else None
-        self.maximize(pane if pane is not None else self.pane("cases"), container=False)
+        toggle_zoom(self, FOCUS_ORDER, self.pane("cases"))
 
     def watch_maximized(self, old: Widget | None, new: Widget | None) -> None:
         """The zoomed pane says so in its title."""
@@ -438,9 +433,7 @@ class MainScreen(Screen[None]):
         if focused is None:
             return
         # another widget (the filter line over the cases list) stands for the cases pane
-        pane = focused if focused.id in FOCUS_ORDER else self.pane("cases")
-        if self.maximized is not None and self.maximized is not pane:
-            self.maximize(pane, container=False)
+        zoom_follows(self, focused if focused.id in FOCUS_ORDER else self.pane("cases"))
         self._unfold()
 
     def on_line_list_chosen(self, message: LineList.Chosen) -> None:
@@ -469,10 +462,7 @@ class MainScreen(Screen[None]):
         self.any_pane(NUMBERED[number]).focus()
 
     def _step(self, delta: int) -> None:
-        focused = self.focused
-        current = focused.id if focused is not None and focused.id in FOCUS_ORDER else "cases"
-        i = FOCUS_ORDER.index(current)
-        self.any_pane(FOCUS_ORDER[(i + delta) % len(FOCUS_ORDER)]).focus()
+        step_focus(self, FOCUS_ORDER, delta, "cases")
 
     def action_conflict(self, step: int) -> None:
         """Move to the next (``step`` 1) or previous (-1) fact that sources disagree
