@@ -240,5 +240,4 @@ class FilterLine(Vertical):
         self.post_message(self.Kept(event.value))
 
 
-
 __all__ = ["PLACEHOLDER", "PROMPT", "FilterInput", "FilterLine", "IndexHost"]
