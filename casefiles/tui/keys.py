@@ -55,12 +55,14 @@ KEYS: Final[tuple[KeySpec, ...]] = (
     KeySpec("casefiles.next_pane", "tab,l", "next pane", "main"),
     KeySpec("casefiles.prev_pane", "shift+tab,h", "previous pane", "main"),
     KeySpec("casefiles.pane_1", "1", "cases pane", "main"),
-    KeySpec("casefiles.pane_2", "2", "parties, charges, events pane", "main"),
+    KeySpec("casefiles.pane_2", "2", "parties, charges, events pane (party view: events)", "main"),
     KeySpec("casefiles.pane_3", "3", "court levels pane", "main"),
     KeySpec("casefiles.pane_4", "4", "sentences pane", "main"),
     KeySpec("casefiles.pane_5", "5", "sources pane", "main"),
     KeySpec("casefiles.pane_6", "6", "cites pane (enter reads the cite at its quote)", "main"),
-    KeySpec("casefiles.pane_0", "0", "case pane (title, status, summary)", "main"),
+    KeySpec(
+        "casefiles.pane_0", "0", "case pane: title, status, summary (party view: the party)", "main"
+    ),
     KeySpec(
         "casefiles.next_conflict",
         "right_square_bracket",
