@@ -419,9 +419,10 @@ def test_stack_zoom_and_resize_in_a_real_terminal(tmp_path: Path) -> None:
     )
     try:
         real.tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", command)
-        shown = real.wait_for(name, "1 Cases (")
+        real.wait_for(name, "1 Cases (")
+        # the first frames may still be drawing the folded panes: wait for each title
         for title in ("0 Case", "2 Parties", "3 Court levels", "4 Sentences", "5 Sources"):
-            assert title in shown, shown
+            real.wait_for(name, title)
         real.tmux("send-keys", "-t", name, "6")
         shown = real.wait_for(name, "━ 6 Cites ━")
         assert "─4 Sentences─" in shown, "the others folded to their title line"
