@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Protocol
 
 from casefiles import model
+from casefiles.citation import SelectionLike
 from casefiles.edit.ops import (
     Check,
     DocChange,
@@ -51,16 +52,10 @@ from casefiles.store import Store
 from casefiles.textsafe import clip, literal
 
 
-class Selection(Protocol):
+class Selection(SelectionLike, Protocol):
     """What is selected in the browser (``casefiles.tui.selection.Selection``):
-    its kind, id and the case it was selected in."""
+    a ``SelectionLike`` that also knows its index in the case's charges or events."""
 
-    @property
-    def kind(self) -> str: ...
-    @property
-    def id(self) -> str: ...
-    @property
-    def case_id(self) -> str | None: ...
     def fact_index(self) -> int | None: ...
 
 

@@ -39,7 +39,7 @@ from casefiles import model
 from casefiles.store import Store
 from casefiles.textsafe import clip, literal
 from casefiles.tui.history import History
-from casefiles.tui.keys import SPECS, short_key
+from casefiles.tui.keys import SCROLL_IDS, SPECS, short_key
 from casefiles.tui.messages import ExportCases, OpenCase, OpenParty
 
 if TYPE_CHECKING:
@@ -50,14 +50,8 @@ if TYPE_CHECKING:
 
 MAX_HITS: Final = 50
 #: Bindings the palette leaves out: moving a cursor or a page, and the palette itself.
-NOT_OFFERED: Final = frozenset(
+NOT_OFFERED: Final = SCROLL_IDS | frozenset(
     {
-        "casefiles.down",
-        "casefiles.up",
-        "casefiles.top",
-        "casefiles.bottom",
-        "casefiles.page_down",
-        "casefiles.page_up",
         "casefiles.reader_page_down",
         "casefiles.reader_page_up",
         "casefiles.search_next",

@@ -313,7 +313,8 @@ def _ids(*scopes: str) -> frozenset[str]:
     return frozenset(spec.id for spec in KEYS if spec.scope in scopes)
 
 
-_SCROLL: Final = frozenset(
+#: Bindings that only move a cursor or a page.
+SCROLL_IDS: Final = frozenset(
     {
         "casefiles.down",
         "casefiles.up",
@@ -336,11 +337,11 @@ SCREENS: Final[Mapping[str, frozenset[str]]] = {
         "casefiles.zoom",
         *(f"casefiles.pane_{n}" for n in (0, 1, 2, 4, 6)),
     },
-    "help and dossier": _ids("view") | _SCROLL | {"casefiles.back", "casefiles.help"},
+    "help and dossier": _ids("view") | SCROLL_IDS | {"casefiles.back", "casefiles.help"},
     "reader": _ids("app", "reader")
     | {"casefiles.down", "casefiles.up", "casefiles.top", "casefiles.bottom"},
     "search screen": _ids("search") | {"casefiles.back", "casefiles.search", "casefiles.redo"},
-    "timeline": _ids("view") | _SCROLL | {"casefiles.back", "casefiles.timeline"},
+    "timeline": _ids("view") | SCROLL_IDS | {"casefiles.back", "casefiles.timeline"},
     "form": _ids("form"),
     # the filter line's text field over the main screen: it types the keys
     # that are characters, so of the main screen's and app's only these remain
@@ -353,7 +354,7 @@ SCREENS: Final[Mapping[str, frozenset[str]]] = {
         "casefiles.redo",
         "casefiles.search",
     },
-    "history": _ids("history") | _SCROLL | {"casefiles.choose"},
+    "history": _ids("history") | SCROLL_IDS | {"casefiles.choose"},
 }
 
 _LIST_OWN: Final = {
@@ -676,6 +677,7 @@ __all__ = [
     "MODIFIERS",
     "NAMED_KEYS",
     "SCREENS",
+    "SCROLL_IDS",
     "SPECS",
     "TEXTUAL_KEYS",
     "Clash",
