@@ -145,7 +145,20 @@ def union_of(index: dict[Any, set[str]], keys: Iterable[Any]) -> set[str]:
     return out
 
 
-def _notes(filters: Filters, resolved: Resolved) -> tuple[str, ...]:
+def case_filter_key(filters: Filters, resolved: Resolved) -> tuple[object, ...]:
+    """What decides which cases ``filters`` let through, as a cache key: the
+    case-level filters with their resolved values (not the kinds of hit)."""
+    return (
+        filters.roles,
+        filters.levels,
+        filters.statuses,
+        filters.outcomes,
+        filters.years,
+        resolved,
+    )
+
+
+def filter_notes(filters: Filters, resolved: Resolved) -> tuple[str, ...]:
     """One note per filter value that names nothing in the store."""
     out = []
     named = (
@@ -356,15 +369,7 @@ class Facets:
         if not filters.case_filters():
             return Allowed(filters.kinds)
         resolved = self.resolve(filters, party_ids)
-        key = (
-            filters.kinds,
-            filters.roles,
-            filters.levels,
-            filters.statuses,
-            filters.outcomes,
-            filters.years,
-            resolved,
-        )
+        key = (filters.kinds, *case_filter_key(filters, resolved))
         hit = self._cache.get(key)
         if hit is not None:
             return hit
@@ -541,7 +546,7 @@ class Facets:
             source_test=self.source_test(filters, cases_ok),
             roles=filters.roles,
             filtered=True,
-            notes=_notes(filters, resolved),
+            notes=filter_notes(filters, resolved),
         )
 
 
@@ -571,4 +576,13 @@ def _court_only(filters: Filters) -> bool:
     )
 
 
-__all__ = ["Allowed", "Cancelled", "Facets", "Resolved", "narrow", "union_of"]
+__all__ = [
+    "Allowed",
+    "Cancelled",
+    "Facets",
+    "Resolved",
+    "case_filter_key",
+    "filter_notes",
+    "narrow",
+    "union_of",
+]

@@ -48,8 +48,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from casefiles import collector, model
 from casefiles.search.candidates import never
-from casefiles.search.filters import Cancelled, Facets
-from casefiles.search.filters import _notes as filter_notes
+from casefiles.search.filters import Cancelled, Facets, case_filter_key, filter_notes
 from casefiles.search.query import KINDS, Query, QueryError, Term, parse
 from casefiles.search.vocabulary import TOP
 from casefiles.store import Store
@@ -234,14 +233,7 @@ class ListFilter:
         facets = self.facets
         if filters.case_filters():
             resolved = facets.resolve(filters, self.party_ids)
-            fkey: Hashable = (
-                filters.roles,
-                filters.levels,
-                filters.statuses,
-                filters.outcomes,
-                filters.years,
-                resolved,
-            )
+            fkey: Hashable = case_filter_key(filters, resolved)
         else:
             resolved = None
             fkey = ()
