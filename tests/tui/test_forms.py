@@ -80,6 +80,21 @@ def widget(app: CaseFilesApp, name: str) -> Any:
     return screen.query_one(f"#{screen._ids[name]}")
 
 
+def cleared(app: CaseFilesApp, name: str) -> Any:
+    """Field ``name``, focused and emptied for typing."""
+    field = widget(app, name)
+    field.focus()
+    field.value = ""
+    return field
+
+
+async def edit_case_header(pilot: Pilot[Any]) -> None:
+    """Open the case and its header's form (``1``, ``e``), checked and drawn."""
+    await open_case(pilot)
+    await pilot.press("1", "e")
+    await settle(pilot)
+
+
 def how(app: CaseFilesApp, name: str) -> str:
     """What the form shows beside field ``name``."""
     screen = form_of(app)
@@ -130,9 +145,7 @@ async def test_e_edits_the_case_header_and_u_undoes_and_ctrl_r_redoes(
     assert old is not None
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot)
-        await pilot.press("1", "e")
-        await settle(pilot)
+        await edit_case_header(pilot)
         form = form_of(app)
         assert form.form.spec.kind == "case"
         await fill(pilot, title="ADHOC 5, retitled")
@@ -157,12 +170,8 @@ async def test_ctrl_s_right_after_typing_saves_once_the_check_is_back(
     store = bundled_store
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot)
-        await pilot.press("1", "e")
-        await settle(pilot)
-        country = widget(app, "country")
-        country.focus()
-        country.value = ""
+        await edit_case_header(pilot)
+        cleared(app, "country")
         await pilot.press(*"Kampuchea", "ctrl+s")  # no pause: the check is still to run
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
@@ -220,9 +229,7 @@ async def test_a_date_is_read_as_typed_and_shown_beside_the_field(bundled_store:
         await to_row(pilot, "parties", "event")
         await pilot.press("e")
         await settle(pilot)
-        date = widget(app, "date")
-        date.focus()
-        date.value = ""
+        date = cleared(app, "date")
         await pilot.press(*"26 Sept 2018")
         await settle(pilot)
         assert how(app, "date").startswith("26 Sept 2018 → 2018-09-26")
@@ -731,9 +738,7 @@ async def test_escape_asks_before_dropping_typed_changes(bundled_store: Store) -
     store = bundled_store
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot)
-        await pilot.press("1", "e")
-        await settle(pilot)
+        await edit_case_header(pilot)
         await pilot.press("escape")  # nothing typed: closes at once
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
@@ -770,12 +775,8 @@ async def test_a_hostile_paste_is_refused_and_nothing_is_written(
     store = bundled_store
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot)
-        await pilot.press("1", "e")
-        await settle(pilot)
-        title = widget(app, "title")
-        title.focus()
-        title.value = ""
+        await edit_case_header(pilot)
+        title = cleared(app, "title")
         await pilot.pause()
         app.post_message(events.Paste(text))  # as the terminal sends it: to the focused field
         await settle(pilot)
@@ -803,9 +804,7 @@ async def test_a_100k_paste_into_a_text_field_is_refused_past_validates_limit(
     store = bundled_store
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot)
-        await pilot.press("1", "e")
-        await settle(pilot)
+        await edit_case_header(pilot)
         summary = widget(app, "summary")
         summary.focus()
         await pilot.pause()
@@ -825,9 +824,7 @@ async def test_markup_is_stored_and_shown_literally(bundled_store: Store) -> Non
     app = make_app(store)
     markup = "[bold red]Kem[/] [@click=app.quit]Sokha[/]"
     async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot)
-        await pilot.press("1", "e")
-        await settle(pilot)
+        await edit_case_header(pilot)
         await fill(pilot, country=markup)
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -857,9 +854,7 @@ async def test_the_key_table_says_which_keys_a_form_has(bundled_store: Store) ->
 
     app = make_app(bundled_store)
     async with app.run_test(size=SIZE) as pilot:
-        await open_case(pilot)
-        await pilot.press("1", "e")
-        await settle(pilot)
+        await edit_case_header(pilot)
         widget(app, "title").focus()
         await pilot.pause()
         chain = [
