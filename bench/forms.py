@@ -21,7 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from casefiles import model
-from casefiles.edit.forms import Form, add_form, edit_form
+from casefiles.edit.formopen import add_form, edit_form
+from casefiles.edit.forms import Form
 from casefiles.store import Store
 
 RUNS = 20

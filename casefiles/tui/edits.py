@@ -312,7 +312,7 @@ class EditActions(App[int]):
         return [(c.source_id, c.quote, c.note) for c in row.cites]
 
     def _open_form(self, build: Callable[[], Form]) -> None:
-        from casefiles.edit.forms import FormError
+        from casefiles.edit.formopen import FormError
         from casefiles.tui.screens.form import FormScreen
 
         try:
@@ -335,7 +335,7 @@ class EditActions(App[int]):
     def action_edit_form(self) -> None:
         """Edit the selected fact in a form (``ctrl+s`` saves, ``u`` undoes); in
         the Cites pane, the cite under the cursor."""
-        from casefiles.edit.forms import edit_cite_form, edit_form
+        from casefiles.edit.formopen import edit_cite_form, edit_form
 
         selection, pane, case_id, _ = self._focus()
         info = self._focused_info()
@@ -355,7 +355,7 @@ class EditActions(App[int]):
 
     def action_add_form(self) -> None:
         """Add a fact of the focused pane's kind, prefilled from the cursor."""
-        from casefiles.edit.forms import add_form
+        from casefiles.edit.formopen import add_form
 
         selection, pane, case_id, level = self._focus()
         if self._focused_info() == "cites":  # a cite on the fact whose cites are shown
@@ -373,7 +373,7 @@ class EditActions(App[int]):
     def open_cite_form(self, source_id: str, quote: str) -> None:
         """The cite form on the main screen's current fact, with ``source_id``
         and ``quote`` filled in (the reader's selected passage)."""
-        from casefiles.edit.forms import cite_form
+        from casefiles.edit.formopen import cite_form
 
         main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
         if isinstance(self.screen, PartyScreen):

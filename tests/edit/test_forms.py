@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from casefiles import model
-from casefiles.edit import forms
-from casefiles.edit.forms import VERSION, FormError, add_form, cite_form, edit_form
+from casefiles.edit import formopen, forms
+from casefiles.edit.formopen import FormError, add_form, cite_form, edit_form
+from casefiles.edit.formspec import VERSION
 from casefiles.edit.ops import History
 from casefiles.store import Store
 from casefiles.validate import validate_document
@@ -121,7 +122,7 @@ def test_versions_of_a_participant_are_told_apart_by_their_cites(store: Store) -
     second = edit_form(store, sel, "parties", cites=[("s31", None, 'spelled "Keo Vandy"')])
     assert second.index == 3 and second.text("role_raw") == 'judge, as "Keo Vandy"'
     assert edit_form(store, sel, "parties").index == 2  # no cites known: the first
-    cite = forms.cite_form(store, sel, "parties", cites=[("s31", None, 'spelled "Keo Vandy"')])
+    cite = formopen.cite_form(store, sel, "parties", cites=[("s31", None, 'spelled "Keo Vandy"')])
     assert cite.cite_path == "participants[3]"
 
 
@@ -207,7 +208,7 @@ def test_a_cite_of_a_fact_is_edited_or_removed_in_place(store: Store) -> None:
         p for p in store.get(model.CASES, CASE)["participants"] if p["party"] == "chin-malin"
     )  # type: ignore[index]
     first = entry["cites"][0]
-    form = forms.edit_cite_form(store, sel, "parties", first)
+    form = formopen.edit_cite_form(store, sel, "parties", first)
     assert form.text("cite.quote") == first["quote"] and form.text("cite.source") == "s01"
     form.set_text("cite.note", "the ministry's spokesman")
     saved(store, form)
@@ -216,13 +217,13 @@ def test_a_cite_of_a_fact_is_edited_or_removed_in_place(store: Store) -> None:
     )  # type: ignore[index]
     assert entry["cites"] == [{**first, "note": "the ministry's spokesman"}]
     # emptied: the cite goes, and the fact without a cite is refused
-    form = forms.edit_cite_form(store, sel, "parties", entry["cites"][0])
+    form = formopen.edit_cite_form(store, sel, "parties", entry["cites"][0])
     for name in ("cite.source", "cite.quote", "cite.note"):
         form.set_text(name, "")
     result = form.check(store)
     assert not result.ok and "needs at least one cite" in " ".join(result.errors["cite.source"])
     with pytest.raises(FormError):
-        forms.edit_cite_form(store, sel, "parties", {"source": "s99"})
+        formopen.edit_cite_form(store, sel, "parties", {"source": "s99"})
 
 
 def test_another_version_keeps_both_as_one_conflict(store: Store) -> None:
@@ -280,7 +281,7 @@ def test_a_version_with_the_same_values_is_refused(store: Store) -> None:
 
 
 def test_a_new_party_from_a_picker_is_saved_with_the_form(store: Store) -> None:
-    nested = forms.new_doc_form("party", "Sok Dara")
+    nested = formopen.new_doc_form("party", "Sok Dara")
     table, party = forms.pending_doc(store, nested)
     assert nested.check(store).ok and party["id"] == "sok-dara"
     form = add_form(store, "parties", None, CASE)
@@ -297,7 +298,7 @@ def test_a_new_party_from_a_picker_is_saved_with_the_form(store: Store) -> None:
 
 
 def test_a_cite_of_a_new_source_from_a_picker_saves_both(store: Store) -> None:
-    nested = forms.new_doc_form("source", "Radio Free Asia, 3 March 2023")
+    nested = formopen.new_doc_form("source", "Radio Free Asia, 3 March 2023")
     nested.set_text("url", "https://www.rfa.org/english/news/cambodia/x.html")
     table, source = forms.pending_doc(store, nested)
     assert nested.check(store).ok and source["id"] == "radio-free-asia-3-march-2023"

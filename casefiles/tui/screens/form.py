@@ -51,17 +51,9 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static, TextArea
 
-from casefiles.edit.forms import (
-    CITE,
-    CITE_FIELDS,
-    SAVE_AS_CHOICES,
-    VERSION,
-    FieldSpec,
-    Form,
-    FormCheck,
-    new_doc_form,
-    pending_doc,
-)
+from casefiles.edit.formopen import new_doc_form
+from casefiles.edit.forms import Form, FormCheck, pending_doc
+from casefiles.edit.formspec import CITE, CITE_FIELDS, SAVE_AS_CHOICES, VERSION, FieldSpec
 from casefiles.edit.ops import Operation
 from casefiles.model import humanise
 from casefiles.store import Store
