@@ -104,6 +104,29 @@ async def test_the_pane_keys_reach_every_pane(bundled_store: Store) -> None:
 
 
 @sync
+async def test_help_words_the_pane_keys_of_the_party_view(bundled_store: Store) -> None:
+    """The pane keys mean other panes in the party view; help says which, from
+    the party view's own titles (``0 Party`` → "0 the party")."""
+    from casefiles.tui.screens.help import HelpScreen
+    from casefiles.tui.screens.party import TITLES
+
+    app = make_app(bundled_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_party(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        line = next(ln for ln in app.screen.plain.splitlines() if "party view:" in ln)
+        for number, name in NUMBERED.items():
+            title = TITLES[name].partition(" ")[2].lower()
+            assert (
+                f"{number} the {title}" in line
+                or f"{number} their {title}" in line
+                or (f"{number} {title}" in line)
+            ), (number, title, line)
+
+
+@sync
 async def test_the_cites_keep_the_row_of_the_list_used_last(bundled_store: Store) -> None:
     app = make_app(bundled_store)
     async with app.run_test(size=SIZE) as pilot:
