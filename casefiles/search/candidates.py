@@ -101,6 +101,12 @@ def _pattern_args(
     return t, tuple(sorted(info.fuzzy_words)), pairs
 
 
+def _present(got: array[int] | None) -> array[int]:
+    """Postings of a key the vocabulary just listed (always there)."""
+    assert got is not None
+    return got
+
+
 class Candidates:
     """Term sets over a ``Vocabulary``, cached across keystrokes."""
 
@@ -186,17 +192,18 @@ class Candidates:
 
     def _fuzzy_set(self, t: str, cancelled: Check, start: int = 0) -> TermSet:
         vocab = self.vocab
-        post = vocab.post
+        post = vocab.postings
         words = vocab.words_starting(t)
+        arrays = vocab.postings_of_words(words)
         joined = vocab.joined_words(t)
         words += joined.exact
         fuzzy = vocab.fuzzy_words(t)
         info = TermMatches(fuzzy, joined.fuzzy)
-        arrays = [post[w] for w in words]
-        arrays += [post[w] for w in sorted(fuzzy)]
-        arrays += [post[p.first + SEP + p.second] for p in joined.fuzzy]
+        arrays += [_present(post(w)) for w in joined.exact]
+        arrays += [_present(post(w)) for w in sorted(fuzzy)]
+        arrays += [_present(post(p.first + SEP + p.second)) for p in joined.fuzzy]
         total = sum(map(len, arrays))
-        exact = set(post.get(t, ()))
+        exact = set(post(t) or ())
         if cancelled():
             raise Cancelled
         if total > TERM_CAP_FULL:
@@ -271,7 +278,7 @@ class Candidates:
         t = term.text
         texts = self.vocab.texts
         if term.mode == "whole":
-            tid = self.vocab.text_id.get(t)
+            tid = self.vocab.text_number(t)
             result = {tid} if tid is not None else set()
             return TermSet(result, set(result), None, TermMatches(), False)
         words = t.split(" ")
@@ -283,7 +290,7 @@ class Candidates:
             vocab_words = self._scan_vocab("in", max(words, key=len))
         if cancelled():
             raise Cancelled
-        arrays = [self.vocab.post[w] for w in vocab_words]
+        arrays = self.vocab.postings_of_words(vocab_words)
         total = sum(map(len, arrays))
         truncated = total > TERM_CAP_FULL
         if truncated:

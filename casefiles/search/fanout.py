@@ -118,7 +118,7 @@ def via_parties(
             mine = {p["role"] for p in cases[cid]["participants"] if p["party"] == pid}
             if not all(mine & rs for rs in allowed.roles):
                 continue
-            cd = vocab.doc_ord.get(("case", cid))
+            cd = vocab.doc_number("case", cid)
             if cd is None:
                 continue
             score = max(item.score - 0.5, 0.0)

@@ -14,9 +14,13 @@ The key is a digest of:
   of casefiles never reads an index built by another.
 
 The file is ``MAGIC``, a BLAKE2b digest of the payload, then the payload: the
-index's plain data (lists, dicts, strings, ints, bytes) as ``marshal`` —
-never ``pickle``, so reading a file cannot run code.  A file whose digest
-does not match (truncated, corrupt) is ignored and rebuilt.  Writes are
+length of a ``marshal`` block, that block, then raw array bytes.  The block
+holds the index's plain data (lists, dicts, strings, ints, bytes), where
+every ``array`` (text numbers, entries, offsets: most of the index) stands as
+a ``(ARRAY, type code, start, length)`` marker naming its bytes after the
+block; reading makes each array with one ``frombytes`` copy, not one object
+per number.  Never ``pickle``, so reading a file cannot run code.  A file
+whose digest does not match (truncated, corrupt) is ignored and rebuilt.  Writes are
 atomic (a temporary file renamed over); the folder keeps the ``KEEP`` most
 recently used indexes.  Every cache failure (unreadable folder, full disk)
 falls back to building in memory: the cache is never needed to search.
@@ -37,6 +41,7 @@ import hashlib
 import marshal
 import os
 import tempfile
+from array import array
 from pathlib import Path
 from typing import Any, Final
 
@@ -48,7 +53,18 @@ FORMAT: Final = 1
 MAGIC: Final = b"casefiles search index\n"
 KEEP: Final = 4
 _DIGEST: Final = 32
-_SOURCES: Final = ("vocabulary.py", "normalise.py", "filters.py", "query.py", "persist.py")
+#: Marks an array in the marshal block (a string no index data starts with).
+ARRAY: Final = "\x00array"
+#: Array type codes a kept index may hold.
+_TYPECODES: Final = frozenset("bBhHiIlLqQ")
+_SOURCES: Final = (
+    "vocabulary.py",
+    "tables.py",
+    "normalise.py",
+    "filters.py",
+    "query.py",
+    "persist.py",
+)
 
 
 def enabled() -> bool:
@@ -183,10 +199,68 @@ def read(key: str) -> dict[str, Any] | None:
     if hashlib.blake2b(payload, digest_size=_DIGEST).digest() != digest:
         return None
     try:
-        state = marshal.loads(payload)
-    except (EOFError, ValueError, TypeError):
+        state = _unpack(payload)
+    except (EOFError, ValueError, TypeError, IndexError, OverflowError):
         return None
     return state if isinstance(state, dict) else None
+
+
+def _pack(state: dict[str, Any]) -> list[bytes | memoryview]:
+    """The payload of ``state``: the marshal block's length, the block, the arrays
+    (views of them: ``_release`` them once written, or the arrays cannot grow).
+
+    The block is ``(state with each array replaced by None, places)``; a place is
+    ``(path of dict keys, type code, start, length)`` of one array's bytes."""
+    chunks: list[bytes | memoryview] = []
+    places: list[tuple[tuple[Any, ...], str, int, int]] = []
+    plain = _take_arrays(state, (), chunks, places)
+    block = marshal.dumps((plain, places))
+    return [len(block).to_bytes(8, "little"), block, *chunks]
+
+
+def _take_arrays(
+    value: Any,
+    path: tuple[Any, ...],
+    chunks: list[bytes | memoryview],
+    places: list[tuple[tuple[Any, ...], str, int, int]],
+) -> Any:
+    if isinstance(value, dict):
+        return {k: _take_arrays(v, (*path, k), chunks, places) for k, v in value.items()}
+    if isinstance(value, array):
+        start = places[-1][2] + places[-1][3] if places else 0
+        with memoryview(value) as view:
+            raw = view.cast("B")
+        places.append((path, value.typecode, start, len(raw)))
+        chunks.append(raw)
+        return None
+    return value
+
+
+def _release(chunks: list[bytes | memoryview]) -> None:
+    for chunk in chunks:
+        if isinstance(chunk, memoryview):
+            chunk.release()
+
+
+def _unpack(payload: memoryview) -> Any:
+    """The state ``_pack`` wrote (``ValueError`` and co. when it is not one)."""
+    size = int.from_bytes(payload[:8], "little")
+    if size > len(payload) - 8:
+        raise ValueError("search index: block longer than the file")
+    state, places = marshal.loads(payload[8 : 8 + size])
+    data = payload[8 + size :]
+    for path, code, start, length in places:
+        if code not in _TYPECODES or not 0 <= start <= start + length <= len(data) or not path:
+            raise ValueError("search index: an array outside the file")
+        out = array(code)
+        out.frombytes(data[start : start + length])
+        holder = state
+        for key in path[:-1]:
+            holder = holder[key]
+        if not isinstance(holder, dict) or holder.get(path[-1], 0) is not None:
+            raise ValueError("search index: an array in no place")
+        holder[path[-1]] = out
+    return state
 
 
 def write(key: str, state: dict[str, Any]) -> bool:
@@ -194,20 +268,27 @@ def write(key: str, state: dict[str, Any]) -> bool:
     if not enabled():
         return False
     try:
-        payload = marshal.dumps(state)
-        target = folder()
-        target.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target, prefix=".tmp-", suffix=".idx")
+        chunks = _pack(state)
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(MAGIC)
-                fh.write(hashlib.blake2b(payload, digest_size=_DIGEST).digest())
-                fh.write(payload)
-            os.replace(tmp, target / f"{key}.idx")
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+            digest = hashlib.blake2b(digest_size=_DIGEST)
+            for chunk in chunks:
+                digest.update(chunk)
+            target = folder()
+            target.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target, prefix=".tmp-", suffix=".idx")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(MAGIC)
+                    fh.write(digest.digest())
+                    for chunk in chunks:
+                        fh.write(chunk)
+                os.replace(tmp, target / f"{key}.idx")
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        finally:
+            _release(chunks)
         _prune(target)
     except (OSError, ValueError):
         return False

@@ -40,6 +40,7 @@ from rapidfuzz.distance import OSA
 from casefiles.model import Doc
 from casefiles.search.normalise import normalise
 from casefiles.search.query import KINDS
+from casefiles.search.tables import I32, U32, Column, Groups, HashedLists, Postings, check_array
 
 SEP: Final = "\x00"  # joins the two words of an adjacent-word pair in the vocabulary
 TOP: Final = "\U0010ffff"  # sorts after every word: ``[w, w + TOP)`` is "starts with w"
@@ -142,59 +143,56 @@ class Joined:
     fuzzy: list[JoinedPair] = field(default_factory=list)
 
 
-#: Attributes saved as they are (lists, dicts, strings, ints).
-_PLAIN: Final = (
-    "texts",
-    "text_id",
-    "owners",
-    "kind_start",
-    "ent_doc",
-    "ent_field",
-    "ent_sub",
-    "ent_text",
-    "doc_kind",
-    "doc_id",
-    "doc_ord",
-    "doc_entries",
-    "words",
-    "words_no_digits",
-    "pairs",
-    "dels",
-    "skel",
-)
+#: Field names in entry order of ``FIELDS`` (an entry's field is kept as its number here).
+FIELD_NAMES: Final = tuple(dict.fromkeys(fld for _, _, fld in FIELDS))
 
 
 class Vocabulary:
     """Texts, entries, documents, postings and typo tables of one store.
 
-    Plain lists indexed by number (text, entry, document ordinal) keep the
-    per-keystroke loops cheap; other search modules read them directly."""
+    Numbers are kept in typed arrays and grouped tables (``tables``), strings in
+    plain lists; other search modules read them directly (``owners[t]``,
+    ``ent_doc[e]`` …).  While building (before ``finish_build``) words and
+    postings are plain dicts; ``finish_build`` *freezes* them into the compact
+    tables, and later updates go to small overflow tables beside them."""
 
     def __init__(self) -> None:
         # texts
         self.texts: list[str] = []
+        #: normalised text -> number; every text while building, afterwards only the
+        #: texts added by updates (``text_number`` finds the others by their words)
         self.text_id: dict[str, int] = {}
-        self.owners: list[list[int]] = []  # text -> entries
+        self.owners = Groups()  # text -> entries (filled by ``finish_build``)
         self.text_pairs = bytearray()  # 1 when the text is a name (pairs indexed)
         self.text_kinds = bytearray()  # KIND_BIT of the kinds owning the text
         self.kind_start: dict[str, int] = {}  # lowest text number per kind
         # entries
-        self.ent_doc: list[int] = []  # -1 once removed
-        self.ent_field: list[str] = []
-        self.ent_sub: list[int] = []
-        self.ent_text: list[int] = []
+        self.ent_doc: array[int] = array(I32)  # -1 once removed
+        self.ent_field = Column(FIELD_NAMES)
+        self.ent_sub: array[int] = array(U32)
+        self.ent_text: array[int] = array(U32)
         # documents
         self.doc_kind: list[str] = []
         self.doc_id: list[str] = []
-        self.doc_ord: dict[tuple[str, str], int] = {}
-        self.doc_entries: list[list[int]] = []
+        self.doc_entries = Groups()  # document -> entries (filled by ``finish_build``)
+        #: per kind, its document numbers sorted by id (``doc_number`` searches it)
+        self.by_id: dict[str, array[int]] = {}
         # words
+        #: postings while building; afterwards the words added or extended since
+        #: the last freeze (``postings`` reads both)
         self.post: dict[str, array[int]] = {}
+        self.frozen = Postings()
         self.words: list[str] = []
         self.words_no_digits: list[str] = []  # ``words`` without all-digit words
         self.pairs: list[str] = []
+        #: typo tables of the words added since the last freeze (``typo_dels`` /
+        #: ``typo_skel`` hold the others)
         self.dels: dict[str, list[str]] = {}
         self.skel: dict[str, list[str]] = {}
+        self.typo_dels = HashedLists()
+        self.typo_skel = HashedLists()
+        self.is_frozen = False
+        self._doc_ord: dict[tuple[str, str], int] = {}  # while building
         self._norm_cache: dict[str, str] = {}
         self._new_words: list[str] = []
         self._new_pairs: list[str] = []
@@ -222,18 +220,58 @@ class Vocabulary:
             self._add_entry(kind, doc_id, fld, sub, value)
 
     def finish_build(self) -> None:
-        """Sort the vocabulary and fill the typo tables after the first ``add_*`` pass."""
+        """Sort the vocabulary, fill the typo tables and freeze everything into the
+        compact tables after the first ``add_*`` pass (later: ``finish_update``)."""
+        if self.is_frozen:
+            self.finish_update()
+            return
         self._norm_cache.clear()  # only useful while building (repeated tags, publishers)
         self.words = sorted(w for w in self.post if SEP not in w)
         self.words_no_digits = [w for w in self.words if not w.isdigit()]
         self.pairs = sorted(w for w in self.post if SEP in w)
-        self._add_deletions(self._new_words)
+        self.frozen = Postings.freeze(self.words, self.pairs, self.post.__getitem__)
+        self.post = self.frozen.extra  # words added or extended from now on
+        typo = [w for w in self.words if _typo_word(w)]
+        self.typo_dels = HashedLists.of(typo, enumerate(map(deletions, typo)))
+        skels = ((n, (k,)) for n, k in enumerate(map(skeleton, typo)) if k is not None)
+        self.typo_skel = HashedLists.of(typo, skels)
+        n_texts = len(self.texts)
+        self.owners = Groups.grouped(self.ent_text_live(), n_texts)
+        self.doc_entries = Groups.grouped(self.ent_doc, len(self.doc_id))
+        self.by_id = self._sorted_by_id()
+        self.text_id = {}
+        self._doc_ord = {}
         self._new_words.clear()
         self._new_pairs.clear()
         self._kind_docs.clear()
+        self.is_frozen = True
+
+    def ent_text_live(self) -> array[int]:
+        """Each entry's text, ``-1`` for removed entries (what ``owners`` groups)."""
+        out = array(I32, self.ent_text)
+        for e, d in enumerate(self.ent_doc):
+            if d < 0:
+                out[e] = -1
+        return out
+
+    def _sorted_by_id(self) -> dict[str, array[int]]:
+        per_kind: dict[str, list[int]] = {k: [] for k in KINDS}
+        for d, kind in enumerate(self.doc_kind):
+            per_kind[kind].append(d)
+        ids = self.doc_id
+        return {k: array(U32, sorted(ds, key=ids.__getitem__)) for k, ds in per_kind.items()}
 
     def finish_update(self) -> None:
         """Insert the words new since the last ``finish_*`` into the sorted lists."""
+        if not self.is_frozen:
+            self.finish_build()
+            return
+        if self._new_words or self._new_pairs:
+            # the frozen postings share the lists of the last freeze: copy before changing
+            if self.words is self.frozen.base_words:
+                self.words = list(self.words)
+            if self.pairs is self.frozen.base_pairs:
+                self.pairs = list(self.pairs)
         for w in self._new_words:
             insort(self.words, w)
             if not w.isdigit():
@@ -247,24 +285,64 @@ class Vocabulary:
 
     def remove_document(self, kind: str, doc_id: str) -> None:
         """Unlink a document's entries from their texts (the texts and words stay)."""
-        d = self.doc_ord.get((kind, doc_id))
+        d = self.doc_number(kind, doc_id)
         if d is None:
             return
-        for e in self.doc_entries[d]:
-            self.owners[self.ent_text[e]].remove(e)
+        if not self.is_frozen:  # while building, ``finish_build`` groups the live entries
+            for e, owner in enumerate(self.ent_doc):
+                if owner == d:
+                    self.ent_doc[e] = -1
+            return
+        for e in list(self.doc_entries[d]):
+            self.owners.remove(self.ent_text[e], e)
             self.ent_doc[e] = -1
-        self.doc_entries[d] = []
+        self.doc_entries.clear(d)
+        self._kind_docs.clear()
+
+    def doc_number(self, kind: str, doc_id: str) -> int | None:
+        """The number of the document ``kind``/``doc_id`` (live or removed), or ``None``."""
+        if not self.is_frozen:
+            return self._doc_ord.get((kind, doc_id))
+        ds = self.by_id.get(kind)
+        if ds is None:
+            return None
+        ids = self.doc_id
+        i = bisect_left(ds, doc_id, key=ids.__getitem__)
+        if i < len(ds) and ids[ds[i]] == doc_id:
+            return ds[i]
+        return None
 
     def _doc(self, kind: str, doc_id: str) -> int:
-        key = (kind, doc_id)
-        d = self.doc_ord.get(key)
+        d = self.doc_number(kind, doc_id)
         if d is None:
             d = len(self.doc_kind)
-            self.doc_ord[key] = d
             self.doc_kind.append(kind)
             self.doc_id.append(doc_id)
-            self.doc_entries.append([])
+            if self.is_frozen:
+                ds = self.by_id.setdefault(kind, array(U32))
+                ds.insert(bisect_left(ds, doc_id, key=self.doc_id.__getitem__), d)
+            else:
+                self._doc_ord[kind, doc_id] = d
         return d
+
+    def text_number(self, norm: str) -> int | None:
+        """The number of the normalised text ``norm``, or ``None``."""
+        tid = self.text_id.get(norm)
+        if tid is not None or not self.is_frozen or not norm:
+            return tid
+        # every text's words are indexed: search the texts of its rarest word
+        rarest: array[int] | None = None
+        for w in set(norm.split(" ")):
+            got = self.postings(w)
+            if got is None:
+                return None
+            if rarest is None or len(got) < len(rarest):
+                rarest = got
+        texts = self.texts
+        for x in rarest or ():
+            if texts[x] == norm:
+                return x
+        return None
 
     def _add_entry(self, kind: str, doc_id: str, fld: str, sub: int, value: str) -> None:
         norm = self._norm_cache.get(value)
@@ -279,17 +357,15 @@ class Vocabulary:
         self.ent_doc.append(d)
         self.ent_field.append(fld)
         self.ent_sub.append(sub)
-        tid = self.text_id.get(norm)
+        tid = self.text_number(norm)
         if tid is None:
             tid = len(self.texts)
             self.texts.append(norm)
             self.text_id[norm] = tid
-            self.owners.append([e])
             self.text_pairs.append(0)
             self.text_kinds.append(KIND_BIT[kind])
             self._index_words(tid, set(norm.split(" ")), self._new_words)
         else:
-            self.owners[tid].append(e)
             self.text_kinds[tid] |= KIND_BIT[kind]
         old_start = self.kind_start.get(kind)
         if old_start is None or tid < old_start:
@@ -301,17 +377,22 @@ class Vocabulary:
                 pairs = {a + SEP + b for a, b in itertools.pairwise(words)}
                 self._index_words(tid, pairs, self._new_pairs)
         self.ent_text.append(tid)
-        self.doc_entries[d].append(e)
+        if self.is_frozen:
+            self.owners.add(tid, e)
+            self.doc_entries.add(d, e)
 
     def _index_words(self, tid: int, words: set[str], new: list[str]) -> None:
         post = self.post
+        frozen = self.frozen if self.is_frozen else None
         for w in words:
-            try:
-                lst = post[w]
-            except KeyError:
-                post[w] = array("I", (tid,))
-                new.append(w)
-                continue
+            lst = post.get(w)
+            if lst is None:
+                lst = frozen.base(w) if frozen is not None else None
+                if lst is None:
+                    post[w] = array(U32, (tid,))
+                    new.append(w)
+                    continue
+                post[w] = lst  # a copy of the frozen postings, extended from now on
             if lst[-1] != tid:
                 lst.append(tid)
 
@@ -319,7 +400,7 @@ class Vocabulary:
         dels = self.dels
         skel = self.skel
         for w in words:
-            if not 3 <= len(w) <= 32 or has_digit(w):
+            if not _typo_word(w):
                 continue
             k = skeleton(w)
             if k is not None:
@@ -334,52 +415,106 @@ class Vocabulary:
     # ---------------------------------------------------------- on disk
 
     def state(self) -> dict[str, Any]:
-        """Everything, as plain data ``marshal`` can write (see ``persist``)."""
-        out: dict[str, Any] = {name: getattr(self, name) for name in _PLAIN}
-        out["text_pairs"] = bytes(self.text_pairs)
-        out["text_kinds"] = bytes(self.text_kinds)
-        # postings as one block of bytes and their lengths, in ``words`` + ``pairs`` order
-        keys = self.words + self.pairs
-        post = self.post
-        out["post_lens"] = array("I", [len(post[w]) for w in keys]).tobytes()
-        out["post_data"] = b"".join(post[w].tobytes() for w in keys)
-        return out
+        """Everything, as plain data and arrays (see ``persist``); frozen first."""
+        if not self.is_frozen:
+            self.finish_build()
+        return {
+            "texts": self.texts,
+            "text_pairs": bytes(self.text_pairs),
+            "text_kinds": bytes(self.text_kinds),
+            "kind_start": self.kind_start,
+            "owners": self.owners.state(),
+            "ent_doc": self.ent_doc,
+            "ent_field": bytes(self.ent_field.codes),
+            "ent_sub": self.ent_sub,
+            "ent_text": self.ent_text,
+            "doc_kind": self.doc_kind,
+            "doc_id": self.doc_id,
+            "doc_entries": self.doc_entries.state(),
+            "by_id": self.by_id,
+            "words": self.words,
+            "words_no_digits": self.words_no_digits,
+            "pairs": self.pairs,
+            "postings": self.frozen.state(self.words, self.pairs),
+            "typo_dels": self.typo_dels.state(),
+            "typo_skel": self.typo_skel.state(),
+            "dels": self.dels,
+            "skel": self.skel,
+            "text_id": self.text_id,
+        }
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> Vocabulary:
         """The vocabulary ``state()`` described; ``KeyError``/``TypeError``/``ValueError``
         when ``state`` is not one."""
         vocab = cls()
-        for name in _PLAIN:
-            value = state[name]
-            if not isinstance(value, type(getattr(vocab, name))):
-                raise TypeError(f"search index state: {name} has the wrong type")
-            setattr(vocab, name, value)
+        lists = ("texts", "doc_kind", "doc_id", "words", "words_no_digits", "pairs")
+        for name in lists:
+            if not isinstance(state[name], list):
+                raise TypeError(f"search index state: {name} is not a list")
+        for name in ("kind_start", "dels", "skel", "text_id", "by_id"):
+            if not isinstance(state[name], dict):
+                raise TypeError(f"search index state: {name} is not a mapping")
+        vocab.texts = state["texts"]
+        vocab.doc_kind = state["doc_kind"]
+        vocab.doc_id = state["doc_id"]
+        vocab.words = state["words"]
+        vocab.words_no_digits = state["words_no_digits"]
+        vocab.pairs = state["pairs"]
+        vocab.kind_start = state["kind_start"]
+        vocab.dels = state["dels"]
+        vocab.skel = state["skel"]
+        vocab.text_id = state["text_id"]
         vocab.text_pairs = bytearray(state["text_pairs"])
         vocab.text_kinds = bytearray(state["text_kinds"])
-        lens = array("I")
-        lens.frombytes(state["post_lens"])
-        data = array("I")
-        data.frombytes(state["post_data"])
-        keys = vocab.words + vocab.pairs
-        if len(keys) != len(lens) or sum(lens) != len(data):
-            raise ValueError("search index state: postings do not match the vocabulary")
-        post: dict[str, array[int]] = {}
-        pos = 0
-        for w, n in zip(keys, lens, strict=True):
-            post[w] = data[pos : pos + n]
-            pos += n
-        vocab.post = post
-        n_texts = len(vocab.texts)
+        vocab.ent_doc = check_array(state["ent_doc"], I32, "ent_doc")
+        vocab.ent_sub = check_array(state["ent_sub"], U32, "ent_sub")
+        vocab.ent_text = check_array(state["ent_text"], U32, "ent_text")
+        vocab.ent_field = vocab.ent_field.from_codes(state["ent_field"])
+        n_texts, n_docs, n_ents = len(vocab.texts), len(vocab.doc_id), len(vocab.ent_doc)
         if not (
-            len(vocab.owners) == len(vocab.text_pairs) == len(vocab.text_kinds) == n_texts
-            and len(vocab.ent_doc) == len(vocab.ent_text) == len(vocab.ent_field)
-            and len(vocab.doc_kind) == len(vocab.doc_id) == len(vocab.doc_entries)
+            len(vocab.text_pairs) == len(vocab.text_kinds) == n_texts
+            and len(vocab.ent_text) == len(vocab.ent_field) == len(vocab.ent_sub) == n_ents
+            and len(vocab.doc_kind) == n_docs
         ):
             raise ValueError("search index state: tables of different lengths")
+        if (vocab.ent_text and max(vocab.ent_text) >= n_texts) or (
+            vocab.ent_doc and max(vocab.ent_doc) >= n_docs
+        ):
+            raise ValueError("search index state: an entry out of range")
+        vocab.owners = Groups.from_state(state["owners"], n_texts, n_ents, "owners")
+        vocab.doc_entries = Groups.from_state(state["doc_entries"], n_docs, n_ents, "doc_entries")
+        by_id = {}
+        for kind, ds in state["by_id"].items():
+            ds = check_array(ds, U32, "by_id")
+            if ds and max(ds) >= n_docs:
+                raise ValueError("search index state: by_id out of range")
+            by_id[kind] = ds
+        vocab.by_id = by_id
+        vocab.frozen = Postings.from_state(state["postings"], vocab.words, vocab.pairs)
+        vocab.post = vocab.frozen.extra
+        vocab.typo_dels = HashedLists.from_state(state["typo_dels"], "typo_dels")
+        vocab.typo_skel = HashedLists.from_state(state["typo_skel"], "typo_skel")
+        vocab.is_frozen = True
         return vocab
 
     # ------------------------------------------------------------- look-ups
+
+    def postings(self, key: str) -> array[int] | None:
+        """The ascending text numbers of a word or name pair (``first\\0second``)."""
+        if not self.is_frozen:
+            return self.post.get(key)
+        return self.frozen.get(key)
+
+    def has_key(self, key: str) -> bool:
+        """Whether a word or name pair is in the vocabulary."""
+        return self.postings(key) is not None
+
+    def postings_of_words(self, words: list[str]) -> list[array[int]]:
+        """The postings of each of ``words`` (sorted vocabulary words, no pairs)."""
+        if not self.is_frozen:
+            return [self.post[w] for w in words]
+        return self.frozen.of_sorted_words(words)
 
     def words_starting(self, prefix: str) -> list[str]:
         """Vocabulary words starting with ``prefix``, sorted."""
@@ -393,6 +528,14 @@ class Vocabulary:
         lo = bisect_left(pairs, key)
         return pairs[lo : bisect_left(pairs, key + TOP, lo)]
 
+    def _skel_words(self, k: str) -> list[str]:
+        found = [w for w in self.typo_skel.get(k) if skeleton(w) == k]
+        return found + self.skel.get(k, [])
+
+    def _del_words(self, key: str) -> Iterator[str]:
+        yield from self.typo_dels.get(key)
+        yield from self.dels.get(key, ())
+
     def fuzzy_words(self, t: str) -> dict[str, int]:
         """Vocabulary words within one typo of ``t`` (two for long words) that do
         not start with ``t``, with their distance."""
@@ -401,7 +544,7 @@ class Vocabulary:
             return found
         k = skeleton(t)
         if k is not None:
-            for w in self.skel.get(k, ()):
+            for w in self._skel_words(k):
                 if not w.startswith(t):
                     found[w] = 1
         if len(t) < 4:
@@ -409,7 +552,7 @@ class Vocabulary:
         maxd = 1 if len(t) < 8 else 2
         seen: set[str] = set()
         for key in deletions(t):
-            for w in self.dels.get(key, ()):
+            for w in self._del_words(key):
                 if w in seen or w.startswith(t):
                     continue
                 seen.add(w)
@@ -425,16 +568,16 @@ class Vocabulary:
         (exact), ``a`` a word and ``b`` within one typo of the next whole word, or
         ``a`` within one typo of a word and ``b`` the start of the next."""
         out = Joined()
-        post = self.post
+        has = self.has_key
         typos = len(t) >= 4 and not has_digit(t)
         for k in range(1, len(t)):
             a, b = t[:k], t[k:]
-            if a in post:
+            if has(a):
                 head = a + SEP
                 out.exact += self.pairs_starting(head + b)
                 if typos and len(b) >= 3 and self.pairs_starting(head):
                     for w, dist in sorted(self.fuzzy_words(b).items()):
-                        if w != b and head + w in post:
+                        if w != b and has(head + w):
                             out.fuzzy.append(JoinedPair(a, w, True, dist))
             if typos and len(a) >= 3:
                 for w, dist in sorted(self.fuzzy_words(a).items()):
@@ -446,21 +589,22 @@ class Vocabulary:
 
     def kind_docs(self, kind: str) -> list[int]:
         """Ordinals of the live documents of one kind, sorted by id."""
-        if not self._kind_docs:
-            per_kind: dict[str, list[int]] = {k: [] for k in KINDS}
-            kinds = self.doc_kind
-            entries = self.doc_entries
-            for d in range(len(kinds)):
-                if entries[d]:
-                    per_kind[kinds[d]].append(d)
-            for docs in per_kind.values():
-                docs.sort(key=self.doc_id.__getitem__)
-            self._kind_docs = per_kind
-        return self._kind_docs[kind]
+        docs = self._kind_docs.get(kind)
+        if docs is None:
+            if not self.is_frozen:
+                self.finish_build()
+            docs = self._kind_docs[kind] = self.doc_entries.nonempty(self.by_id.get(kind, ()))
+        return docs
+
+
+def _typo_word(w: str) -> bool:
+    """Whether ``w`` gets typo-table keys (3–32 characters, no digit)."""
+    return 3 <= len(w) <= 32 and not has_digit(w)
 
 
 __all__ = [
     "FIELDS",
+    "FIELD_NAMES",
     "KIND_BIT",
     "TABLE_OF",
     "Joined",
