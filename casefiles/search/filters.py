@@ -44,6 +44,7 @@ from typing import Any
 from casefiles import model
 from casefiles.search.normalise import normalise
 from casefiles.search.query import Filters
+from casefiles.search.tables import PackedSets
 from casefiles.store import Store
 
 
@@ -196,6 +197,9 @@ _INDEXES = (
     "first_date",
 )
 
+#: Those holding sets of ids (kept as ``PackedSets``).
+_SET_INDEXES = _INDEXES[:11]
+
 
 class Facets:
     """Inverted indexes from filter values to case ids, built lazily from a store."""
@@ -245,13 +249,18 @@ class Facets:
                 self.source_year[sid] = date.year
         for doc in store.table(model.SENTENCES).values():
             self._add_citations(doc, doc["case"])
+        for name in _SET_INDEXES:  # tuples until a filter uses them (memory)
+            setattr(self, name, PackedSets.of(getattr(self, name)))
         self._built = True
 
     def state(self) -> dict[str, Any]:
         """The inverted indexes as plain data (see ``persist``)."""
         if not self._built:
             self.build()
-        return {name: getattr(self, name) for name in _INDEXES}
+        out = {name: getattr(self, name) for name in _INDEXES}
+        for name in _SET_INDEXES:
+            out[name] = PackedSets.of(out[name]).plain()
+        return out
 
     def load_state(self, state: dict[str, Any]) -> None:
         """Take the inverted indexes ``state()`` gave (for the same store)."""
@@ -259,7 +268,7 @@ class Facets:
             value = state[name]
             if not isinstance(value, dict):
                 raise TypeError(f"search index state: {name} is not a mapping")
-            setattr(self, name, value)
+            setattr(self, name, PackedSets.of(value) if name in _SET_INDEXES else value)
         self._built = True
         self._cache.clear()
 

@@ -10,6 +10,7 @@ numbers rather than hundreds of megabytes of lists and ints.
   64-bit key hashes beside word numbers (the typo tables); a look-up may
   return a word under another key whose hash collides (about one in 2^64 per
   pair), so callers check what they get, as the typo look-ups do anyway.
+* ``PackedSets`` — the filters' value → ids sets, as tuples until used.
 * ``Postings`` — word → ascending text numbers: the words of the last
   ``freeze`` in sorted lists with one flat ``array`` of text numbers and
   offsets; words added or extended since live in an overflow ``dict``.
@@ -23,7 +24,7 @@ from __future__ import annotations
 import hashlib
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import accumulate
 from typing import Any, Final
 
@@ -318,6 +319,41 @@ class Postings:
         return out
 
 
+class PackedSets(dict[Any, set[str]]):
+    """Value → set of ids (the filters' inverted indexes), each set held as a tuple
+    (8 bytes an id, against about 40 in a set) until first looked up with
+    ``[]`` or ``get``, then kept as the set.  ``items()``/``values()`` may give
+    tuples: iterate them, do not test membership in them."""
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, index: Mapping[Any, Collection[str]]) -> PackedSets:
+        """The sets of ``index``, packed."""
+        out = cls()
+        for key, ids in index.items():
+            dict.__setitem__(out, key, tuple(ids))  # type: ignore[misc]
+        return out
+
+    def __getitem__(self, key: Any) -> set[str]:
+        value: Collection[str] = super().__getitem__(key)
+        if not isinstance(value, set):
+            value = set(value)
+            super().__setitem__(key, value)
+        return value
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        """``self[key]``, or ``default`` when absent."""
+        if key not in self:
+            return default
+        return self[key]
+
+    def plain(self) -> dict[Any, tuple[str, ...]]:
+        """A plain dict of tuples (what ``marshal`` can write)."""
+        raw: dict[Any, Collection[str]] = dict(self.items())
+        return {k: v if isinstance(v, tuple) else tuple(v) for k, v in raw.items()}
+
+
 __all__ = [
     "I32",
     "U32",
@@ -325,6 +361,7 @@ __all__ = [
     "Column",
     "Groups",
     "HashedLists",
+    "PackedSets",
     "Postings",
     "check_array",
     "key_hash",
