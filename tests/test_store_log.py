@@ -238,6 +238,47 @@ def _edited(path: Path, n: int = 4) -> Store:
     return store
 
 
+_TAMPER = st.tuples(
+    st.sampled_from(["edit", "drop", "renumber", "add"]),
+    st.sampled_from([model.CASES, model.PARTIES, model.PROCEEDINGS, model.SOURCES]),
+    st.integers(0, 10_000),
+    st.sampled_from(["", ".bak"]),
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(changes=st.lists(_TAMPER, min_size=1, max_size=3))
+def test_verify_shortcut_agrees_with_a_full_parse_on_files_changed_by_hand(
+    changes: list[tuple[str, str, int, str]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Documents changed, removed, renumbered or added by hand in either checkpoint,
+    anywhere in a table: the byte comparison finds what a full parse finds."""
+    folder = tmp_path_factory.mktemp("tamper")
+    path, _store = _generated_with_two_checkpoints(folder)
+    for op, table, index, suffix in changes:
+        target = path.with_name(path.name + suffix)
+        data = orjson.loads(target.read_bytes())
+        docs = data[table]
+        keys = sorted(docs, key=int)
+        key = keys[index % len(keys)]
+        if op == "edit":
+            field = "title" if "title" in docs[key] else "name"
+            docs[key][field] = f"Changed by hand {index}"
+        elif op == "drop":
+            del docs[key]
+        elif op == "renumber":
+            docs[str(int(keys[-1]) + 1 + index % 3)] = docs.pop(key)
+        else:
+            doc = dict(docs[key], id=f"hand-made-{index}")
+            docs[str(int(keys[-1]) + 1 + index % 3)] = doc
+        target.write_bytes(dumps(data))
+    assert verify(path) == _verify_parsing_everything(path)
+
+
 def test_verify_accepts_a_clean_log_and_checkpoints(minimal_store: Path) -> None:
     store = _edited(minimal_store)
     assert verify(minimal_store).ok

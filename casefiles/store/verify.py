@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import bisect
 import gc
 import mmap
 import os
@@ -126,86 +125,295 @@ def _table_ranges(mm: mmap.mmap) -> dict[str, tuple[int, int]] | None:
     return out
 
 
-def _doc_ranges(mm: mmap.mmap, span: tuple[int, int]) -> dict[int, tuple[int, int]] | None:
-    """Document number -> byte range of each document of a table, in a canonical file
-    (documents start at four spaces of indent; nothing deeper does)."""
-    starts = [(int(m.group(1)), m.start(), m.end()) for m in _DOC_RE.finditer(mm, *span)]
-    out: dict[int, tuple[int, int]] = {}
-    for i, (key, _at, value) in enumerate(starts):
-        end = starts[i + 1][1] - 1 if i + 1 < len(starts) else span[1] - 4
-        if mm[value] != ord("{") or mm[end - 1] != ord("}"):
-            return None
-        out[key] = (value, end)
+_ENTRY: Final = b'\n    "'
+"""Where a document's entry starts in a canonical table (``\\n    "<number>": {``):
+documents start at four spaces of indent, nothing deeper does (JSON escapes
+newlines in strings)."""
+_TABLE_END: Final = b"\n  }"
+_CHUNK: Final = 1 << 16
+_MAX_CHUNK: Final = 1 << 22
+
+
+class _NotCanonical(Exception):
+    """The bytes are not in the canonical layout: parse everything instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Doc:
+    """One document entry of a canonical table."""
+
+    start: int
+    """Where its entry starts (on the newline before its number)."""
+    key: bytes
+    """Its document number, as written."""
+    value: int
+    """Where its ``{`` starts."""
+    end: int
+    """Just after its closing ``}``."""
+    next: int
+    """Where the next entry starts (``-1``: it is the table's last)."""
+
+
+def _entry(mm: mmap.mmap, at: int, span: tuple[int, int]) -> _Doc:
+    """The entry starting at ``at`` (on its ``\\n    "``) of the table at ``span``."""
+    head = at + len(_ENTRY)
+    if mm[at:head] != _ENTRY:
+        raise _NotCanonical
+    quote = mm.find(b'": ', head, head + 24)
+    key = mm[head:quote] if quote > head else b""
+    if not key.isdigit():
+        raise _NotCanonical
+    value = quote + 3
+    following = mm.find(_ENTRY, value, span[1])
+    if following < 0:
+        end = span[1] - len(_TABLE_END)
+        if mm[end : span[1]] != _TABLE_END:
+            raise _NotCanonical
+    else:
+        end = following - 1
+        if mm[end] != ord(","):
+            raise _NotCanonical
+    if mm[value] != ord("{") or mm[end - 1] != ord("}"):
+        raise _NotCanonical
+    return _Doc(at, key, value, end, following)
+
+
+def _first(mm: mmap.mmap, span: tuple[int, int]) -> _Doc | None:
+    """The table's first entry (``None``: the table is empty)."""
+    if mm[span[0] : span[1]] == b"{}":
+        return None
+    if mm[span[0]] != ord("{"):
+        raise _NotCanonical
+    return _entry(mm, span[0] + 1, span)
+
+
+def _following(mm: mmap.mmap, doc: _Doc, span: tuple[int, int]) -> _Doc | None:
+    return _entry(mm, doc.next, span) if doc.next >= 0 else None
+
+
+def _common(ma: mmap.mmap, i: int, ea: int, mb: mmap.mmap, j: int, eb: int) -> int:
+    """How many bytes from ``i`` in ``ma`` and ``j`` in ``mb`` are the same (compared
+    a growing chunk at a time, then halving down to the first difference)."""
+    n, limit, step = 0, min(ea - i, eb - j), _CHUNK
+    while n < limit:
+        k = min(step, limit - n)
+        if ma[i + n : i + n + k] == mb[j + n : j + n + k]:
+            n += k
+            step = min(step * 2, _MAX_CHUNK)
+            continue
+        while k > 1:
+            half = k // 2
+            if ma[i + n : i + n + half] == mb[j + n : j + n + half]:
+                n += half
+                k -= half
+            else:
+                k = half
+        return n
+    return n
+
+
+def _differing(
+    ma: mmap.mmap, ra: tuple[int, int], mb: mmap.mmap, rb: tuple[int, int]
+) -> tuple[list[_Doc], list[_Doc]]:
+    """The documents of one table that differ between two canonical files (on
+    either side, with their numbers).  Runs of equal bytes are compared a chunk
+    at a time; from the document holding a difference, both tables are walked
+    document by document in number order (the files' order) until a document
+    with the same number and bytes on both sides starts past the difference.
+    Work: one comparison of the bytes (no Python per document), plus the changes."""
+    out_a: list[_Doc] = []
+    out_b: list[_Doc] = []
+    i, j = ra[0], rb[0]
+    while True:
+        n = _common(ma, i, ra[1], mb, j, rb[1])
+        if i + n >= ra[1] and j + n >= rb[1]:
+            return out_a, out_b
+        diff_a = i + n
+        # The last entry start before the difference, in the equal run: at the
+        # same distance from the run's start in both files.
+        back = ma.rfind(_ENTRY, i, diff_a)
+        da: _Doc | None
+        db: _Doc | None
+        if back < 0:
+            if i != ra[0]:  # a run starts on an entry, and differs only after it
+                raise _NotCanonical
+            da, db = _first(ma, ra), _first(mb, rb)
+        else:
+            da, db = _entry(ma, back, ra), _entry(mb, back - i + j, rb)
+        while True:
+            if da is None and db is None:
+                return out_a, out_b
+            if da is not None and db is not None and da.key == db.key:
+                same = ma[da.value : da.end] == mb[db.value : db.end]
+                if same and da.start > diff_a:
+                    i, j = da.start, db.start  # in step again
+                    break
+                if not same:
+                    out_a.append(da)
+                    out_b.append(db)
+                da, db = _following(ma, da, ra), _following(mb, db, rb)
+            elif db is None or (da is not None and da.key < db.key):
+                assert da is not None
+                out_a.append(da)
+                da = _following(ma, da, ra)
+            else:
+                out_b.append(db)
+                db = _following(mb, db, rb)
+
+
+def _keys_of_table(mm: mmap.mmap, span: tuple[int, int]) -> set[int]:
+    """Every document number of a canonical table (a scan of its bytes)."""
+    return {int(m.group(1)) for m in _DOC_RE.finditer(mm, *span)}
+
+
+def _find_ids(mm: mmap.mmap, span: tuple[int, int], ids: set[str]) -> list[tuple[str, _Doc]]:
+    """The documents with these ids: a search for each id's field at six spaces
+    of indent (a document's own fields), or one scan of every id when many."""
+    hits: list[tuple[str, int]] = []
+    if not ids:
+        return []
+    if len(ids) <= 4:
+        for doc_id in ids:
+            needle = b'\n      "id": ' + orjson.dumps(doc_id)
+            at = mm.find(needle, *span)
+            while at >= 0:
+                after = at + len(needle)
+                if mm[after] in b",\n":
+                    hits.append((doc_id, at))
+                at = mm.find(needle, after, span[1])
+    else:
+        for match in _ID_RE.finditer(mm, *span):
+            doc_id = orjson.loads(match.group(1))
+            if doc_id in ids:
+                hits.append((doc_id, match.start()))
+    out = []
+    for doc_id, at in hits:
+        start = mm.rfind(_ENTRY, span[0], at + 1)
+        if start < 0:
+            raise _NotCanonical
+        out.append((doc_id, _entry(mm, start, span)))
     return out
 
 
-def _ids_at(
-    mm: mmap.mmap, span: tuple[int, int], ranges: dict[int, tuple[int, int]], ids: set[str]
-) -> set[int]:
-    """The numbers of the documents with these ids."""
-    if not ids:
-        return set()
-    starts = sorted((start, key) for key, (start, _end) in ranges.items())
-    positions = [s for s, _k in starts]
-    found: set[int] = set()
-    for match in _ID_RE.finditer(mm, span[0], span[1]):
-        if orjson.loads(match.group(1)) in ids:
-            i = bisect.bisect_right(positions, match.start()) - 1
-            if i >= 0:
-                found.add(starts[i][1])
-    return found
+def _map(fh: Any) -> mmap.mmap:
+    """The whole file mapped for reading, its pages read in ahead (the comparison
+    reads all of them once)."""
+    populate = getattr(mmap, "MAP_POPULATE", 0)
+    if populate:
+        try:
+            return mmap.mmap(fh.fileno(), 0, flags=mmap.MAP_SHARED | populate, prot=mmap.PROT_READ)
+        except (OSError, ValueError):  # pragma: no cover - the plain mapping below
+            pass
+    return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+class _Mapped:
+    """A store file mapped for reading, with its tables' byte ranges and meta
+    document when it is in the canonical layout (else ``ranges`` is ``None``)."""
+
+    def __init__(self, path: Path) -> None:
+        self._fh = path.open("rb")
+        self.mm: mmap.mmap | None = None
+        self.ranges: dict[str, tuple[int, int]] | None = None
+        self.meta: dict[str, Any] | None = None
+        try:
+            if os.fstat(self._fh.fileno()).st_size == 0:
+                return
+            self.mm = _map(self._fh)
+            self.ranges = _table_ranges(self.mm)
+            if self.ranges is not None:
+                table = orjson.loads(self.mm[slice(*self.ranges[model.META])])
+                if isinstance(table, dict) and len(table) == 1:
+                    doc = next(iter(table.values()))
+                    self.meta = doc if isinstance(doc, dict) else None
+        except (OSError, ValueError):
+            self.ranges = None
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.mm is not None:
+            self.mm.close()
+        self._fh.close()
+
+    def __enter__(self) -> _Mapped:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _sparse_pair(
-    older: Path, newer: Path, older_ids: dict[str, set[str]], newer_ids: dict[str, set[str]]
+    older: _Mapped, newer: _Mapped, span: list[Entry], later: list[Entry]
 ) -> tuple[Tables, Keys, Tables, Keys] | None:
     """Both files as tables holding only what a replay and a comparison need: the
-    documents whose bytes differ between them and those with the given ids
-    (documents with equal bytes are equal).  ``None`` when the files are not in
-    the canonical layout or not at the current schema version (then parse all)."""
-    for path in (older, newer):
-        meta = read_meta(path) or {}
-        if meta.get("schema_version") != model.SCHEMA_VERSION:
+    documents whose bytes differ between them and those the entries name (on
+    both sides, so that unchanged ones compare equal; documents with equal bytes
+    and numbers are equal).  All document numbers of a table are read only
+    where a replay numbers a new document or removes one (elsewhere it reads
+    the number of a document it holds).  ``None`` when the files are not in the
+    canonical layout or not at the current schema version (then parse all)."""
+    for mapped in (older, newer):
+        if mapped.meta is None or mapped.meta.get("schema_version") != model.SCHEMA_VERSION:
             return None
-    with older.open("rb") as fa, newer.open("rb") as fb:
-        if os.fstat(fa.fileno()).st_size == 0 or os.fstat(fb.fileno()).st_size == 0:
-            return None
-        with (
-            mmap.mmap(fa.fileno(), 0, access=mmap.ACCESS_READ) as ma,
-            mmap.mmap(fb.fileno(), 0, access=mmap.ACCESS_READ) as mb,
-        ):
-            states: tuple[Tables, Tables] = ({}, {})
-            keys: tuple[Keys, Keys] = ({}, {})
-            tables_a, tables_b = _table_ranges(ma), _table_ranges(mb)
-            if tables_a is None or tables_b is None:
-                return None
-            for table in model.TABLES:
-                ra, rb = tables_a[table], tables_b[table]
-                want_a, want_b = older_ids.get(table, set()), newer_ids.get(table, set())
-                da, db = _doc_ranges(ma, ra), _doc_ranges(mb, rb)
-                if da is None or db is None:
+    ma, mb, ra, rb = older.mm, newer.mm, older.ranges, newer.ranges
+    if ma is None or mb is None or ra is None or rb is None:
+        return None
+    try:
+        return _sparse_mapped(ma, ra, mb, rb, span, later)
+    except _NotCanonical:
+        return None
+
+
+def _sparse_mapped(
+    ma: mmap.mmap,
+    tables_a: dict[str, tuple[int, int]],
+    mb: mmap.mmap,
+    tables_b: dict[str, tuple[int, int]],
+    span: list[Entry],
+    later: list[Entry],
+) -> tuple[Tables, Keys, Tables, Keys] | None:
+    wanted = _ids(span + later)
+    states: tuple[Tables, Tables] = ({}, {})
+    keys: tuple[Keys, Keys] = ({}, {})
+    sides = ((ma, tables_a, span), (mb, tables_b, later))
+    for table in model.TABLES:
+        ra, rb = tables_a[table], tables_b[table]
+        size = ra[1] - ra[0]
+        if size == rb[1] - rb[0] and _common(ma, ra[0], ra[1], mb, rb[0], rb[1]) == size:
+            found: tuple[list[_Doc], list[_Doc]] = ([], [])
+        else:
+            found = _differing(ma, ra, mb, rb)
+        for side, (mm, ranges, replayed) in enumerate(sides):
+            docs: dict[str, tuple[int, dict[str, Any]]] = {}
+            for doc in found[side]:
+                parsed = _parsed(mm, doc)
+                if parsed is None:
                     return None
-                keys[0][table], keys[1][table] = set(da), set(db)
-                if not want_a and not want_b and ma[ra[0] : ra[1]] == mb[rb[0] : rb[1]]:
-                    states[0][table], states[1][table] = {}, {}
-                    continue
-                differ = {
-                    k
-                    for k in da.keys() | db.keys()
-                    if k not in da or k not in db or ma[slice(*da[k])] != mb[slice(*db[k])]
-                }
-                for side, (mm, span, ranges, want) in enumerate(
-                    ((ma, ra, da, want_a), (mb, rb, db, want_b))
-                ):
-                    chosen = (differ & ranges.keys()) | _ids_at(mm, span, ranges, want)
-                    docs: dict[str, tuple[int, dict[str, Any]]] = {}
-                    for k in chosen:
-                        doc = orjson.loads(mm[slice(*ranges[k])])
-                        if not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
-                            return None
-                        docs[doc["id"]] = (k, doc)
-                    states[side][table] = docs
-            return states[0], keys[0], states[1], keys[1]
+                docs[parsed["id"]] = (int(doc.key), parsed)
+            missing = wanted.get(table, set()) - docs.keys()
+            for doc_id, doc in _find_ids(mm, ranges[table], missing):
+                parsed = _parsed(mm, doc)
+                if parsed is None or parsed["id"] != doc_id:
+                    return None
+                docs[doc_id] = (int(doc.key), parsed)
+            states[side][table] = docs
+            numbers = any(
+                e.table == table and (e.op == "delete" or e.id not in docs) for e in replayed
+            )
+            keys[side][table] = (
+                _keys_of_table(mm, ranges[table]) if numbers else {k for k, _d in docs.values()}
+            )
+    return states[0], keys[0], states[1], keys[1]
+
+
+def _parsed(mm: mmap.mmap, doc: _Doc) -> dict[str, Any] | None:
+    """A document of the file, ``None`` unless an object with a string id."""
+    parsed = orjson.loads(mm[doc.value : doc.end])
+    if not isinstance(parsed, dict) or not isinstance(parsed.get("id"), str):
+        return None
+    return parsed
 
 
 def verify(path: Path) -> Verdict:
@@ -232,21 +440,45 @@ def _verify(path: Path) -> Verdict:
     verdict.checked.append(f"hash chain of {len(entries)} entries")
     if problem:
         verdict.checked.append(problem + " (ignored, as a load does)")
-    by_seq = {e.seq: e for e in entries}
-    meta = read_meta(path) or {}
-    cp_seq = meta.get("log_seq", 0) if isinstance(meta.get("log_seq"), int) else 0
     bak = sidecar(path, ".bak")
-    prev_meta = (read_meta(bak) or {}) if bak.exists() else {}
+    if not bak.exists():
+        return _checked(path, None, None, entries, verdict, has_bak=False)
+    # Both checkpoints mapped once: their tables, meta and differences come from
+    # one pass over each (a whole-file read of meta costs as much).
+    try:
+        with _Mapped(path) as newer, _Mapped(bak) as older:
+            return _checked(path, newer, older, entries, verdict, has_bak=True)
+    except OSError:  # read in full below, with the message that gives
+        return _checked(path, None, None, entries, verdict, has_bak=True)
+
+
+def _checked(
+    path: Path,
+    newer: _Mapped | None,
+    older: _Mapped | None,
+    entries: list[Entry],
+    verdict: Verdict,
+    *,
+    has_bak: bool,
+) -> Verdict:
+    """The checks after the hash chain (see the module docstring), on the
+    mapped checkpoints when both could be mapped."""
+    bak = sidecar(path, ".bak")
+    by_seq = {e.seq: e for e in entries}
+    meta = (newer.meta if newer and newer.meta is not None else read_meta(path)) or {}
+    cp_seq = meta.get("log_seq", 0) if isinstance(meta.get("log_seq"), int) else 0
+    prev_meta: dict[str, Any] = {}
+    if has_bak:
+        prev_meta = (older.meta if older and older.meta is not None else read_meta(bak)) or {}
     prev_seq = prev_meta.get("log_seq", 0)
     prev_seq = prev_seq if isinstance(prev_seq, int) else 0
-    replay = bool(cp_seq and bak.exists() and prev_seq <= cp_seq)
+    replay = bool(cp_seq and has_bak and prev_seq <= cp_seq)
     span = [e for e in entries if prev_seq < e.seq <= cp_seq] if replay else []
     later = [e for e in entries if e.seq > cp_seq]
     sparse = None
-    if replay:
+    if replay and newer is not None and older is not None:
         try:
-            wanted = _ids(span + later)  # on both sides, so that unchanged ones compare equal
-            sparse = _sparse_pair(bak, path, wanted, wanted)
+            sparse = _sparse_pair(older, newer, span, later)
         except (OSError, ValueError):
             sparse = None
     if sparse is not None:
@@ -307,7 +539,7 @@ def _first_difference(replayed: Tables, checkpoint: Tables, span: list[Entry]) -
         a, b = replayed[table], checkpoint[table]
         if a == b:
             continue
-        for doc_id in a.keys() | b.keys():
+        for doc_id in sorted(a.keys() | b.keys()):  # the same name with or without the shortcut
             if a.get(doc_id) == b.get(doc_id):
                 continue
             seq = last_touch.get((table, doc_id))
