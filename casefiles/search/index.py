@@ -109,6 +109,8 @@ class SearchIndex:
             vocab.kind_docs("case")  # the per-kind lists of filter-only listings
             index._cands.warm_short()
             index._facets.build()
+            # one string object per id, title and date, as a read from the cache has
+            index._facets.load_state(shared_strings(index._facets.state(), vocab))
         index.build_seconds = time.perf_counter() - t0
         return index
 
@@ -179,7 +181,8 @@ class SearchIndex:
         return index
 
     def _state(self) -> dict[str, Any]:
-        return {"vocabulary": self._vocab.state(), "facets": self._facets.state()}
+        facets = shared_strings(self._facets.state(), self._vocab)
+        return {"vocabulary": self._vocab.state(), "facets": facets}
 
     def _article_text(self, source: model.Doc) -> str:
         try:
@@ -310,4 +313,31 @@ class SearchIndex:
         return make_hit(self._store, self._vocab, self._facets, d, item)
 
 
-__all__ = ["Hit", "SearchIndex", "SearchResult"]
+def shared_strings(facets: dict[str, Any], vocab: Vocabulary) -> dict[str, Any]:
+    """``facets`` (``Facets.state()``) with each id, title and date string replaced by
+    one object per value, the vocabulary's own where it has it (document ids,
+    normalised titles).  The filters' indexes take their ids from parsed
+    documents, one string object per mention (a party in 3 cases: 3 copies);
+    shared, ``marshal`` writes each once and a read holds each once (about
+    30 MB less at 100k cases)."""
+    canon: dict[str, str] = {s: s for s in vocab.doc_id}
+    for text in vocab.texts:
+        canon.setdefault(text, text)
+    one = canon.setdefault
+
+    def shared(value: Any) -> Any:
+        if isinstance(value, str):
+            return one(value, value)
+        if isinstance(value, (tuple, list)):
+            return type(value)(one(x, x) if isinstance(x, str) else x for x in value)
+        return value
+
+    out: dict[str, Any] = {}
+    for name, index in facets.items():
+        out[name] = (
+            {shared(k): shared(v) for k, v in index.items()} if isinstance(index, dict) else index
+        )
+    return out
+
+
+__all__ = ["Hit", "SearchIndex", "SearchResult", "shared_strings"]
