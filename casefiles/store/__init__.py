@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from casefiles.store.core import Change, Counts, Store, unwritable
-from casefiles.store.errors import ConflictError, StoreError
+from casefiles.store.errors import ConflictError, StaleFileError, StoreError
 from casefiles.store.files import (
     MAX_ARTICLE_BYTES,
     Fingerprint,
@@ -57,6 +57,7 @@ __all__ = [
     "ConflictError",
     "Counts",
     "Fingerprint",
+    "StaleFileError",
     "Store",
     "StoreError",
     "check_article_files",

@@ -18,4 +18,11 @@ class ConflictError(StoreError):
     """Another program changed what this edit is based on; nothing was written."""
 
 
-__all__ = ["ConflictError", "StoreError"]
+class StaleFileError(StoreError):
+    """The canonical file this store reads its documents from was rewritten in
+    place or cut short by another program since it was loaded: documents not
+    read yet cannot be read from it any more (never a guess from other bytes).
+    Nothing was written; the remedy is to load the store again."""
+
+
+__all__ = ["ConflictError", "StaleFileError", "StoreError"]

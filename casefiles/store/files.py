@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import mmap
 import os
 import shutil
 import stat
@@ -98,12 +97,9 @@ def read_file(path: Path) -> tuple[object, Fingerprint, str]:
     return parse_bytes(raw, literal(str(path))), fingerprint(st), validcache.digest(raw)
 
 
-def read_raw(
-    path: Path, alongside: Callable[[os.stat_result], T] | None = None
-) -> tuple[bytes, os.stat_result, T | None]:
-    """The bytes of a store file and its status; ``StoreError`` naming the file
-    and what is wrong.  ``alongside(status)`` runs while a thread reads the
-    bytes (reading releases the interpreter), and its result comes third."""
+def open_store_file(path: Path) -> tuple[int, os.stat_result]:
+    """An open descriptor on a store file (a regular file) and its status;
+    ``StoreError`` naming the file and what is wrong.  The caller closes it."""
     name = literal(str(path))
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
@@ -122,6 +118,24 @@ def read_raw(
         if not stat.S_ISREG(st.st_mode):
             raise StoreError(f"{name}: is {file_kind(st.st_mode)}, expected a JSON file")
         os.set_blocking(fd, True)
+    except OSError as exc:
+        os.close(fd)
+        raise StoreError(f"{name}: cannot read: {describe_os_error(exc)}") from None
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st
+
+
+def read_raw(
+    path: Path, alongside: Callable[[os.stat_result], T] | None = None
+) -> tuple[bytes, os.stat_result, T | None]:
+    """The bytes of a store file and its status; ``StoreError`` naming the file
+    and what is wrong.  ``alongside(status)`` runs while a thread reads the
+    bytes (reading releases the interpreter), and its result comes third."""
+    name = literal(str(path))
+    fd, st = open_store_file(path)
+    try:
         if alongside is None:
             return _read_all(fd, st.st_size), st, None
         box: dict[str, Any] = {}
@@ -200,20 +214,19 @@ def read_meta(path: Path) -> dict[str, Any] | None:
     """The ``meta`` document of a store file without parsing the whole file, when
     it is in the canonical layout (top-level keys at two spaces of indent, which no
     string can contain since JSON escapes newlines); else a full parse.  ``None``
-    when the file cannot be read or has no usable meta table."""
+    when the file cannot be read or has no usable meta table.  Read in chunks, not
+    mapped: a file cut short meanwhile must not crash us (SIGBUS)."""
     try:
         with path.open("rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
+            fd = fh.fileno()
+            size = os.fstat(fd).st_size
             if size == 0:
                 return None
-            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                start = mm.find(_META_START)
-                end = mm.find(_TABLE_END, start) if start >= 0 else -1
-                if start >= 0 and end >= 0:
-                    chunk = mm[start + 3 : end + len(_TABLE_END)]
-                    data: object = orjson.loads(b"{" + chunk + b"}")
-                else:
-                    data = orjson.loads(mm[:])
+            found = _find_meta(fd, size)
+            if found is not None:
+                data: object = orjson.loads(b"{" + found[3:] + b"}")
+            else:
+                data = orjson.loads(_read_all(fd, size))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict):
@@ -223,6 +236,33 @@ def read_meta(path: Path) -> dict[str, Any] | None:
         doc = next(iter(meta.values()))
         if isinstance(doc, dict):
             return doc
+    return None
+
+
+def _find_meta(fd: int, size: int, chunk: int = 8 * 2**20) -> bytes | None:
+    """The bytes from ``_META_START`` to the end of the meta table, searched in
+    chunks of the open file ``fd``; ``None`` when not found."""
+    head = len(_META_START) - 1
+    pos, tail = 0, b""
+    while pos < size:
+        block = tail + os.pread(fd, min(chunk, size - pos), pos)
+        if len(block) == len(tail):
+            return None
+        base = pos - len(tail)
+        at = block.find(_META_START)
+        if at >= 0:
+            start = base + at
+            got = b""
+            while True:
+                piece = os.pread(fd, 2**16, start + len(got))
+                if not piece:
+                    return None
+                got += piece
+                end = got.find(_TABLE_END)
+                if end >= 0:
+                    return got[: end + len(_TABLE_END)]
+        pos += len(block) - len(tail)
+        tail = block[-head:] if head else b""
     return None
 
 

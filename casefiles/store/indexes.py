@@ -40,7 +40,7 @@ class Indexes:
         self._cases_by_party_built: dict[str, dict[str, None]] | None = None
         procs = fields[model.PROCEEDINGS]
         self.procs_by_case = self.group_by(model.PROCEEDINGS, [f[0] for f in procs])
-        self._procs_by_court_built: dict[str, dict[str, None]] | None = None
+        self._procs_by_court_built: dict[str, tuple[str, ...]] | None = None
         self._courts_at_load: tuple[list[str], list[Any]] | None = (
             list(self.tables[model.PROCEEDINGS]),
             [f[1] for f in procs],
@@ -67,19 +67,20 @@ class Indexes:
 
     def group_by(
         self, table: str, keys: list[Any], ids: Iterable[str] | None = None
-    ) -> dict[str, dict[str, None]]:
+    ) -> dict[str, tuple[str, ...]]:
         """key → the ids having it, in document order (``keys`` aligned with the
-        table's ids, or with ``ids``)."""
-        groups: dict[str, dict[str, None]] = {}
+        table's ids, or with ``ids``).  Groups are tuples: at 100k cases a dict
+        per case would cost 20 MB more for each of these indexes."""
+        groups: dict[str, list[str]] = {}
         for doc_id, key in zip(self.tables[table] if ids is None else ids, keys, strict=True):
             if key is None:
                 continue
             found = groups.get(key)
             if found is None:
-                groups[key] = {doc_id: None}
+                groups[key] = [doc_id]
             else:
-                found[doc_id] = None
-        return groups
+                found.append(doc_id)
+        return {key: tuple(found) for key, found in groups.items()}
 
     def fields_later(self) -> Callable[[], dict[str, Fields]]:
         """The saved-table fields of every document (in number order), as a
@@ -99,7 +100,7 @@ class Indexes:
 
         return fields
 
-    def procs_by_court(self) -> dict[str, dict[str, None]]:
+    def procs_by_court(self) -> dict[str, tuple[str, ...]]:
         """court id → its proceedings, in document order (built on first use from
         the courts as loaded: ``_set`` builds it before any proceeding changes)."""
         if self._procs_by_court_built is None:
@@ -137,7 +138,7 @@ class Indexes:
     def regroup(
         self,
         table: str,
-        index: dict[str, dict[str, None]],
+        index: dict[str, tuple[str, ...]],
         doc_id: str,
         old_key: str | None,
         new_key: str | None,
@@ -147,16 +148,20 @@ class Indexes:
             return
         if old_key is not None:
             group = index.get(old_key)
-            if group is not None:
-                group.pop(doc_id, None)
-                if not group:
+            if group is not None and doc_id in group:
+                rest = tuple(g for g in group if g != doc_id)
+                if rest:
+                    index[old_key] = rest
+                else:
                     del index[old_key]
         if new_key is not None and doc_id in self.tables[table]:
-            group = index.setdefault(new_key, {})
-            group[doc_id] = None
+            group = index.get(new_key, ())
+            if doc_id not in group:
+                group = (*group, doc_id)
             ids = self.tables[table].keys_map
-            if len(group) > 1 and ids[next(reversed(group))] != max(ids[g] for g in group):
-                index[new_key] = dict.fromkeys(sorted(group, key=ids.__getitem__))
+            if len(group) > 1 and ids[group[-1]] != max(ids[g] for g in group):
+                group = tuple(sorted(group, key=ids.__getitem__))
+            index[new_key] = group
 
     def index_case_parties(self, case_id: str) -> None:
         """Follow a change of the case's participants."""
