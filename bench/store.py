@@ -4,7 +4,8 @@ change log: commit p50/p95 over 100 edits (an append + fsync each), a checkpoint
 folding them, and ``casefiles log --verify``; then a start: ``Store.load`` and
 the browser's first frame (``CaseFilesApp.run_test``, 120×40, timed from the
 child's first line, so without the interpreter's own start), resident memory
-then and after the search index kept on disk is open (÷ the file's size).
+then and after the search index kept on disk is open (÷ the file's size), and
+what ``Store.load`` alone added to it.
 
     .venv/bin/python bench/store.py [--sizes 1000,10000,100000] [--out DIR]
         [--log-only] [--start-only] [--no-stock]
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -101,7 +103,9 @@ def rss():
     return 0
 out = {}
 from casefiles.store import Store
+before = rss()
 t = time.perf_counter(); store = Store.load(path); out["load"] = time.perf_counter() - t
+out["rss_store"] = rss() - before
 from casefiles.tui.app import CaseFilesApp
 from casefiles.tui.config import Config
 async def main():
@@ -121,7 +125,7 @@ print(json.dumps(out))
 
 
 def child(mode: str, path: Path, env_cache: Path) -> dict[str, float]:
-    env = {**__import__("os").environ, "CASEFILES_CACHE_DIR": str(env_cache)}
+    env = {**os.environ, "CASEFILES_CACHE_DIR": str(env_cache)}
     result = subprocess.run(
         [sys.executable, "-c", START if mode == "start" else CHILD, mode, str(path)],
         capture_output=True,
@@ -174,6 +178,8 @@ def start_table(sizes: list[int], work: Path, cache: Path) -> None:
                 f"{n:,}",
                 f"{size / 2**20:,.0f}",
                 f"{r['load'] * 1000:,.0f}",
+                f"{r['rss_store'] / 2**20:,.0f}",
+                f"{r['rss_store'] / size:.2f}x",
                 f"{r['paint'] * 1000:,.0f}",
                 f"{r['rss_paint'] / 2**20:,.0f}",
                 f"{r['rss_paint'] / size:.2f}x",
@@ -182,12 +188,17 @@ def start_table(sizes: list[int], work: Path, cache: Path) -> None:
                 f"{r['rss_search'] / size:.2f}x",
             )
         )
-    print("\nstart (second start of a copy: verdict, offsets and search index kept)")
+    print(
+        "\nstart (second start of a copy: verdict, offsets and search index kept; "
+        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())})"
+    )
     _print_table(
         (
             "cases",
             "file MiB",
             "load ms",
+            "store MiB",
+            "store/file",
             "first frame ms",
             "RSS MiB",
             "RSS/file",
@@ -199,7 +210,8 @@ def start_table(sizes: list[int], work: Path, cache: Path) -> None:
     )
     print(
         "first frame: from the child's first line to the browser's first frame "
-        "(imports, Store.load, the main screen); RSS is resident memory (VmRSS)"
+        "(imports, Store.load, the main screen); RSS is resident memory (VmRSS); "
+        "store: what Store.load added to it"
     )
 
 
