@@ -589,12 +589,12 @@ class Vocabulary:
 
     def kind_docs(self, kind: str) -> list[int]:
         """Ordinals of the live documents of one kind, sorted by id."""
-        docs = self._kind_docs.get(kind)
-        if docs is None:
+        if not self._kind_docs:  # every kind at once (a listing asks for several)
             if not self.is_frozen:
                 self.finish_build()
-            docs = self._kind_docs[kind] = self.doc_entries.nonempty(self.by_id.get(kind, ()))
-        return docs
+            live = self.doc_entries.nonempty
+            self._kind_docs = {k: live(self.by_id.get(k, ())) for k in KINDS}
+        return self._kind_docs[kind]
 
 
 def _typo_word(w: str) -> bool:
