@@ -271,7 +271,17 @@ class _Checker:
     file: str
     problems: list[Problem] = field(default_factory=list)
     refs: list[tuple[str, str, str, str, str]] = field(default_factory=list)
-    """Pending references: (table, doc id, field path, target table, target id)."""
+    """Pending references: (table, doc id, field path, target table, target id);
+    only those not found in ``known`` when it is given."""
+    known: Mapping[str, set[str]] | None = None
+    """The ids of every table, when known before the walk (a whole-store
+    validation): each reference is then looked up as it is met, and only one
+    that is not found is kept (with its path) for a problem at the end."""
+
+    def ref(self, table: str, doc_id: str, path: str, target: str, value: str) -> None:
+        known = self.known
+        if known is None or value not in known[target]:
+            self.refs.append((table, doc_id, path, target, value))
 
     def add(self, table: str | None, doc_id: str | None, path: str | None, message: str) -> None:
         self.problems.append(Problem(self.file, table, doc_id, path, message))
@@ -336,7 +346,7 @@ class _Checker:
         elif kind == "ref":
             if self.line(table, doc_id, path, value, False):
                 assert isinstance(value, str) and spec.ref
-                self.refs.append((table, doc_id, path, spec.ref, value))
+                self.ref(table, doc_id, path, spec.ref, value)
         elif kind in ("lines", "refs"):
             if not isinstance(value, list):
                 self.add(table, doc_id, path, f"expected an array, got {_type_name(value)}")
@@ -350,7 +360,7 @@ class _Checker:
                         self.add(table, doc_id, sub, f"{_preview(item)} is listed twice")
                     seen.add(item)
                     if kind == "refs" and spec.ref:
-                        self.refs.append((table, doc_id, sub, spec.ref, item))
+                        self.ref(table, doc_id, sub, spec.ref, item)
         elif kind == "duration":
             self.duration(table, doc_id, path, value)
         elif kind == "fine":
@@ -449,64 +459,141 @@ class _Checker:
                 self.add(table, doc_id, f"{path}.{literal(clip(str(key), 40))}", "unknown field")
 
     def fields(
-        self, table: str, doc_id: str, prefix: str, spec: Mapping[str, F], doc: object
+        self, table: str, doc_id: str, prefix: Prefix, spec: Mapping[str, F], doc: object
     ) -> None:
         if type(doc) is not dict:
-            self.add(table, doc_id, prefix or None, f"expected an object, got {_type_name(doc)}")
+            self.add(
+                table, doc_id, _path(prefix) or None, f"expected an object, got {_type_name(doc)}"
+            )
             return
+        compiled = _compiled(spec)
+        codes = compiled.codes
         for name, value in doc.items():
-            fspec = spec.get(name)
-            if fspec is None:
+            got = codes.get(name)
+            if got is None:
                 shown = literal(clip(str(name), 40))
                 self.add(
                     table,
                     doc_id,
-                    f"{prefix}.{shown}" if prefix else shown,
-                    f"unknown field; expected one of: {', '.join(spec)}",
+                    _join(_path(prefix), shown),
+                    f"unknown field; expected one of: {compiled.names}",
                 )
                 continue
-            kind = fspec.kind
-            # Fast paths for the common, valid case; anything unusual goes the long way.
-            if kind == "line" or kind == "ref":
+            code, fspec = got
+            # Fast paths for the common, valid case (no path is formatted: a
+            # field's path is only worked out for a problem); anything unusual
+            # goes the long way, through ``value``.
+            if code <= _REF:  # line or ref
                 if (
                     type(value) is str
                     and 0 < len(value) <= MAX_LINE
                     and not search_refused_in_line(value)
                     and not value.isspace()
                 ):
-                    if kind == "ref":
-                        self.refs.append((table, doc_id, _join(prefix, name), fspec.ref, value))  # type: ignore[arg-type]
+                    if code == _REF:
+                        known = self.known
+                        if known is None or value not in known[fspec.ref]:  # type: ignore[index]
+                            self.refs.append(
+                                (table, doc_id, _join(_path(prefix), name), fspec.ref, value)  # type: ignore[arg-type]
+                            )
                     continue
-            elif kind == "vocab":
-                if type(value) is str and value in fspec.vocab:
+            elif code == _VOCAB:
+                if type(value) is str and value in compiled.vocab[name]:
                     continue
-            elif kind == "id":
+            elif code == _ID:
                 continue
-            elif kind == "objects" and type(value) is list:
-                item = fspec.item
-                assert item is not None
-                base = _join(prefix, name)
-                for i, sub in enumerate(value):
-                    self.fields(table, doc_id, f"{base}[{i}]", item, sub)
+            elif code == _OBJECTS:
+                if type(value) is list:
+                    item = fspec.item
+                    assert item is not None
+                    for i, sub in enumerate(value):
+                        self.fields(table, doc_id, (prefix, name, i), item, sub)
+                    continue
+            elif code == _TEXT:
+                if (
+                    type(value) is str
+                    and 0 < len(value) <= MAX_TEXT
+                    and refused_in_text(value) is None
+                    and not value.isspace()
+                ):
+                    continue
+            elif code == _DATE and type(value) is str and _good_date(value):
                 continue
-            self.value(table, doc_id, _join(prefix, name), fspec, value)
-        required = _required(spec)
+            self.value(table, doc_id, _join(_path(prefix), name), fspec, value)
+        required = compiled.required
         if required and not doc.keys() >= required:
             for name in spec:
                 if name in required and name not in doc:
-                    self.add(table, doc_id, _join(prefix, name), "missing (required)")
+                    self.add(table, doc_id, _join(_path(prefix), name), "missing (required)")
 
 
-_REQUIRED_CACHE: dict[int, frozenset[str]] = {}
+Prefix = str | tuple[Any, str, int]
+"""Where a nested object lies in its document: a formatted path, or (the
+prefix of its list, the list's field name, its index) worked out only for a
+problem."""
 
 
-def _required(spec: Mapping[str, F]) -> frozenset[str]:
-    key = id(spec)
-    found = _REQUIRED_CACHE.get(key)
-    if found is None:
-        found = frozenset(name for name, f in spec.items() if f.required)
-        _REQUIRED_CACHE[key] = found
-    return found
+def _path(prefix: Prefix) -> str:
+    if isinstance(prefix, str):
+        return prefix
+    parent, name, index = prefix
+    return f"{_join(_path(parent), name)}[{index}]"
+
+
+_LINE, _REF, _VOCAB, _ID, _OBJECTS, _TEXT, _DATE, _OTHER = range(8)
+_CODES: Final = {
+    "line": _LINE,
+    "ref": _REF,
+    "vocab": _VOCAB,
+    "id": _ID,
+    "objects": _OBJECTS,
+    "text": _TEXT,
+    "date": _DATE,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """A field spec as the hot loop reads it."""
+
+    codes: dict[str, tuple[int, F]]
+    vocab: dict[str, frozenset[str]]
+    required: frozenset[str]
+    names: str
+
+
+_COMPILED: dict[int, tuple[Mapping[str, F], _Compiled]] = {}
+
+
+def _compiled(spec: Mapping[str, F]) -> _Compiled:
+    got = _COMPILED.get(id(spec))
+    if got is not None and got[0] is spec:
+        return got[1]
+    compiled = _Compiled(
+        codes={name: (_CODES.get(f.kind, _OTHER), f) for name, f in spec.items()},
+        vocab={name: frozenset(f.vocab) for name, f in spec.items() if f.kind == "vocab"},
+        required=frozenset(name for name, f in spec.items() if f.required),
+        names=", ".join(spec),
+    )
+    _COMPILED[id(spec)] = (spec, compiled)  # the spec is kept, so its id stays its own
+    return compiled
+
+
+_GOOD_DATES: set[str] = set()
+"""Partial dates already found valid (a store repeats them a lot)."""
+
+
+def _good_date(value: str) -> bool:
+    if value in _GOOD_DATES:
+        return True
+    try:
+        model.PartialDate.parse(value)
+    except ValueError:
+        return False
+    if len(_GOOD_DATES) > 200_000:
+        _GOOD_DATES.clear()
+    _GOOD_DATES.add(value)
+    return True
 
 
 def _join(prefix: str, name: str) -> str:
@@ -547,12 +634,14 @@ def validate(data: object, file: str = "<store>") -> list[Problem]:
 
     _validate_meta(check, data.get(model.META))
 
-    ids: dict[str, set[str]] = {}
+    # Every table's ids first (the documents with a well-formed id), so that
+    # each reference is looked up as it is met instead of kept for the end.
+    check.known = {table: _slugs(data.get(table, {})) for table in model.TABLES}
     for table in model.TABLES:
-        ids[table] = _validate_table(check, table, data.get(table, {}))
+        _validate_table(check, table, data.get(table, {}))
 
     for table, doc_id, path, target, ref in check.refs:
-        if ref not in ids.get(target, ()):
+        if ref not in check.known[target]:
             check.add(
                 table,
                 doc_id,
@@ -594,8 +683,24 @@ def _validate_meta(check: _Checker, meta: object) -> None:
         )
 
 
+def _slugs(docs: object) -> set[str]:
+    """The ids a table's documents hold that are well-formed slugs (the ids
+    references may name)."""
+    if not isinstance(docs, dict):
+        return set()
+    out = set()
+    match = _SLUG_RE.match
+    for doc in docs.values():
+        if isinstance(doc, dict):
+            slug = doc.get("id")
+            if isinstance(slug, str) and len(slug) <= 120 and match(slug):
+                out.add(slug)
+    return out
+
+
 def _validate_table(check: _Checker, table: str, docs: object) -> set[str]:
     seen: dict[str, str] = {}
+    known = check.known[table] if check.known is not None else None
     if not isinstance(docs, dict):
         check.add(
             table,
@@ -615,7 +720,11 @@ def _validate_table(check: _Checker, table: str, docs: object) -> set[str]:
         slug = doc.get("id")
         if "id" not in doc:
             check.add(table, label, "id", "missing (required)")
-        elif not isinstance(slug, str) or not _SLUG_RE.match(slug) or len(slug) > 120:
+        elif (
+            not isinstance(slug, str)
+            or (slug not in known if known is not None else not _SLUG_RE.match(slug))
+            or len(slug) > 120
+        ):
             check.add(
                 table,
                 label,
@@ -650,8 +759,12 @@ def link_problems(
     def add(path: str, message: str) -> None:
         out.append(Problem(file, table, doc_id, path, message))
 
+    participants_of: dict[str, set[str]] = {}  # worked out once per case
+
     def need_member(path: str, case_id: str, party: str) -> None:
-        if party not in _participant_ids(lookup(model.CASES, case_id)):
+        if case_id not in participants_of:
+            participants_of[case_id] = _participant_ids(lookup(model.CASES, case_id))
+        if party not in participants_of[case_id]:
             add(path, f"party {_preview(party)} is not a participant of case {_preview(case_id)}")
 
     if table == model.COURTS:
