@@ -184,6 +184,8 @@ class MainScreen(Screen[None]):
         self._titles: dict[str, str] = dict(TITLES)
         self.arrangement = "wide"
         """The arrangement in use (``layout_for``)."""
+        self._shown = False
+        """Whether the screen has been shown (``on_screen_resume``)."""
 
     # -- layout
 
@@ -237,6 +239,16 @@ class MainScreen(Screen[None]):
             header.show(empty_help(self.store))
         self.arrange_layout(self.app.size.width, self.app.size.height)
         self._unfold()
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first showing (right after mounting) keeps the styles the widgets
+        got as they mounted: Textual would otherwise style every node (and each
+        of its component classes) again to the same result, about 10 ms before
+        the first frame.  Runs before ``Screen``'s own handler, which reads
+        ``refresh_styles``; later showings restyle as usual."""
+        if not self._shown:
+            self._shown = True
+            event.refresh_styles = False
 
     # -- layout and zoom
 
