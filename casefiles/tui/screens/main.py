@@ -186,19 +186,23 @@ class MainScreen(Screen[None]):
         """The arrangement in use (``layout_for``)."""
         self._shown = False
         """Whether the screen has been shown (``on_screen_resume``)."""
+        self._focus_shown: Widget | None = None
+        """The pane ``on_mount`` focused and showed, until the first frame."""
 
     # -- layout
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
+            # "-open": what ``_unfold`` gives them at mount (the focused list and
+            # the right-hand pane used last); given here, no pane is styled again.
             yield LineList(
                 CaseRows(self.store, self.case_ids),
                 empty="No cases in this store",
                 id="cases",
-                classes="pane",
+                classes="pane -open",
             )
             with Vertical(id="right"):
-                yield InfoPane(id="case-header", classes="pane info", focusable=True)
+                yield InfoPane(id="case-header", classes="pane info -open", focusable=True)
                 with Horizontal(id="middle"):
                     yield LineList(empty="no parties recorded", id="parties", classes="pane")
                     yield LineList(empty="no proceedings recorded", id="ladder", classes="pane")
@@ -239,6 +243,13 @@ class MainScreen(Screen[None]):
             header.show(empty_help(self.store))
         self.arrange_layout(self.app.size.width, self.app.size.height)
         self._unfold()
+        # The cases list took focus as the screen composed; the message saying so
+        # arrives after this and would fill the same panes again.
+        self._focus_shown = self.focused
+        self.call_after_refresh(self._forget_focus_shown)
+
+    def _forget_focus_shown(self) -> None:
+        self._focus_shown = None
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         """The first showing (right after mounting) keeps the styles the widgets
@@ -439,6 +450,9 @@ class MainScreen(Screen[None]):
         """Another pane has focus: a list shows its row's cites; the folded
         layouts open the pane; a zoom moves to it."""
         focused = self.focused
+        if focused is not None and focused is self._focus_shown:
+            self._focus_shown = None  # shown by ``on_mount`` a moment ago
+            return
         if isinstance(focused, LineList) and focused.id in PANES:
             self._list = focused.id
             self.update_cites()
