@@ -7,7 +7,9 @@ screen is written to the terminal, then, once the search index is open,
 whether the cyclic collector is on again.  The search index, the editing and
 capture code, the other screens and their libraries must not be among those
 modules (they are imported on first use, or in the index thread after the
-first frame), nor the filter line's text field among the widgets.  A
+first frame), nor the filter line (and its text field) among the widgets.
+The first frame styles each widget as it mounts, not again when the screen
+first shows, and fills the cites, sentences and sources panes once.  A
 behaviour test, not a timing test: the timings are in ``bench/tui.py``.
 """
 
@@ -67,6 +69,10 @@ NOT_AT_START = (
     "casefiles.tui.screens.reader",
     "casefiles.tui.screens.search",
     "casefiles.tui.screens.timeline",
+    # widgets of those screens, and the filter line (mounted on the first f)
+    "casefiles.tui.widgets.article",
+    "casefiles.tui.widgets.results",
+    "casefiles.tui.widgets.filterline",
     # libraries of those
     "httpx",
     "trafilatura",
@@ -84,19 +90,32 @@ CHILD = r"""
 import gc, json, os, sys
 
 import textual.app
+import textual.screen
 
 out, store = sys.argv[1], sys.argv[2]
-seen = {}
+seen = {"resumes": [], "cites_filled": 0}
 display = textual.app.App._display
+resume = textual.screen.Screen._on_screen_resume
+
+
+def _resume(self, event):
+    # whether Textual restyles the main screen's every node as it shows it
+    if type(self).__name__ == "MainScreen" and "modules" not in seen:
+        seen["resumes"].append(event.refresh_styles)
+    return resume(self, event)
+
+
+textual.screen.Screen._on_screen_resume = _resume
 
 
 def _display(self, screen, renderable):
     display(self, screen, renderable)
-    if renderable is None or seen or type(screen).__name__ != "MainScreen":
+    if renderable is None or "modules" in seen or type(screen).__name__ != "MainScreen":
         return
     seen["modules"] = sorted(sys.modules)
     seen["widgets"] = sorted({type(w).__name__ for w in screen.walk_children()})
     seen["gc_at_first_frame"] = gc.isenabled()
+    seen["cites_filled"] = type(screen).update_cites.calls
 
     def done():
         # once the search index is open: its thread pauses the collector while
@@ -112,6 +131,18 @@ def _display(self, screen, renderable):
 
 
 textual.app.App._display = _display
+from casefiles.tui.screens.main import MainScreen
+
+update_cites = MainScreen.update_cites
+
+
+def _update_cites(self):
+    _update_cites.calls += 1
+    update_cites(self)
+
+
+_update_cites.calls = 0
+MainScreen.update_cites = _update_cites
 from casefiles.cli import main
 
 sys.exit(main(["--store", store]))
@@ -181,10 +212,23 @@ def test_the_first_frame_imports_only_what_it_draws(bundled_copy: Path, tmp_path
         assert isinstance(modules, list)
         assert "casefiles.tui.screens.main" in modules
         assert unwanted(modules) == [], f"the {name} start imported them before its first frame"
-        # the filter line's text field is mounted when the line first opens (f)
+        # the filter line (and its text field) is mounted when it first opens (f)
         widgets = seen["widgets"]
         assert isinstance(widgets, list)
         assert "Input" not in widgets, widgets
+        assert "FilterLine" not in widgets, widgets
+
+
+def test_the_first_frame_styles_and_fills_the_panes_once(
+    bundled_copy: Path, tmp_path: Path
+) -> None:
+    seen = first_frame(bundled_copy, tmp_path / "once.json")
+    # the widgets are styled as they mount; showing the screen does not style
+    # every node again (MainScreen.on_screen_resume)
+    assert seen["resumes"] == [False]
+    # the focus message after on_mount does not fill the cites, sentences and
+    # sources panes a second time
+    assert seen["cites_filled"] == 1
 
 
 def test_the_collector_is_off_until_the_first_frame_then_on(

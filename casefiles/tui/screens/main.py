@@ -48,7 +48,6 @@ from casefiles.tui.messages import Narrow, OpenCase, OpenParty, ReadSource, RowM
 from casefiles.tui.selection import Selection
 from casefiles.tui.text import Line
 from casefiles.tui.widgets import CitesPane, InfoPane, KeyBar, LineList
-from casefiles.tui.widgets.filterline import FilterLine, IndexHost
 from casefiles.tui.widgets.paneset import ZOOMED as ZOOMED  # said after a zoomed pane's title
 from casefiles.tui.widgets.paneset import step_focus, titled, toggle_zoom, zoom_follows
 
@@ -56,6 +55,7 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
     from casefiles.search.listfilter import ListFilter, Narrowed, Sort
+    from casefiles.tui.widgets.filterline import FilterLine
 
 #: The list panes (a row cursor each; their row's cites show in the Cites pane).
 PANES: Final = ("cases", "parties", "ladder", "sentences", "sources")
@@ -210,7 +210,8 @@ class MainScreen(Screen[None]):
                 yield LineList(empty="no sources cited", id="sources", classes="pane")
                 yield CitesPane(self.store, id="cites", classes="pane info", focusable=True)
         yield KeyBar(self.config)
-        yield FilterLine(id="filter-line")  # over the cases pane when open (f)
+        # The filter line (over the cases pane when open, f) is mounted when
+        # first needed (``filter_line``): the first frame does without it.
 
     def pane(self, name: str) -> LineList:
         """One of the five list panes by id."""
@@ -273,8 +274,8 @@ class MainScreen(Screen[None]):
         (which a fold, a zoom or a resize moved)."""
 
         def place() -> None:
-            line = self.filter_line()
-            if line.is_open:
+            line = self._filter_line
+            if line is not None and line.is_open:
                 line.place(self.pane("cases").region)
 
         self.call_after_refresh(place)
@@ -574,9 +575,18 @@ class MainScreen(Screen[None]):
     #: this pause in typing (filling them is the costly part of a keystroke).
     FILTER_FOLLOW_DELAY: ClassVar[float] = 0.15
 
+    _filter_line: FilterLine | None = None
+    """The filter line, once mounted (``filter_line``)."""
+
     def filter_line(self) -> FilterLine:
-        """The filter line (hidden until ``f``)."""
-        return self.query_one("#filter-line", FilterLine)
+        """The filter line (hidden until ``f``), mounted on first use (last
+        child of the screen, after the key bar)."""
+        if self._filter_line is None:
+            from casefiles.tui.widgets.filterline import FilterLine
+
+            self._filter_line = FilterLine(id="filter-line")
+            self.mount(self._filter_line)
+        return self._filter_line
 
     @property
     def filter_text(self) -> str:
@@ -633,6 +643,8 @@ class MainScreen(Screen[None]):
 
     def _ready_filter(self) -> ListFilter | None:
         """The list filter over the search index (``None`` while it is built)."""
+        from casefiles.tui.widgets.filterline import IndexHost
+
         app = self.app
         if not isinstance(app, IndexHost):
             return None
@@ -654,6 +666,8 @@ class MainScreen(Screen[None]):
 
     def _filter_poll(self) -> None:
         """Waiting for the search index: apply the text typed meanwhile once it is there."""
+        from casefiles.tui.widgets.filterline import IndexHost
+
         app = self.app
         if not isinstance(app, IndexHost) or app.search_index is None:
             error = getattr(app, "index_error", None)

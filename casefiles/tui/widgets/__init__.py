@@ -1,24 +1,24 @@
 """Widgets of the browser: one line-API base (``LineView``: draws only the
 visible rows, keeps an LRU of drawn rows, owns the cursor) and its kinds —
-the browser's lists (``LineList``), the search hits (``ResultList``) and the
-reader's text (``ArticleView``) — and the read-only text panes (case header;
-the Cites pane, ``CitesPane``, which checks quotes in a thread) and key bar."""
+the browser's lists (``LineList``), the search hits
+(``casefiles.tui.widgets.results.ResultList``) and the reader's text
+(``casefiles.tui.widgets.article.ArticleView``) — and the read-only text panes
+(case header; the Cites pane, ``CitesPane``, which checks quotes in a thread)
+and key bar.  The search hits and the reader's text are imported from their
+own modules by the screens that show them, so that the first frame does not
+import them."""
 
-from casefiles.tui.widgets.article import ArticleView
 from casefiles.tui.widgets.cites import CitesPane
 from casefiles.tui.widgets.keybar import KeyBar
 from casefiles.tui.widgets.lines import LineList, RowSource
 from casefiles.tui.widgets.lineview import LineView
 from casefiles.tui.widgets.panes import InfoPane
-from casefiles.tui.widgets.results import ResultList
 
 __all__ = [
-    "ArticleView",
     "CitesPane",
     "InfoPane",
     "KeyBar",
     "LineList",
     "LineView",
-    "ResultList",
     "RowSource",
 ]
