@@ -53,7 +53,8 @@ def fan_out(
     """Score ``chosen`` texts for their owner documents that pass ``allowed``."""
     texts = vocab.texts
     owners = vocab.owners
-    ent_doc, ent_field = vocab.ent_doc, vocab.ent_field
+    ent_doc = vocab.ent_doc
+    field_code, field_name = vocab.ent_field.codes, vocab.ent_field.names
     doc_kind, doc_id = vocab.doc_kind, vocab.doc_id
     text_pairs = vocab.text_pairs
     query_text = " ".join(t.text for g in groups for t in g[:1])
@@ -74,7 +75,7 @@ def fan_out(
             if fanned >= fanout:
                 out.complete = False
                 break
-            fld = ent_field[e]
+            fld = field_name[field_code[e]]
             if (kind, fld) not in fields_seen:
                 bonus_field = "source title" if kind == "source" and fld == "title" else fld
                 fields_seen[kind, fld] = score_text(

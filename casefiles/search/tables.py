@@ -86,9 +86,10 @@ class Groups:
         return max(len(self.off) - 1, max(self.extra, default=-1) + 1)
 
     def __getitem__(self, k: int) -> Sequence[int]:
-        lst = self.extra.get(k)
-        if lst is not None:
-            return lst
+        if self.extra:
+            lst = self.extra.get(k)
+            if lst is not None:
+                return lst
         off = self.off
         if k + 1 < len(off):
             return self.flat[off[k] : off[k + 1]]
@@ -288,8 +289,14 @@ class Postings:
         base = self.base_words
         off, data, extra = self.off, self.data, self.extra
         n = len(base)
+        if not words:
+            return []
+        i = bisect_left(base, words[0])
+        end = i + len(words)
+        if not extra and end <= n and base[end - 1] == words[-1]:
+            # a run of the base words (a prefix's words): no comparison per word
+            return [data[off[j] : off[j + 1]] for j in range(i, end)]
         out = []
-        i = bisect_left(base, words[0]) if words else 0
         for w in words:
             got = extra.get(w) if extra else None
             if got is None:

@@ -15,12 +15,22 @@ The *postings* map each word to an ``array`` of text numbers (ascending).
 is indexed too, as ``first\\0second``, in the separate sorted list ``pairs``,
 so ``kemsokha`` finds ``Kem Sokha``.  Typos: a deletion index (SymSpell) maps
 every word and each one-character deletion of it to the word, so words within
-one typo of a query word are a handful of dict look-ups, checked with
+one typo of a query word are a handful of look-ups, checked with
 rapidfuzz's OSA distance (two typos allowed from 8 characters); and a
 romanisation *skeleton* (``y``→``i``, doubled letters single, ``h`` after a
 consonant dropped) equates ``chhun``/``chun`` and ``vanny``/``vani``.
 ``joined_words`` combines both for names written together with a typo in one
 half (``tepvany`` → ``tep vanny``).
+
+Memory: a 100k-case store has 1.5M entries, 670k texts and 440k postings
+keys, so nothing is kept as one Python object per number.  Entry columns are
+typed arrays, entries per text (``owners``) and per document
+(``doc_entries``) are offset tables over one flat array, the postings one
+block, the typo tables sorted 64-bit key hashes (``tables``).  While
+building, postings and text numbers are plain dicts; ``finish_build``
+*freezes* them, and updates then go to small overflow tables beside the
+frozen ones.  Documents are found by id by a binary search over their
+numbers sorted by id (``by_id``).
 
 This module knows nothing of queries; ``candidates`` reads it.
 """
