@@ -52,17 +52,11 @@ from casefiles.store.files import (
 from casefiles.store.indexes import Indexes
 from casefiles.store.lazy import DocTable, FileBytes
 from casefiles.textsafe import literal, refused_in_line
-from casefiles.validate import (
-    Problem,
-    can_refer,
-    link_problems,
-    references,
-    validate,
-    validate_document,
-)
 
 if TYPE_CHECKING:
     from filelock import FileLock
+
+    from casefiles.validate import Problem
 
 LOCK_TIMEOUT: Final = 10.0
 CHECKPOINT_BYTES: Final = 8 * 2**20
@@ -392,7 +386,12 @@ class Store:
         name = literal(str(path))
         if isinstance(data, dict):
             data = migrations.migrate(data)
-        problems = [] if trusted else validate(data, name)
+        if trusted:
+            problems = []
+        else:  # imported here: a start from checked bytes does without validation
+            from casefiles.validate import validate
+
+            problems = validate(data, name)
         if not problems and check_files:
             assert isinstance(data, dict)
             problems = check_article_files(data, path.parent, name)
@@ -576,6 +575,8 @@ class Store:
     def referrers(self, table: str, doc_id: str) -> list[tuple[str, str, str]]:
         """Every (table, id, field) that refers to ``table[doc_id]``: a search of
         the file's bytes for the id, then only the documents that hold it parsed."""
+        from casefiles.validate import can_refer, references
+
         out: list[tuple[str, str, str]] = []
         needle = orjson.dumps(doc_id)  # the id as a JSON string: only those documents can refer
         for t in model.TABLES:
@@ -689,6 +690,8 @@ class Store:
 
     def _check_shape(self, table: str, doc: object) -> list[Problem]:
         """What can be checked of a new document without the store: JSON-writable."""
+        from casefiles.validate import Problem
+
         label = str(doc.get("id")) if isinstance(doc, dict) else "new"
         return [
             Problem(self.name, table, label, path or None, f"cannot be written: {why}")
@@ -804,6 +807,8 @@ class Store:
     def _check_and_apply(self, table: str, doc_id: str, new: Doc | None) -> list[Problem]:
         """Check one change against the store and apply it in memory (the caller
         undoes it when problems are returned or anything later fails)."""
+        from casefiles.validate import Problem, link_problems, validate_document
+
         name = self.name
         if new is None:
             refs = self.referrers(table, doc_id)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from casefiles.validate import Problem
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # validation is imported when a store is first checked, not at every start
+    from casefiles.validate import Problem
 
 
 class StoreError(Exception):

@@ -18,14 +18,16 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import orjson
 
 from casefiles import model, validcache
 from casefiles.store.errors import StoreError
 from casefiles.textsafe import literal
-from casefiles.validate import Problem
+
+if TYPE_CHECKING:  # validation is imported when first needed, not at every start
+    from casefiles.validate import Problem
 
 T = TypeVar("T")
 JSON_OPTIONS: Final = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
@@ -412,6 +414,8 @@ def read_article_file(target: Path, label: str) -> str:
 def check_article_files(data: Mapping[str, Any], folder: Path, name: str) -> list[Problem]:
     """Problems with the article files that sources name (missing, outside, not a
     regular file, too large, unreadable); never opens them."""
+    from casefiles.validate import Problem
+
     problems: list[Problem] = []
     root = folder.resolve()
     for doc in data.get(model.SOURCES, {}).values():
