@@ -111,6 +111,7 @@ class SearchIndex:
             index._facets.build()
             # one string object per id, title and date, as a read from the cache has
             index._facets.load_state(shared_strings(index._facets.state(), vocab))
+        give_back_memory()
         index.build_seconds = time.perf_counter() - t0
         return index
 
@@ -140,6 +141,8 @@ class SearchIndex:
             state = self._state()
             state["log"] = list(position) if position is not None else None
             persist.write(key, state)
+            del state
+            give_back_memory()
 
     @classmethod
     def _read(
@@ -173,6 +176,7 @@ class SearchIndex:
                 index._facets.build()  # now, not on the first filtered keystroke
             index._cands.warm_short()
             index._vocab.kind_docs("case")
+        give_back_memory()
         index.build_seconds = time.perf_counter() - t0
         index.from_cache = True
         index.replayed = len(touched)
@@ -313,6 +317,21 @@ class SearchIndex:
         return make_hit(self._store, self._vocab, self._facets, d, item)
 
 
+def give_back_memory() -> None:
+    """Return the C heap's free memory to the system (glibc's ``malloc_trim``; a
+    no-op elsewhere).  A build frees hundreds of megabytes of transient tables
+    (word dicts, parsed documents); glibc keeps most of that mapped until asked:
+    at 100k cases, about 150 MB of the build's resident size."""
+    import ctypes  # only after a build
+
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim.argtypes = [ctypes.c_size_t]
+    trim(0)
+
+
 def shared_strings(facets: dict[str, Any], vocab: Vocabulary) -> dict[str, Any]:
     """``facets`` (``Facets.state()``) with each id, title and date string replaced by
     one object per value, the vocabulary's own where it has it (document ids,
@@ -340,4 +359,4 @@ def shared_strings(facets: dict[str, Any], vocab: Vocabulary) -> dict[str, Any]:
     return out
 
 
-__all__ = ["Hit", "SearchIndex", "SearchResult", "shared_strings"]
+__all__ = ["Hit", "SearchIndex", "SearchResult", "give_back_memory", "shared_strings"]
