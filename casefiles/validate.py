@@ -517,8 +517,19 @@ class _Checker:
                     and not value.isspace()
                 ):
                     continue
-            elif code == _DATE and type(value) is str and _good_date(value):
+            elif code == _REFS and type(value) is list and _good_lines(value):
+                known = self.known
+                target = fspec.ref
+                assert target is not None
+                for i, item in enumerate(value):
+                    if known is None or item not in known[target]:
+                        path = f"{_join(_path(prefix), name)}[{i}]"
+                        self.refs.append((table, doc_id, path, target, item))
                 continue
+            elif code in _FAST:  # dates, durations, lists of lines
+                expected, good = _FAST[code]
+                if type(value) is expected and good(value):
+                    continue
             self.value(table, doc_id, _join(_path(prefix), name), fspec, value)
         required = compiled.required
         if required and not doc.keys() >= required:
@@ -540,7 +551,7 @@ def _path(prefix: Prefix) -> str:
     return f"{_join(_path(parent), name)}[{index}]"
 
 
-_LINE, _REF, _VOCAB, _ID, _OBJECTS, _TEXT, _DATE, _OTHER = range(8)
+_LINE, _REF, _VOCAB, _ID, _OBJECTS, _TEXT, _DATE, _DURATION, _LINES, _REFS, _OTHER = range(11)
 _CODES: Final = {
     "line": _LINE,
     "ref": _REF,
@@ -549,7 +560,34 @@ _CODES: Final = {
     "objects": _OBJECTS,
     "text": _TEXT,
     "date": _DATE,
+    "duration": _DURATION,
+    "lines": _LINES,
+    "refs": _REFS,
 }
+_DURATION_LIMITS: Final = {"years": 200, "months": 100_000, "days": 100_000}
+"""What ``_Checker.duration`` accepts for each part."""
+
+
+def _good_duration(value: dict[Any, Any]) -> bool:
+    """Whether ``_Checker.duration`` finds nothing wrong (the common case, fast)."""
+    for key, part in value.items():
+        limit = _DURATION_LIMITS.get(key)
+        if limit is None or type(part) is not int or not 0 <= part <= limit:
+            return False
+    return True
+
+
+def _good_lines(value: list[Any]) -> bool:
+    """Whether a list of one-line strings is all well-formed and without repeats."""
+    for item in value:
+        if not (
+            type(item) is str
+            and 0 < len(item) <= MAX_LINE
+            and not search_refused_in_line(item)
+            and not item.isspace()
+        ):
+            return False
+    return len(set(value)) == len(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -594,6 +632,15 @@ def _good_date(value: str) -> bool:
         _GOOD_DATES.clear()
     _GOOD_DATES.add(value)
     return True
+
+
+_FAST: Final[dict[int, tuple[type, Callable[[Any], bool]]]] = {
+    _DATE: (str, _good_date),
+    _DURATION: (dict, _good_duration),
+    _LINES: (list, _good_lines),
+}
+"""Checks of whole values that say only whether ``_Checker.value`` would find
+nothing wrong (then it is not called)."""
 
 
 def _join(prefix: str, name: str) -> str:
