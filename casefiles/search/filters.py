@@ -249,8 +249,9 @@ class Facets:
                 self.source_year[sid] = date.year
         for doc in store.table(model.SENTENCES).values():
             self._add_citations(doc, doc["case"])
-        for name in _SET_INDEXES:  # tuples until a filter uses them (memory)
-            setattr(self, name, PackedSets.of(getattr(self, name)))
+        canon = {cid: cid for cid in store.table(model.CASES)}
+        for name in _SET_INDEXES:  # tuples until a filter uses them, one string per id
+            setattr(self, name, PackedSets.of(getattr(self, name), canon))
         self._built = True
 
     def state(self) -> dict[str, Any]:

@@ -335,11 +335,16 @@ class PackedSets(dict[Any, set[str]]):
     __slots__ = ()
 
     @classmethod
-    def of(cls, index: Mapping[Any, Collection[str]]) -> PackedSets:
-        """The sets of ``index``, packed."""
+    def of(
+        cls, index: Mapping[Any, Collection[str]], canon: dict[str, str] | None = None
+    ) -> PackedSets:
+        """The sets of ``index``, packed; with ``canon``, each id is replaced by the
+        first equal string seen (``canon`` collects them: ids parsed from documents
+        are one string object per mention)."""
         out = cls()
         for key, ids in index.items():
-            dict.__setitem__(out, key, tuple(ids))  # type: ignore[misc]
+            packed = tuple(ids) if canon is None else tuple(canon.setdefault(i, i) for i in ids)
+            dict.__setitem__(out, key, packed)  # type: ignore[misc]
         return out
 
     def __getitem__(self, key: Any) -> set[str]:
