@@ -34,6 +34,7 @@ from typing import Final
 from casefiles.search.filters import Cancelled
 from casefiles.search.query import Term
 from casefiles.search.score import TermMatches
+from casefiles.search.tables import Span, coalesced
 from casefiles.search.vocabulary import SEP, Vocabulary
 
 TERM_CAP_FULL: Final = 15_000
@@ -101,10 +102,10 @@ def _pattern_args(
     return t, tuple(sorted(info.fuzzy_words)), pairs
 
 
-def _present(got: array[int] | None) -> array[int]:
-    """Postings of a key the vocabulary just listed (always there)."""
+def _whole(got: array[int] | None) -> Span:
+    """All the postings of a key the vocabulary just listed (always there)."""
     assert got is not None
-    return got
+    return got, 0, len(got)
 
 
 class Candidates:
@@ -161,18 +162,18 @@ class Candidates:
         pattern = with_pairs if self.vocab.text_pairs[tid] else base
         return pattern.search(self.vocab.texts[tid]) is not None
 
-    def _bounded_union(self, arrays: list[array[int]], total: int, start: int = 0) -> set[int]:
-        """The texts of ``arrays`` with the lowest numbers (highest priority): all
+    def _bounded_union(self, spans: list[Span], total: int, start: int = 0) -> set[int]:
+        """The texts of ``spans`` with the lowest numbers (highest priority): all
         of them below a threshold chosen so that about ``TERM_CAP_TRUNC`` remain."""
         out: set[int]
-        if len(arrays) > MANY_WORDS:
+        if len(spans) > MANY_WORDS:
             # Very short terms match thousands of words: take whole words in
             # vocabulary order until enough texts are found (cheaper than a
             # threshold search over every array; still deterministic).
             out = set()
-            for arr in arrays:
-                first = bisect_left(arr, start) if start else 0
-                out.update(arr[first : first + TERM_CAP_TRUNC])
+            for buf, a, b in spans:
+                first = bisect_left(buf, start, a, b) if start else a
+                out.update(buf[first : min(first + TERM_CAP_TRUNC, b)])
                 if len(out) >= TERM_CAP_TRUNC:
                     break
             return out
@@ -181,9 +182,9 @@ class Candidates:
         limit = start + max(1, int(span * min(1.0, 2.0 * TERM_CAP_TRUNC / max(total, 1))))
         while True:
             out = set()
-            for arr in arrays:
-                first = bisect_left(arr, start) if start else 0
-                out.update(arr[first : bisect_left(arr, limit, first)])
+            for buf, a, b in spans:
+                first = bisect_left(buf, start, a, b) if start else a
+                out.update(buf[first : bisect_left(buf, limit, first, b)])
             if len(out) >= TERM_CAP_TRUNC or limit >= n:
                 if len(out) > TERM_CAP_TRUNC:
                     out = set(sorted(out)[:TERM_CAP_TRUNC])
@@ -194,20 +195,20 @@ class Candidates:
         vocab = self.vocab
         post = vocab.postings
         words = vocab.words_starting(t)
-        arrays = vocab.postings_of_words(words)
+        spans = vocab.postings_spans(words)
         joined = vocab.joined_words(t)
         words += joined.exact
         fuzzy = vocab.fuzzy_words(t)
         info = TermMatches(fuzzy, joined.fuzzy)
-        arrays += [_present(post(w)) for w in joined.exact]
-        arrays += [_present(post(w)) for w in sorted(fuzzy)]
-        arrays += [_present(post(p.first + SEP + p.second)) for p in joined.fuzzy]
-        total = sum(map(len, arrays))
+        spans += [_whole(post(w)) for w in joined.exact]
+        spans += [_whole(post(w)) for w in sorted(fuzzy)]
+        spans += [_whole(post(p.first + SEP + p.second)) for p in joined.fuzzy]
+        total = sum(b - a for _, a, b in spans)
         exact = set(post(t) or ())
         if cancelled():
             raise Cancelled
         if total > TERM_CAP_FULL:
-            texts = self._bounded_union(arrays, total, start)
+            texts = self._bounded_union(spans, total, start)
             return TermSet(texts, exact, None, info, True)
         prefix: set[int] | None = None
         # Refinement: a cached, complete set for a shorter prefix of this term is
@@ -222,11 +223,11 @@ class Candidates:
                 break
         if prefix is None:
             prefix = set()
-            for arr in arrays[: len(words)]:
-                prefix.update(arr)
+            for buf, a, b in coalesced(spans[: len(words)]):
+                prefix.update(buf[a:b])
         texts = set(prefix)
-        for arr in arrays[len(words) :]:
-            texts.update(arr)
+        for buf, a, b in spans[len(words) :]:
+            texts.update(buf[a:b])
         return TermSet(texts, exact, prefix, info, False)
 
     def matcher(self, term: Term, info: TermMatches) -> Callable[[int], bool]:
@@ -290,15 +291,15 @@ class Candidates:
             vocab_words = self._scan_vocab("in", max(words, key=len))
         if cancelled():
             raise Cancelled
-        arrays = self.vocab.postings_of_words(vocab_words)
-        total = sum(map(len, arrays))
+        spans = self.vocab.postings_spans(vocab_words)
+        total = sum(b - a for _, a, b in spans)
         truncated = total > TERM_CAP_FULL
         if truncated:
-            cands = self._bounded_union(arrays, total, start)
+            cands = self._bounded_union(spans, total, start)
         else:
             cands = set()
-            for arr in arrays:
-                cands.update(arr)
+            for buf, a, b in coalesced(spans):
+                cands.update(buf[a:b])
         if term.mode == "prefix":
             result = {x for x in cands if texts[x].startswith(t)}
         elif term.mode == "suffix":

@@ -150,7 +150,7 @@ class SearchIndex:
     ) -> SearchIndex | None:
         t0 = time.perf_counter()
         index = cls(store)
-        with collector.paused(collect=True):
+        with collector.paused():  # what a read leaves behind holds no cycles
             state = persist.read(key)
             if state is None:
                 return None

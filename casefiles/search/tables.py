@@ -234,6 +234,21 @@ class HashedLists:
         return cls(words, hashes, numbers)
 
 
+#: Part of an array of text numbers: ``(array, start, end)``.
+Span = tuple["array[int]", int, int]
+
+
+def coalesced(spans: Iterable[Span]) -> list[Span]:
+    """``spans`` with each run of touching spans of one array joined into one."""
+    out: list[Span] = []
+    for buf, a, b in spans:
+        if out and out[-1][0] is buf and out[-1][2] == a:
+            out[-1] = (buf, out[-1][1], b)
+        else:
+            out.append((buf, a, b))
+    return out
+
+
 class Postings:
     """Word (or name pair) → ascending text numbers.
 
@@ -283,9 +298,10 @@ class Postings:
     def __contains__(self, key: str) -> bool:
         return key in self.extra or self.base(key) is not None
 
-    def of_sorted_words(self, words: list[str]) -> list[array[int]]:
-        """The postings of each of ``words`` (sorted, none a pair, all present):
-        one forward walk over the base words instead of a search per word."""
+    def spans_of_sorted_words(self, words: list[str]) -> list[Span]:
+        """Where the postings of each of ``words`` (sorted, none a pair, all present)
+        are: ``(block, start, end)``, without copying them.  One forward walk over
+        the base words; a run of them (a prefix's words) needs no comparison."""
         base = self.base_words
         off, data, extra = self.off, self.data, self.extra
         n = len(base)
@@ -294,17 +310,17 @@ class Postings:
         i = bisect_left(base, words[0])
         end = i + len(words)
         if not extra and end <= n and base[end - 1] == words[-1]:
-            # a run of the base words (a prefix's words): no comparison per word
-            return [data[off[j] : off[j + 1]] for j in range(i, end)]
-        out = []
+            return [(data, off[j], off[j + 1]) for j in range(i, end)]
+        out: list[Span] = []
         for w in words:
             got = extra.get(w) if extra else None
-            if got is None:
-                if i >= n or base[i] != w:
-                    i = bisect_left(base, w, i)
-                got = data[off[i] : off[i + 1]]
-                i += 1
-            out.append(got)
+            if got is not None:
+                out.append((got, 0, len(got)))
+                continue
+            if i >= n or base[i] != w:
+                i = bisect_left(base, w, i)
+            out.append((data, off[i], off[i + 1]))
+            i += 1
         return out
 
     def state(self, words: list[str], pairs: list[str]) -> dict[str, Any]:
@@ -375,7 +391,9 @@ __all__ = [
     "HashedLists",
     "PackedSets",
     "Postings",
+    "Span",
     "check_array",
+    "coalesced",
     "key_hash",
     "zeros",
 ]

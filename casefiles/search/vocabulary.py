@@ -50,7 +50,16 @@ from rapidfuzz.distance import OSA
 from casefiles.model import Doc
 from casefiles.search.normalise import normalise
 from casefiles.search.query import KINDS
-from casefiles.search.tables import I32, U32, Column, Groups, HashedLists, Postings, check_array
+from casefiles.search.tables import (
+    I32,
+    U32,
+    Column,
+    Groups,
+    HashedLists,
+    Postings,
+    Span,
+    check_array,
+)
 
 SEP: Final = "\x00"  # joins the two words of an adjacent-word pair in the vocabulary
 TOP: Final = "\U0010ffff"  # sorts after every word: ``[w, w + TOP)`` is "starts with w"
@@ -520,11 +529,12 @@ class Vocabulary:
         """Whether a word or name pair is in the vocabulary."""
         return self.postings(key) is not None
 
-    def postings_of_words(self, words: list[str]) -> list[array[int]]:
-        """The postings of each of ``words`` (sorted vocabulary words, no pairs)."""
+    def postings_spans(self, words: list[str]) -> list[Span]:
+        """Where the postings of each of ``words`` (sorted vocabulary words, no pairs)
+        are, as ``(array, start, end)``."""
         if not self.is_frozen:
-            return [self.post[w] for w in words]
-        return self.frozen.of_sorted_words(words)
+            return [(a, 0, len(a)) for a in map(self.post.__getitem__, words)]
+        return self.frozen.spans_of_sorted_words(words)
 
     def words_starting(self, prefix: str) -> list[str]:
         """Vocabulary words starting with ``prefix``, sorted."""

@@ -14,7 +14,14 @@ import pytest
 
 from casefiles import model
 from casefiles.search import SearchIndex, persist
-from casefiles.search.tables import Column, Groups, HashedLists, PackedSets, Postings
+from casefiles.search.tables import (
+    Column,
+    Groups,
+    HashedLists,
+    PackedSets,
+    Postings,
+    coalesced,
+)
 from casefiles.search.vocabulary import Vocabulary, deletions
 from casefiles.store import Store
 
@@ -75,8 +82,18 @@ def test_postings_read_the_overflow_first() -> None:
     assert frozen.get("d") is None and "a\0c" not in frozen
     frozen.extra["b"] = array("I", [0, 2, 5])
     frozen.extra["bb"] = array("I", [5])
-    got = frozen.of_sorted_words(["a", "b", "bb", "c"])
-    assert [list(x) for x in got] == [[1], [0, 2, 5], [5], [3]]
+    got = frozen.spans_of_sorted_words(["a", "b", "bb", "c"])
+    assert [list(buf[a:b]) for buf, a, b in got] == [[1], [0, 2, 5], [5], [3]]
+    frozen.extra.clear()  # a run of base words: spans into the one block
+    got = frozen.spans_of_sorted_words(["b", "c"])
+    assert all(buf is frozen.data for buf, _, _ in got)
+    assert [list(buf[a:b]) for buf, a, b in coalesced(got)] == [[0, 2, 3]]
+    assert [list(buf[a:b]) for buf, a, b in frozen.spans_of_sorted_words(["a", "c"])] == [
+        [1],
+        [3],
+    ]
+    frozen.extra["b"] = array("I", [0, 2, 5])
+    frozen.extra["bb"] = array("I", [5])
     state = frozen.state(["a", "b", "bb", "c"], ["a\0b"])
     again = Postings.from_state(state, ["a", "b", "bb", "c"], ["a\0b"])
     assert [list(again.get(w) or ()) for w in ("a", "b", "bb", "c", "a\0b")] == [
