@@ -326,7 +326,7 @@ def give_back_memory() -> None:
 
     try:
         trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # not glibc (or no C library by name)
         return
     trim.argtypes = [ctypes.c_size_t]
     trim(0)
