@@ -234,6 +234,17 @@ class HashedLists:
         return cls(words, hashes, numbers)
 
 
+def _any_between(extra: dict[str, array[int]], words: list[str]) -> bool:
+    """Whether some key of ``extra`` sorts within ``words`` (``True`` when there are
+    too many keys to look through: the caller then takes the slower way)."""
+    if not extra:
+        return False
+    if len(extra) > 256:
+        return True
+    lo, hi = words[0], words[-1]
+    return any(lo <= key <= hi for key in extra)
+
+
 #: Part of an array of text numbers: ``(array, start, end)``.
 Span = tuple["array[int]", int, int]
 
@@ -309,7 +320,7 @@ class Postings:
             return []
         i = bisect_left(base, words[0])
         end = i + len(words)
-        if not extra and end <= n and base[end - 1] == words[-1]:
+        if end <= n and base[end - 1] == words[-1] and not _any_between(extra, words):
             return [(data, off[j], off[j + 1]) for j in range(i, end)]
         out: list[Span] = []
         for w in words:

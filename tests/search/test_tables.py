@@ -92,8 +92,13 @@ def test_postings_read_the_overflow_first() -> None:
         [1],
         [3],
     ]
+    frozen.extra["zz"] = array("I", [6])  # outside the run: still one block
+    assert all(buf is frozen.data for buf, _, _ in frozen.spans_of_sorted_words(["b", "c"]))
+    del frozen.extra["zz"]
     frozen.extra["b"] = array("I", [0, 2, 5])
     frozen.extra["bb"] = array("I", [5])
+    got = frozen.spans_of_sorted_words(["b", "bb", "c"])  # extended and new words
+    assert [list(buf[a:b]) for buf, a, b in got] == [[0, 2, 5], [5], [3]]
     state = frozen.state(["a", "b", "bb", "c"], ["a\0b"])
     again = Postings.from_state(state, ["a", "b", "bb", "c"], ["a\0b"])
     assert [list(again.get(w) or ()) for w in ("a", "b", "bb", "c", "a\0b")] == [
