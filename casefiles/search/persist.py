@@ -40,6 +40,7 @@ import contextlib
 import hashlib
 import marshal
 import os
+import sys
 import tempfile
 from array import array
 from pathlib import Path
@@ -114,7 +115,8 @@ def store_key(
         else:
             log = _stat_key(real.with_name(real.name + ".log"))
         h = hashlib.blake2b(digest_size=20)
-        h.update(repr((FORMAT, str(real), main, log)).encode())
+        # raw array bytes are read back as written: the same byte order only
+        h.update(repr((FORMAT, sys.byteorder, str(real), main, log)).encode())
         h.update(_code_digest())
     except OSError:
         return None
