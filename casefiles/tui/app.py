@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from textual import events, work
 from textual.binding import Binding, BindingType
+from textual.widget import AwaitMount
 
 from casefiles import model
 from casefiles.store import Store
@@ -141,8 +142,14 @@ class CaseFilesApp(EditActions):
 
     # -- start
 
-    def on_mount(self) -> None:
-        """Apply the config, show the main screen, build the index after first paint."""
+    def get_default_screen(self) -> MainScreen:
+        """The main screen is the first on the stack: Textual's own empty default
+        screen (with its toast rack and tooltip) would be built, styled, laid out
+        and suspended under it for nothing before the first frame."""
+        return MainScreen(self.store, self.config)
+
+    async def on_mount(self) -> None:
+        """Apply the config, build the index after first paint."""
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
         if self.config.theme:
@@ -154,7 +161,9 @@ class CaseFilesApp(EditActions):
                     f"{where}: unknown theme {literal(self.config.theme)!r}; "
                     f"available: {', '.join(sorted(self.available_themes))}"
                 )
-        self.push_screen(MainScreen(self.store, self.config))
+        # The main screen is already on the stack (``get_default_screen``); the
+        # app goes on once every pane of it is mounted (as when it was pushed here).
+        await AwaitMount(self.screen, [self.screen])
         # What exists once the first screen is drawn (the app, its widgets,
         # the store's indexes) lives as long as the app: moved out of the
         # collector's reach, a full collection no longer walks it (at 100k
