@@ -8,8 +8,9 @@ whether the cyclic collector is on again.  The search index, the editing and
 capture code, the other screens and their libraries must not be among those
 modules (they are imported on first use, or in the index thread after the
 first frame), nor the filter line (and its text field) among the widgets.
-The first frame styles each widget as it mounts, not again when the screen
-first shows, and fills the cites, sentences and sources panes once.  A
+The main screen is the first screen (none is built under it), its first
+frame styles each widget as it mounts, not again when the screen first
+shows, and fills the cites, sentences and sources panes once.  A
 behaviour test, not a timing test: the timings are in ``bench/tui.py``.
 """
 
@@ -120,6 +121,7 @@ def _display(self, screen, renderable):
     seen["widgets"] = sorted({type(w).__name__ for w in screen.walk_children()})
     seen["gc_at_first_frame"] = gc.isenabled()
     seen["cites_filled"] = type(screen).update_cites.calls
+    seen["stack"] = [type(s).__name__ for s in self.screen_stack]
 
     def done():
         # once the search index is open: its thread pauses the collector while
@@ -229,6 +231,8 @@ def test_the_first_frame_styles_and_fills_the_panes_once(
     bundled_copy: Path, tmp_path: Path
 ) -> None:
     seen = first_frame(bundled_copy, tmp_path / "once.json")
+    # the main screen is the first screen (no empty default screen under it)
+    assert seen["stack"] == ["MainScreen"]
     # the widgets are styled as they mount; showing the screen does not style
     # every node again (MainScreen.on_screen_resume)
     assert seen["resumes"] == [False]
