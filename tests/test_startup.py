@@ -56,6 +56,7 @@ NOT_AT_START = (
     "casefiles.sources.suggest",
     "casefiles.sources.warc",
     # what only the party view and the timeline draw
+    "casefiles.tui.screens.party",
     "casefiles.person",
     "casefiles.timeline",
     # screens other than the main one, the palette, the outside opener

@@ -43,8 +43,8 @@ from casefiles.tui.messages import (
     ReadSource,
     RowMoved,
 )
+from casefiles.tui.screens import party_screen
 from casefiles.tui.screens.main import MainScreen
-from casefiles.tui.screens.party import PartyScreen
 from casefiles.tui.selection import Selection
 from casefiles.tui.text import match_terminal_widths
 
@@ -246,10 +246,10 @@ class CaseFilesApp(EditActions):
         """Where the user is now (the topmost case or party screen, under any
         reader, search or help screen)."""
         screen = next(
-            (s for s in reversed(self.screen_stack) if isinstance(s, MainScreen | PartyScreen)),
+            (s for s in reversed(self.screen_stack) if isinstance(s, (MainScreen, party_screen()))),
             None,
         )
-        if isinstance(screen, PartyScreen):
+        if isinstance(screen, party_screen()):
             return Location("party", screen.party_id, cursor=screen.cases.cursor)
         if isinstance(screen, MainScreen) and screen.case_id is not None:
             pane = screen.focused_pane()
@@ -268,10 +268,10 @@ class CaseFilesApp(EditActions):
 
     def _go(self, where: Location) -> None:
         if where.kind == "party":
-            while not isinstance(self.screen, MainScreen | PartyScreen):
+            while not isinstance(self.screen, (MainScreen, party_screen())):
                 self.pop_screen()
             screen = self.screen
-            if isinstance(screen, PartyScreen):
+            if isinstance(screen, party_screen()):
                 screen.show_party(where.id, where.cursor)
             else:
                 self._push_party(where.id, where.cursor)
@@ -282,11 +282,11 @@ class CaseFilesApp(EditActions):
         """Show the party screen; it is made once and kept (installed), since
         building a screen with its footer costs more than refilling it."""
         if not self.is_screen_installed(PARTY_SCREEN):
-            self.install_screen(PartyScreen(self.store, party_id, self.config), PARTY_SCREEN)
+            self.install_screen(party_screen()(self.store, party_id, self.config), PARTY_SCREEN)
             self.push_screen(PARTY_SCREEN)
             return
         screen = self.get_screen(PARTY_SCREEN)
-        assert isinstance(screen, PartyScreen)
+        assert isinstance(screen, party_screen())
         screen.show_party(party_id, cursor)
         self.push_screen(screen)
 
@@ -441,7 +441,7 @@ class CaseFilesApp(EditActions):
         screen = next((s for s in reversed(self.screen_stack) if not s.is_modal), self.screen)
         if isinstance(screen, MainScreen):
             return screen.current_row(), screen.case_id
-        if isinstance(screen, PartyScreen):
+        if isinstance(screen, party_screen()):
             row = screen.current_row()
             return row, row.case_id if row else None
         return None, None
@@ -449,7 +449,7 @@ class CaseFilesApp(EditActions):
     def selection(self) -> Selection | None:
         """What ``y``/``o``/``O`` act on on the current screen."""
         screen = self.screen
-        if isinstance(screen, MainScreen | PartyScreen):
+        if isinstance(screen, (MainScreen, party_screen())):
             return screen.selection()
         return None
 
@@ -655,7 +655,7 @@ class CaseFilesApp(EditActions):
         from casefiles.tui.screens.timeline import TimelineScreen
 
         screen = self.screen
-        if isinstance(screen, PartyScreen):
+        if isinstance(screen, party_screen()):
             timeline, why = screen.timeline()
             if timeline is None:
                 self.notify(why, markup=False)

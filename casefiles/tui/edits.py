@@ -35,8 +35,8 @@ from casefiles import model
 from casefiles.store import Store
 from casefiles.textsafe import literal
 from casefiles.tui.messages import CitePassage, RestoreVersion, StoreChanged
+from casefiles.tui.screens import party_screen
 from casefiles.tui.screens.main import MainScreen
-from casefiles.tui.screens.party import PartyScreen
 from casefiles.tui.selection import Selection
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ class EditActions(App[int]):
 
     def _selected(self) -> Selection | None:
         screen = self.screen
-        if isinstance(screen, MainScreen | PartyScreen):
+        if isinstance(screen, (MainScreen, party_screen())):
             return screen.selection()
         return None
 
@@ -117,7 +117,7 @@ class EditActions(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 screen.redraw_from_store()
-            elif isinstance(screen, PartyScreen):
+            elif isinstance(screen, party_screen()):
                 if self.store.get(model.PARTIES, screen.party_id) is not None:
                     screen.show_party(screen.party_id, screen.cases.cursor)
                 elif screen is self.screen:  # its party is gone: back to where it came from
@@ -298,7 +298,7 @@ class EditActions(App[int]):
             pane = screen.focused_pane()
             row = pane.current
             return screen.selection(), pane.id, screen.case_id, row.level if row else None
-        if isinstance(screen, PartyScreen):
+        if isinstance(screen, party_screen()):
             return screen.selection(), "party", None, None
         return None, None, None, None
 
@@ -376,7 +376,7 @@ class EditActions(App[int]):
         from casefiles.edit.formopen import cite_form
 
         main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
-        if isinstance(self.screen, PartyScreen):
+        if isinstance(self.screen, party_screen()):
             selection, pane = self.screen.selection(), None
         elif main is not None and main.focused is not None and main.focused.id == "case-header":
             case_id = main.case_id
