@@ -302,6 +302,7 @@ def main() -> int:
         print("bench/tui.py needs tmux (make system-deps)", file=sys.stderr)
         return 2
 
+    load_before = os.getloadavg()[0]
     home = Path(tempfile.mkdtemp(prefix="cfbench-home-"))
     env = {
         "HOME": str(home),
@@ -314,13 +315,13 @@ def main() -> int:
     }
     tmux("new-session", "-d", "-s", "keepalive", "sleep 86400")
     try:
-        return run(args, home, env)
+        return run(args, home, env, load_before)
     finally:
         tmux("kill-server")
         shutil.rmtree(home, ignore_errors=True)
 
 
-def run(args: argparse.Namespace, home: Path, env: dict[str, str]) -> int:
+def run(args: argparse.Namespace, home: Path, env: dict[str, str], load_before: float) -> int:
     """All measurements; prints the table."""
     bare = home / "bare.py"
     bare.write_text(BARE_APP, encoding="utf-8")
@@ -439,7 +440,8 @@ def run(args: argparse.Namespace, home: Path, env: dict[str, str]) -> int:
     width = max(len(r[0]) for r in rows)
     print(
         f"casefiles TUI benchmark — {time.strftime('%Y-%m-%d %H:%M')}, "
-        f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+        f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+        f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after"
     )
     print(
         f"bare runs: {', '.join(ms(t) for t in bare_all)}; "
