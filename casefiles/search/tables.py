@@ -113,11 +113,11 @@ class Groups:
         """Empty key ``k``."""
         self.extra[k] = []
 
-    def nonempty(self, keys: Iterable[int]) -> list[int]:
+    def nonempty(self, keys: Iterable[int]) -> array[int]:
         """Those of ``keys`` with some number, in the order given."""
         off, extra = self.off, self.extra
         n = len(off) - 1
-        out = []
+        out = array(U32)
         for k in keys:
             lst = extra.get(k) if extra else None
             if lst is not None:

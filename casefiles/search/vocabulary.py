@@ -215,7 +215,7 @@ class Vocabulary:
         self._norm_cache: dict[str, str] = {}
         self._new_words: list[str] = []
         self._new_pairs: list[str] = []
-        self._kind_docs: dict[str, list[int]] = {}
+        self._kind_docs: dict[str, array[int]] = {}
 
     # ------------------------------------------------------------ building
 
@@ -607,7 +607,7 @@ class Vocabulary:
                         out.fuzzy.append(JoinedPair(w, key[len(w) + 1 :], False, dist))
         return out
 
-    def kind_docs(self, kind: str) -> list[int]:
+    def kind_docs(self, kind: str) -> array[int]:
         """Ordinals of the live documents of one kind, sorted by id."""
         if not self._kind_docs:  # every kind at once (a listing asks for several)
             if not self.is_frozen:
