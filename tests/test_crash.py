@@ -230,8 +230,10 @@ def test_file_changed_outside_casefiles_refuses_the_next_write(tmp_path: Path) -
         """
     )
     mine = Store.load(path)
-    subprocess.run([sys.executable, "-c", script, str(path)], check=True, timeout=60)
+    # Read before the rewrite: documents are read from the file as loaded, and
+    # once it is rewritten in place a document not read yet cannot be.
     case = dict(mine.get(model.CASES, "case-000004") or {})
+    subprocess.run([sys.executable, "-c", script, str(path)], check=True, timeout=60)
     case["title"] = "mine"
     from casefiles.store import ConflictError
 
