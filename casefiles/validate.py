@@ -459,14 +459,21 @@ class _Checker:
                 self.add(table, doc_id, f"{path}.{literal(clip(str(key), 40))}", "unknown field")
 
     def fields(
-        self, table: str, doc_id: str, prefix: Prefix, spec: Mapping[str, F], doc: object
+        self,
+        table: str,
+        doc_id: str,
+        prefix: Prefix,
+        spec: Mapping[str, F],
+        doc: object,
+        compiled: _Compiled | None = None,
     ) -> None:
         if type(doc) is not dict:
             self.add(
                 table, doc_id, _path(prefix) or None, f"expected an object, got {_type_name(doc)}"
             )
             return
-        compiled = _compiled(spec)
+        if compiled is None:
+            compiled = _compiled(spec)
         codes = compiled.codes
         for name, value in doc.items():
             got = codes.get(name)
@@ -506,8 +513,9 @@ class _Checker:
                 if type(value) is list:
                     item = fspec.item
                     assert item is not None
+                    inner = _compiled(item)  # once for the list, not per object
                     for i, sub in enumerate(value):
-                        self.fields(table, doc_id, (prefix, name, i), item, sub)
+                        self.fields(table, doc_id, (prefix, name, i), item, sub, inner)
                     continue
             elif code == _TEXT:
                 if (
