@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from casefiles import model, validcache
 from casefiles.generate import write_generated
-from casefiles.store import Store, StoreError, dumps, offsets
+from casefiles.store import StaleFileError, Store, StoreError, dumps, offsets
 from casefiles.store import core as store_core
 from casefiles.validate import validate
 from tests.test_store_log import OPS, _apply, _copy_of_minimal, _indexes
@@ -208,18 +208,175 @@ def test_a_file_that_is_not_canonical_loads_parsed_and_a_checkpoint_makes_it_can
         assert again.data == _eager(generated)
 
 
-def test_a_file_rewritten_in_place_keeps_the_loaded_version_until_the_next_write(
+def _files_of(folder: Path) -> dict[str, bytes]:
+    """The store's files and their bytes (the empty lock file aside)."""
+    return {
+        p.name: p.read_bytes()
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.suffix != ".lock"
+    }
+
+
+def test_a_file_rewritten_in_place_is_named_on_the_next_read_and_nothing_is_written(
     generated: Path,
 ) -> None:
+    """The documents are read from the loaded version as they are looked up:
+    once another program rewrote that file in place, a document not read yet
+    cannot be (its bytes are gone), and the read says so clearly instead of
+    returning other bytes; what was read before stays; the next write is refused."""
+    Store.load(generated)  # the offsets table: the next load parses nothing
     store = Store.load(generated)
     case_ids = list(store.table(model.CASES))
-    before = Store.from_data(generated, _eager(generated))
+    shown = store.get(model.CASES, case_ids[1])
+    assert store.stale is None
     _edit_title(generated, case_ids[0], "x")
-    assert store.get(model.CASES, case_ids[-1]) == before.get(model.CASES, case_ids[-1])
-    case = dict(store.get(model.CASES, case_ids[1]) or {})
+    disk = _files_of(generated.parent)
+    with pytest.raises(StaleFileError) as info:
+        store.get(model.CASES, case_ids[-1])
+    message = str(info.value)
+    assert str(generated.resolve()) in message
+    assert "rewritten in place" in message and "load the store again" in message
+    assert "\n" not in message
+    assert store.stale == message
+    with pytest.raises(StaleFileError):  # and every later read of the file
+        list(store.table(model.PROCEEDINGS).values())
+    assert store.get(model.CASES, case_ids[1]) == shown  # read before: still there
+    case = dict(shown or {})
     case["title"] = "mine"
     with pytest.raises(StoreError, match="changed on disk"):
         store.put(model.CASES, case)
+    with pytest.raises(StoreError):
+        store.checkpoint()
+    assert _files_of(generated.parent) == disk  # nothing written
+
+
+def test_a_rewrite_of_the_same_size_and_times_set_back_is_caught(generated: Path) -> None:
+    """Only the status-change time tells: the contents are compared, not trusted."""
+    Store.load(generated)
+    store = Store.load(generated)
+    st = generated.stat()
+    raw = generated.read_bytes()
+    case_ids = list(store.table(model.CASES))
+    last = store.by_id[model.CASES].raw(case_ids[-1])
+    assert last is not None and raw.count(last) == 1
+    changed = last.replace(b'"title": "', b'"title": "X', 1)[: len(last) - 1] + b"}"
+    with generated.open("r+b") as fh:
+        fh.write(raw.replace(last, changed))
+    os.utime(generated, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert generated.stat().st_size == st.st_size
+    with pytest.raises(StaleFileError, match="rewritten in place"):
+        store.get(model.CASES, case_ids[-1])
+
+
+def test_a_touch_is_not_a_rewrite(generated: Path) -> None:
+    Store.load(generated)
+    store = Store.load(generated)
+    expected = _by_id(_eager(generated))
+    os.utime(generated)  # new times, the same bytes
+    assert store.stale is None
+    case_id = list(store.table(model.CASES))[-1]
+    assert store.get(model.CASES, case_id) == expected[model.CASES][case_id]
+
+
+def test_a_file_cut_short_under_an_open_store_is_named_not_read(generated: Path) -> None:
+    """No SIGBUS, no garbage: the read says the file was cut short."""
+    Store.load(generated)
+    store = Store.load(generated)
+    case_ids = list(store.table(model.CASES))
+    size = generated.stat().st_size
+    os.truncate(generated, size // 2)
+    assert store.stale is not None and "cut short" in store.stale  # known before any read
+    with pytest.raises(StaleFileError, match="cut short") as info:
+        for case_id in case_ids:
+            store.get(model.CASES, case_id)
+    assert f"was {size:,}" in str(info.value)
+    with pytest.raises(StaleFileError):
+        store.referrers(model.PARTIES, next(iter(store.table(model.PARTIES))))
+
+
+def test_reads_continue_after_our_own_checkpoints(generated: Path) -> None:
+    """Our checkpoints replace the file (a new inode) and link the version we read
+    from as ``.bak``: its documents read on, unchanged, through several."""
+    Store.load(generated)
+    store = Store.load(generated)
+    expected = _by_id(_eager(generated))
+    case_ids = list(store.table(model.CASES))
+    for n in range(3):
+        case = dict(store.get(model.CASES, case_ids[n]) or {})
+        case["title"] = f"Checkpointed {n}"
+        store.put(model.CASES, case)
+        expected[model.CASES][case_ids[n]] = case
+        assert store.checkpoint(wait=True)
+        assert store.stale is None
+        assert store.get(model.CASES, case_ids[-1 - n]) == expected[model.CASES][case_ids[-1 - n]]
+    assert {t: dict(store.table(t).items()) for t in model.TABLES} == expected
+    assert store.referrers(model.CASES, case_ids[-1]) == Store.from_data(
+        generated, _eager(generated), read_log=False
+    ).referrers(model.CASES, case_ids[-1])
+    again = Store.load(generated)
+    assert {t: dict(again.table(t).items()) for t in model.TABLES} == expected
+
+
+def test_reads_continue_after_another_casefiles_writer_s_checkpoints(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Their checkpoints move the version we read from aside as ``.bak``, then
+    unlink it: reads go on from it at once (no hash of the file: at 100k cases
+    that would stall a key press for a second), before and after the refresh."""
+    from casefiles.store import lazy
+
+    Store.load(generated)
+    store = Store.load(generated)
+    expected = _by_id(_eager(generated))
+    case_ids = list(store.table(model.CASES))
+
+    def refuse(self: object, fd: int) -> str:
+        raise AssertionError("the file was hashed")
+
+    monkeypatch.setattr(lazy.FileVersion, "_hash", refuse)
+    other = Store.load(generated)
+    for n in range(2):
+        case = dict(other.get(model.CASES, case_ids[n]) or {})
+        case["title"] = f"Theirs {n}"
+        other.put(model.CASES, case)
+        assert other.checkpoint(wait=True)
+        expected[model.CASES][case_ids[n]] = case
+        last = case_ids[-1 - n]
+        assert store.get(model.CASES, last) == expected[model.CASES][last]  # before refresh
+        store.refresh()  # accepts their checkpoint
+        assert store.get(model.CASES, case_ids[n]) == case
+        assert store.stale is None
+    assert {t: dict(store.table(t).items()) for t in model.TABLES} == expected
+
+
+def test_a_start_holds_no_copy_of_the_file(generated: Path) -> None:
+    """The documents are read from the file as they are looked up: no object the
+    store holds is (or holds) the file's bytes, and a scan reads in chunks."""
+    Store.load(generated)
+    store = Store.load(generated)
+    size = generated.stat().st_size
+    big: list[int] = []
+    seen: set[int] = set()
+    todo: list[object] = [store]
+    while todo:
+        obj = todo.pop()
+        if id(obj) in seen or isinstance(obj, type):
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, bytes | bytearray | memoryview):
+            if len(obj) >= size // 2:
+                big.append(len(obj))
+            continue
+        if isinstance(obj, dict):
+            todo.extend(obj.keys())
+            todo.extend(obj.values())
+        elif isinstance(obj, list | tuple | set | frozenset):
+            todo.extend(obj)
+        for name in getattr(type(obj), "__slots__", ()):
+            todo.append(getattr(obj, name, None))
+        todo.extend(getattr(obj, "__dict__", {}).values())
+    assert big == [], "the store holds the file's bytes"
+    assert len(seen) > 100  # the walk did reach the tables
 
 
 @settings(
@@ -278,6 +435,33 @@ def test_what_refers_to_a_document_is_found_in_the_file_bytes_as_in_parsed_ones(
     for table in (model.PARTIES, model.COURTS, model.SOURCES, model.CASES):
         for doc_id in list(eager.table(table))[:15]:
             assert lazy.referrers(table, doc_id) == eager.referrers(table, doc_id)
+
+
+def test_scans_read_in_chunks_and_find_what_a_full_parse_finds(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunk sizes far below a document's: reads that end inside documents, ids
+    that straddle two chunks, documents larger than a chunk."""
+    from casefiles.store import lazy
+
+    monkeypatch.setattr(lazy, "CHUNK", 701)
+    monkeypatch.setattr(lazy, "GAP", 97)
+    monkeypatch.setattr(lazy, "WINDOW", 7)
+    Store.load(generated)
+    store = Store.load(generated)
+    eager = Store.from_data(generated, _eager(generated), read_log=False)
+    assert {t: list(store.table(t).items()) for t in model.TABLES} == {
+        t: list(eager.table(t).items()) for t in model.TABLES
+    }
+    for table in (model.PARTIES, model.COURTS, model.SOURCES, model.CASES, model.PROCEEDINGS):
+        for doc_id in list(eager.table(table))[:12]:
+            assert store.referrers(table, doc_id) == eager.referrers(table, doc_id)
+    party = dict(store.get(model.PARTIES, next(iter(store.table(model.PARTIES)))) or {})
+    party["name"] = "Renamed in chunks"
+    store.put(model.PARTIES, party)
+    expected = copy.deepcopy(store.data)
+    assert store.checkpoint(wait=True)
+    assert generated.read_bytes() == dumps(expected | {model.META: _eager(generated)["meta"]})
 
 
 def test_an_edit_that_keeps_size_and_modification_time_is_still_validated(

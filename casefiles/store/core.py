@@ -39,10 +39,10 @@ from casefiles.store.files import (
     describe_os_error,
     fingerprint,
     fsync_dir,
+    open_store_file,
     parse_bytes,
     read_article_file,
     read_meta,
-    read_raw,
     real_path,
     serialise,
     sidecar,
@@ -50,7 +50,7 @@ from casefiles.store.files import (
     write_atomic_pieces,
 )
 from casefiles.store.indexes import Indexes
-from casefiles.store.lazy import DocTable, FileBytes
+from casefiles.store.lazy import DocTable, FileVersion
 from casefiles.textsafe import literal, refused_in_line
 
 if TYPE_CHECKING:
@@ -270,34 +270,27 @@ class Store:
         p = Path(path)
         real = real_path(p)
 
-        def saved_table(st: os.stat_result) -> offsets.Saved | None:
-            # While the bytes are read: the offsets table, if these bytes
-            # (known by their stamp) passed validation and have one.
-            if check_files or not offsets.enabled():
-                return None
-            digest = offsets.known_digest(real, offsets.stamp(st))
-            if digest is None or not validcache.known_valid(digest):
-                return None
-            return offsets.load(digest, st.st_size)
-
         with collector.paused():
-            raw, st, saved = read_raw(p, saved_table)
-            file = FileBytes(real, raw, fingerprint(st))
-            del raw
+            # The file stays open: documents are read from this very version
+            # (by its descriptor) as they are looked up, never all at once.
+            fd, st = open_store_file(p)
+            file = FileVersion(real, fd, st)
             file_stamp = offsets.stamp(st)
             digest = None if check_files else offsets.known_digest(file.path, file_stamp)
             store = None
             if not check_files and offsets.enabled():
                 if digest is None:
-                    digest = validcache.digest(file.data)
+                    digest = file.sha256()
                     offsets.remember_digest(file.path, file_stamp, digest)
-                store = cls._load_mapped(p, file, digest, saved)
+                file.digest = digest
+                store = cls._load_mapped(p, file, digest)
             if store is None:
                 store = cls._load_parsed(p, file, file_stamp, digest, check_files=check_files)
                 if not check_files and store.by_id[model.CASES].file is not None:
                     # Start again from the offsets table just saved: the parsed
                     # tree is then freed whole, and its memory returned.
-                    again = cls._load_mapped(p, file, digest or validcache.digest(file.data))
+                    assert file.digest is not None
+                    again = cls._load_mapped(p, file, file.digest)
                     store = again if again is not None else store
         store._open_log()
         if check_files:
@@ -311,15 +304,12 @@ class Store:
         return store
 
     @classmethod
-    def _load_mapped(
-        cls, path: Path, file: FileBytes, digest: str, saved: offsets.Saved | None = None
-    ) -> Store | None:
+    def _load_mapped(cls, path: Path, file: FileVersion, digest: str) -> Store | None:
         """A start that parses no document: the saved offsets table of these bytes
         and a remembered verdict on them (``None`` when either is missing)."""
         if not validcache.known_valid(digest):
             return None
-        if saved is None or saved.digest != digest or saved.size != len(file.data):
-            saved = offsets.load(digest, len(file.data))
+        saved = offsets.load(digest, file.size)
         if saved is None:
             return None
         tables: dict[str, Any] = {model.META: saved.meta}
@@ -335,7 +325,7 @@ class Store:
     def _load_parsed(
         cls,
         path: Path,
-        file: FileBytes,
+        file: FileVersion,
         file_stamp: tuple[int, ...],
         digest: str | None,
         *,
@@ -344,9 +334,10 @@ class Store:
         """Parse the whole file and validate it unless its bytes passed before;
         when it is in the canonical layout, keep its documents as file bytes from
         then on and save its offsets table for the next start."""
-        raw = file.data
+        raw = file.all_bytes()
         data = parse_bytes(raw, literal(str(path)))
         key = digest or validcache.digest(raw)
+        file.digest = key
         trusted = not check_files and validcache.known_valid(key)
         store = cls.from_data(path, data, file.fingerprint, trusted=trusted, read_log=False)
         del data
@@ -591,6 +582,26 @@ class Store:
                         out.append((t, other_id, path))
         return out
 
+    @property
+    def file_version(self) -> FileVersion | None:
+        """The version of the canonical file the file-backed documents are read
+        from (``None``: every document is in memory)."""
+        for table in self.by_id.values():
+            if table.file is not None:
+                return table.file
+        return None
+
+    @property
+    def stale(self) -> str | None:
+        """Why documents not read yet can no longer be read (the file they are
+        read from was rewritten in place or cut short by another program since
+        the load), as a one-line message; ``None`` while nothing says so.  One
+        ``fstat``, cheap enough for a timer: a rewrite of the very same size is
+        found by the next read, which compares the contents.  A read of a
+        document from such a file raises ``StaleFileError`` with this message."""
+        file = self.file_version
+        return None if file is None else file.stale
+
     # -- writing
 
     def changed_on_disk(self) -> bool:
@@ -673,10 +684,11 @@ class Store:
             self._catch_up(touching)
             self._commit_locked(prepared, reason)
         if self._log_end - self._cp_end > checkpoint_bytes():
-            try:
-                self.checkpoint()
-            except StoreError as exc:
-                self.notices.append(f"automatic checkpoint failed (the edit is saved): {exc}")
+            # Folded by a detached child process, one at a time per store, so this
+            # commit returns at once; the next catch-up accepts its checkpoint.
+            from casefiles.store import autocheckpoint
+
+            autocheckpoint.start(self.path)
 
     def _check_reason(self, reason: str | None) -> str | None:
         if reason is None or not reason.strip():
@@ -943,6 +955,7 @@ class Store:
                 "cut short and never acknowledged)"
             )
         if checkpoint_seq is not None:
+            self._relinked()  # their checkpoint kept the version we read from as .bak
             self.fingerprint = current
             self._cp_seq = checkpoint_seq
             self._cp_end = self._end_of(checkpoint_seq, entries)
@@ -954,6 +967,14 @@ class Store:
                 f"{literal(last.time)} (entry {last.seq}) since this program read it; nothing "
                 "was written. It now shows that version: edit again."
             )
+
+    def _relinked(self) -> None:
+        """A checkpoint (ours or another casefiles writer's, under the lock)
+        replaced the canonical file atomically, linking the version we read from
+        as ``.bak`` (or unlinking it): only its status-change time moved."""
+        file = self.file_version
+        if file is not None:
+            file.relinked()
 
     def _end_of(self, seq: int, entries: list[Entry]) -> int:
         for entry in entries:
@@ -1028,9 +1049,12 @@ class Store:
             # documents); the new file's offsets are worked out and saved off
             # this thread.
             trace = offsets.Trace()
-            self.fingerprint = write_atomic_pieces(
-                self.path, offsets.emit(self.by_id, new_meta, trace)
-            )
+            try:
+                self.fingerprint = write_atomic_pieces(
+                    self.path, offsets.emit(self.by_id, new_meta, trace)
+                )
+            finally:
+                self._relinked()  # the version we read from is now the .bak
             self._meta, self._tree = new_meta, None
             self._cp_seq, self._cp_end = self._log_seq, self._log_end
             self._hashes = {self._log_seq: self._log_hash} if self._log_hash else {}

@@ -14,7 +14,7 @@ from typing import Any
 from casefiles import model
 from casefiles.model import Doc
 from casefiles.store.lazy import DocTable
-from casefiles.store.offsets import INDEXED, Fields, index_fields
+from casefiles.store.offsets import COLUMNS, COURTS_OF_PROCEEDINGS, Fields, field_of
 
 
 class Indexes:
@@ -28,9 +28,13 @@ class Indexes:
         ids in number order), so that no document is parsed."""
         self.tables = tables
         if fields is None:
-            fields = {t: [index_fields(t, doc) for doc in self.tables[t].values()] for t in INDEXED}
+            fields = {
+                column: [field_of(column, doc) for doc in self.tables[table].values()]
+                for column, table in COLUMNS
+            }
         self.load_fields = fields
-        """Per table, the fields of the documents as loaded, by row."""
+        """Per column of ``offsets.COLUMNS``, the fields of the documents as
+        loaded, by row."""
         self.parties_of_case: dict[str, tuple[str, ...]] = dict(
             zip(self.tables[model.CASES], fields[model.CASES], strict=True)
         )
@@ -38,12 +42,11 @@ class Indexes:
         # built on first use (at 100k cases the first runs over 900k participants,
         # seconds that a start does not need).
         self._cases_by_party_built: dict[str, dict[str, None]] | None = None
-        procs = fields[model.PROCEEDINGS]
-        self.procs_by_case = self.group_by(model.PROCEEDINGS, [f[0] for f in procs])
+        self.procs_by_case = self.group_by(model.PROCEEDINGS, fields[model.PROCEEDINGS])
         self._procs_by_court_built: dict[str, tuple[str, ...]] | None = None
         self._courts_at_load: tuple[list[str], list[Any]] | None = (
             list(self.tables[model.PROCEEDINGS]),
-            [f[1] for f in procs],
+            fields[COURTS_OF_PROCEEDINGS],
         )
         self.sents_by_case = self.group_by(model.SENTENCES, fields[model.SENTENCES])
         self.sources_by_case: dict[str, tuple[str, ...]] = {}
@@ -87,15 +90,17 @@ class Indexes:
         function to run off this thread: the fields read at load for documents
         unchanged since, the changed ones' taken now."""
         parts = []
-        for t in INDEXED:
-            docs = self.tables[t]
-            changed = {i: index_fields(t, docs[i]) for i in docs._changed}
-            parts.append((t, list(docs._row.items()), changed, self.load_fields[t]))
+        rows_of: dict[str, list[tuple[str, int]]] = {}
+        for column, table in COLUMNS:
+            docs = self.tables[table]
+            changed = {i: field_of(column, docs[i]) for i in docs._changed}
+            rows = rows_of.setdefault(table, list(docs._row.items()))
+            parts.append((column, rows, changed, self.load_fields[column]))
 
         def fields() -> dict[str, Fields]:
             return {
-                t: [changed[i] if i in changed else base[row] for i, row in rows]
-                for t, rows, changed, base in parts
+                column: [changed[i] if i in changed else base[row] for i, row in rows]
+                for column, rows, changed, base in parts
             }
 
         return fields
