@@ -22,7 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.widget import AwaitMount
 
 from casefiles import model
-from casefiles.store import Store
+from casefiles.store import StaleFileError, Store
 from casefiles.textsafe import literal
 from casefiles.tui import facts
 from casefiles.tui.config import Config, load_config
@@ -139,6 +139,24 @@ class CaseFilesApp(EditActions):
         self._last_key = time.monotonic()
         self._can_read: bool | None = None
         """The last answer ``check_action`` gave for ``o``/``O`` (``None``: none yet)."""
+
+    # -- a file that can no longer be read
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A document that can no longer be read (``StaleFileError``: another
+        program rewrote the case file in place, or cut it short, since it was
+        opened) closes the browser with that one line and exit status 1, and no
+        traceback: the widget that asked for it has stopped, and nothing was
+        written.  Any other error is Textual's own crash report."""
+        if isinstance(error, StaleFileError):
+            from rich.text import Text
+
+            self.exit(
+                return_code=1,
+                message=Text(f"casefiles: {literal(str(error))}", style="bold red"),
+            )
+            return
+        super()._handle_exception(error)
 
     # -- start
 
