@@ -40,8 +40,8 @@ def _folded(path: Path) -> int:
 
 
 def _docs(store: Store) -> dict[str, object]:
-    """Every table but meta (a store that accepted another program's checkpoint
-    keeps the meta document it loaded)."""
+    """Every table but meta (the meta documents differ in the log fields of the
+    last fold each store saw)."""
     return {t: store.data[t] for t in model.TABLES}
 
 
@@ -87,6 +87,19 @@ def test_the_crossing_put_returns_before_the_fold_and_the_fold_follows(
     assert other.get(model.PARTIES, f"p-{last}") is not None
     autocheckpoint.wait(60)
     assert _docs(Store.load(minimal_store)) == _docs(other)
+
+
+def test_a_store_that_accepts_another_checkpoint_takes_its_meta(minimal_store: Path) -> None:
+    """The checkpoint's meta (the entry it folded) is what the store then shows
+    and starts its own next checkpoint from, not the meta it loaded."""
+    store = Store.load(minimal_store)
+    other = Store.load(minimal_store)
+    _put_until_crossing(store)
+    _wait_folded(minimal_store, store.log_seq)
+    other.put(model.PARTIES, _party(200))  # catches up: accepts the child's checkpoint
+    on_disk = orjson.loads(minimal_store.read_bytes())["meta"]
+    assert other.data[model.META] == on_disk
+    assert other.data[model.META]["1"]["log_seq"] == other.checkpoint_seq > 0
 
 
 def test_one_child_at_a_time(minimal_store: Path) -> None:

@@ -957,6 +957,9 @@ class Store:
         if checkpoint_seq is not None:
             self._relinked()  # their checkpoint kept the version we read from as .bak
             self.fingerprint = current
+            # The meta document that checkpoint wrote (``data`` and this store's
+            # next checkpoint start from it).
+            self._meta, self._tree = {next(iter(self._meta), "1"): meta}, None
             self._cp_seq = checkpoint_seq
             self._cp_end = self._end_of(checkpoint_seq, entries)
             self._hashes = {s: h for s, h in self._hashes.items() if s >= checkpoint_seq}
@@ -1096,20 +1099,9 @@ class Store:
             return None
         if size <= self._cp_end and self._log_seq == self._cp_seq:
             return None
-        import subprocess
-        import sys
+        from casefiles.store import autocheckpoint
 
-        try:
-            child = subprocess.Popen(
-                [sys.executable, "-m", "casefiles", "checkpoint", "--store", str(self.path)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        except OSError:
-            return None
-        return child.pid
+        return autocheckpoint.start(self.path)  # none while another child folds
 
     def reload(self) -> Store:
         """A fresh store from the file and log as they are now on disk."""
