@@ -184,6 +184,9 @@ def parse_bytes(raw: bytes, name: str) -> object:
         raise StoreError(
             f"{name}: starts with a byte-order mark (BOM); save it as UTF-8 without BOM"
         )
+    tables = _parse_by_table(raw)
+    if tables is not None:
+        return tables
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
@@ -206,6 +209,43 @@ def parse_bytes(raw: bytes, name: str) -> object:
         ) from None
     except RecursionError:  # pragma: no cover - orjson reports depth itself
         raise StoreError(f"{name}: invalid JSON: nested too deeply") from None
+
+
+def _parse_by_table(raw: bytes) -> dict[str, Any] | None:
+    """A file in the canonical layout parsed one top-level table at a time, so
+    that orjson's working memory is that of the largest table, not of the whole
+    file (100k cases: peak 3.57 -> 2.91 GB for a first load); ``None`` when the
+    bytes are anything else (then the whole file is parsed, for its messages).
+
+    The file must be exactly ``{``, then for each table in sorted order its
+    head (``\n  "name": ``, after a comma for all but the first) and a value,
+    then ``\n}`` and at most one newline.  Each value is parsed on its own and
+    must be one complete JSON value: a head found inside a value (only possible
+    nested, since JSON strings hold no newline) leaves an incomplete one, which
+    does not parse.  The file then parses to exactly these tables."""
+    names = sorted((*model.TABLES, model.META))
+    tail = b"\n}\n" if raw.endswith(b"\n}\n") else b"\n}"
+    if not raw.startswith(b"{") or not raw.endswith(tail):
+        return None
+    view = memoryview(raw)
+    out: dict[str, Any] = {}
+    pos = 1
+    for i, table in enumerate(names):
+        head = (b",\n  " if i else b"\n  ") + orjson.dumps(table) + b": "
+        if raw[pos : pos + len(head)] != head:
+            return None
+        start = pos + len(head)
+        if i + 1 < len(names):
+            pos = raw.find(b',\n  "' + names[i + 1].encode() + b'": ', start)
+            if pos < 0:
+                return None
+        else:
+            pos = len(raw) - len(tail)
+        try:
+            out[table] = orjson.loads(view[start:pos])
+        except orjson.JSONDecodeError:
+            return None
+    return out
 
 
 _META_START: Final = b'\n  "' + model.META.encode() + b'": {'
