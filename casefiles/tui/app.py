@@ -14,6 +14,7 @@ screen.
 from __future__ import annotations
 
 import gc
+import sys
 import time
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
@@ -137,6 +138,8 @@ class CaseFilesApp(EditActions):
         self.history = History()
         self._indexing = False
         self._last_key = time.monotonic()
+        self.closing_message: str | None = None
+        """One line to print once the browser has closed (why it had to)."""
         self._can_read: bool | None = None
         """The last answer ``check_action`` gave for ``o``/``O`` (``None``: none yet)."""
 
@@ -145,16 +148,14 @@ class CaseFilesApp(EditActions):
     def _handle_exception(self, error: Exception) -> None:
         """A document that can no longer be read (``StaleFileError``: another
         program rewrote the case file in place, or cut it short, since it was
-        opened) closes the browser with that one line and exit status 1, and no
-        traceback: the widget that asked for it has stopped, and nothing was
-        written.  Any other error is Textual's own crash report."""
+        opened) closes the browser with exit status 1 and that one line
+        (``closing_message``, printed by ``run_app`` once the terminal is
+        restored), no traceback: the widget that asked for it has stopped, and
+        nothing was written.  Any other error is Textual's own crash report."""
         if isinstance(error, StaleFileError):
-            from rich.text import Text
-
-            self.exit(
-                return_code=1,
-                message=Text(f"casefiles: {literal(str(error))}", style="bold red"),
-            )
+            if self.closing_message is None:
+                self.closing_message = f"casefiles: {literal(str(error))}"
+            self.exit(return_code=1)
             return
         super()._handle_exception(error)
 
@@ -713,6 +714,8 @@ def run_app(store: Store) -> int:
     """Run the browser on a loaded store; the exit code for the shell."""
     app = CaseFilesApp(store)
     result = app.run()
+    if app.closing_message is not None:
+        print(app.closing_message, file=sys.stderr)
     # Fold the change log into the canonical file in a detached child: quitting
     # stays instant, and the next start reads a checkpoint instead of replaying.
     store.checkpoint_in_background()
