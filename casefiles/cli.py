@@ -13,6 +13,7 @@ import argparse
 import gc
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
@@ -32,6 +33,9 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 MAX_PROBLEMS_SHOWN = 200
+#: Seconds between two looks, and at most, while a file rewritten under the browser settles.
+SETTLE_STEP = 0.3
+SETTLE_LIMIT = 5.0
 
 
 class UsageError(Exception):
@@ -356,6 +360,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _reload(args: argparse.Namespace) -> Store:
+    """The store again, once its file has stopped changing (another program
+    rewrote it in place under the browser): loaded and checked like any start."""
+    path = paths.default_store(args.store)
+    last: tuple[int, int] | None = None
+    deadline = time.monotonic() + SETTLE_LIMIT
+    while time.monotonic() < deadline:
+        try:
+            st = path.stat()
+        except OSError:
+            break  # the load says what is wrong
+        now = (st.st_size, st.st_mtime_ns)
+        if now == last:
+            break
+        last = now
+        time.sleep(SETTLE_STEP)
+    return _load(args)
+
+
 def cmd_browse(args: argparse.Namespace) -> int:
     """Open the browser; when it cannot be imported (a missing or broken
     dependency), say so and fail instead of printing something else."""
@@ -375,7 +398,7 @@ def cmd_browse(args: argparse.Namespace) -> int:
                 sys.stderr,
             )
             return EXIT_INTERNAL
-        code: int = run_app(store)
+        code: int = run_app(store, reload=lambda: _reload(args))
         return code
     finally:
         gc.enable()

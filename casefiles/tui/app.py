@@ -52,6 +52,8 @@ from casefiles.tui.text import match_terminal_widths
 # What the first screen does not need is imported when first used (search,
 # reader, help, dossier, opener, clipboard, palette): start-up stays short.
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from textual.command import Provider
 
     from casefiles.search import Hit, SearchIndex
@@ -140,6 +142,8 @@ class CaseFilesApp(EditActions):
         self._last_key = time.monotonic()
         self.closing_message: str | None = None
         """One line to print once the browser has closed (why it had to)."""
+        self.reopen = False
+        """Whether the browser closed to be opened again on the file as it is now."""
         self._can_read: bool | None = None
         """The last answer ``check_action`` gave for ``o``/``O`` (``None``: none yet)."""
 
@@ -148,13 +152,14 @@ class CaseFilesApp(EditActions):
     def _handle_exception(self, error: Exception) -> None:
         """A document that can no longer be read (``StaleFileError``: another
         program rewrote the case file in place, or cut it short, since it was
-        opened) closes the browser with exit status 1 and that one line
-        (``closing_message``, printed by ``run_app`` once the terminal is
-        restored), no traceback: the widget that asked for it has stopped, and
-        nothing was written.  Any other error is Textual's own crash report."""
+        opened) closes the browser to be opened again (``reopen``) with that
+        one line (``closing_message``, printed by ``run_app`` once the terminal
+        is restored), no traceback: the widget that asked for it has stopped,
+        and nothing was written.  Any other error is Textual's own crash report."""
         if isinstance(error, StaleFileError):
             if self.closing_message is None:
                 self.closing_message = f"casefiles: {literal(str(error))}"
+            self.reopen = True
             self.exit(return_code=1)
             return
         super()._handle_exception(error)
@@ -710,16 +715,23 @@ def matched_words(hit: Hit) -> str | None:
     return hit.text[start:end] or None
 
 
-def run_app(store: Store) -> int:
-    """Run the browser on a loaded store; the exit code for the shell."""
-    app = CaseFilesApp(store)
-    result = app.run()
-    if app.closing_message is not None:
-        print(app.closing_message, file=sys.stderr)
-    # Fold the change log into the canonical file in a detached child: quitting
-    # stays instant, and the next start reads a checkpoint instead of replaying.
-    store.checkpoint_in_background()
-    return int(result or 0) if app.return_code in (None, 0) else int(app.return_code or 1)
+def run_app(store: Store, reload: Callable[[], Store] | None = None) -> int:
+    """Run the browser on a loaded store; the exit code for the shell.  When the
+    case file was rewritten in place under it (``CaseFilesApp.reopen``), the
+    browser is opened again on ``reload()`` (the file as it is now, checked
+    like any start; its ``StoreError`` is the caller's), else it exits 1."""
+    while True:
+        app = CaseFilesApp(store)
+        result = app.run()
+        if app.closing_message is not None:
+            print(app.closing_message, file=sys.stderr)
+        # Fold the change log into the canonical file in a detached child: quitting
+        # stays instant, and the next start reads a checkpoint instead of replaying.
+        store.checkpoint_in_background()
+        if not app.reopen or reload is None:
+            return int(result or 0) if app.return_code in (None, 0) else int(app.return_code or 1)
+        print("casefiles: opening it again as it is now …", file=sys.stderr)
+        store = reload()
 
 
 __all__ = ["CaseFilesApp", "Location", "run_app"]

@@ -47,6 +47,7 @@ async def test_a_file_rewritten_in_place_closes_the_browser_with_one_line(
             app.simulate_key("j")
             await asyncio.sleep(0.05)
     assert app.return_code == 1
+    assert app.reopen  # run_app opens it again on the file as it is now
     assert app._exception is None  # not a crash: no traceback
     said = app.closing_message  # printed by run_app once the terminal is restored
     assert said is not None and "\n" not in said

@@ -4,6 +4,7 @@ installed (``make test`` installs it; in CI a missing tmux fails the test)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -120,3 +121,45 @@ def test_khmer_rows_keep_their_borders_in_a_real_terminal(
     for line in rows:
         assert line.endswith("│") and cells(line) == width, line
     tmux("send-keys", "-t", name, "q")
+
+
+def test_a_file_rewritten_under_the_browser_is_opened_again(
+    session: tuple[str, Path], tmp_path: Path
+) -> None:
+    """Another program rewrites the case file in place while the browser shows
+    it: the next document the browser needs cannot be read from the loaded
+    version, so it closes, says why in one line, and opens the file again as it
+    is now (the new titles shown); ``q`` then exits 0."""
+    from casefiles.generate import write_generated
+    from casefiles.store import Store
+
+    name, _ = session
+    store = tmp_path / "gen" / "casefiles.json"
+    store.parent.mkdir()
+    write_generated(store, 30, seed=5)
+    Store.load(store)  # checked once (this test's cache): the browser reads lazily
+    home = tmp_path / "home"
+    env = (
+        f"HOME={home} XDG_CONFIG_HOME={home}/config XDG_DATA_HOME={home}/data "
+        f"CASEFILES_CACHE_DIR={os.environ['CASEFILES_CACHE_DIR']} "
+        f"CASEFILES_CONFIG={home}/config.toml TERM=xterm-256color"
+    )
+    command = f"env -u COLUMNS -u LINES {env} {SCRIPT} --store {store}; echo EXIT=$?; sleep 30"
+    tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", command)
+    wait_for(name, "Cases")
+    data = json.loads(store.read_bytes())
+    for case in data["cases"].values():
+        case["title"] = f"Rewritten {case['title']}"
+    with store.open("r+b") as fh:  # in place: same file, new bytes
+        fh.truncate(0)
+        fh.write(json.dumps(data, indent=1).encode())
+    deadline = time.monotonic() + 60
+    while "Rewritten" not in screen_of(name) and time.monotonic() < deadline:
+        tmux("send-keys", "-t", name, "j")
+        time.sleep(0.3)
+    shown = wait_for(name, "Rewritten", timeout=5)
+    assert "Traceback" not in shown
+    tmux("send-keys", "-t", name, "q")
+    shown = wait_for(name, "EXIT=0")
+    assert "rewritten in place" in shown and "opening it again" in shown, shown
+    assert "Traceback" not in shown
