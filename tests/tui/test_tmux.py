@@ -61,19 +61,25 @@ def wait_for(name: str, text: str, timeout: float = 60) -> str:
     raise AssertionError(f"{text!r} did not appear; the screen shows:\n{shown}")
 
 
-def test_search_in_a_real_terminal(session: tuple[str, Path], tmp_path: Path) -> None:
-    name, store = session
-    assert SCRIPT.exists(), f"console script not installed at {SCRIPT}"
-    home = tmp_path / "home"
+def start_browser(name: str, store: Path, home: Path, env: str = "", after: str = "") -> str:
+    """Open the real console script on ``store`` in a 120×40 tmux session ``name``
+    with a private home (and ``env``), run ``after`` in the shell once it exits,
+    and wait for the cases pane; the screen then."""
     env = (
         f"HOME={home} XDG_CONFIG_HOME={home}/config XDG_DATA_HOME={home}/data "
         f"XDG_CACHE_HOME={home}/cache CASEFILES_CONFIG={home}/config.toml "
-        "TERM=xterm-256color"
+        f"TERM=xterm-256color {env}"
     )
     # COLUMNS/LINES from the test runner would override the terminal's size.
-    command = f"env -u COLUMNS -u LINES {env} {SCRIPT} --store {store}; sleep 30"
+    command = f"env -u COLUMNS -u LINES {env} {SCRIPT} --store {store}; {after}sleep 30"
     tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", command)
-    wait_for(name, "Cases")
+    return wait_for(name, "Cases")
+
+
+def test_search_in_a_real_terminal(session: tuple[str, Path], tmp_path: Path) -> None:
+    name, store = session
+    assert SCRIPT.exists(), f"console script not installed at {SCRIPT}"
+    start_browser(name, store, tmp_path / "home")
     tmux("send-keys", "-t", name, "/")
     wait_for(name, "Type to search")
     tmux("send-keys", "-t", name, "-l", "chhin malin")
@@ -95,15 +101,7 @@ def test_khmer_rows_keep_their_borders_in_a_real_terminal(
     from casefiles.article import cells
 
     name, store = session
-    home = tmp_path / "home"
-    env = (
-        f"HOME={home} XDG_CONFIG_HOME={home}/config XDG_DATA_HOME={home}/data "
-        f"XDG_CACHE_HOME={home}/cache CASEFILES_CONFIG={home}/config.toml "
-        "TERM=xterm-256color"
-    )
-    command = f"env -u COLUMNS -u LINES {env} {SCRIPT} --store {store}; sleep 30"
-    tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", command)
-    first = wait_for(name, "Cases").splitlines()[0]
+    first = start_browser(name, store, tmp_path / "home").splitlines()[0]
     width = cells(first)  # the top border: as wide as the app's screen
     assert width == 120, first
     tmux("send-keys", "-t", name, "/")
@@ -138,15 +136,8 @@ def test_a_file_rewritten_under_the_browser_is_opened_again(
     store.parent.mkdir()
     write_generated(store, 30, seed=5)
     Store.load(store)  # checked once (this test's cache): the browser reads lazily
-    home = tmp_path / "home"
-    env = (
-        f"HOME={home} XDG_CONFIG_HOME={home}/config XDG_DATA_HOME={home}/data "
-        f"CASEFILES_CACHE_DIR={os.environ['CASEFILES_CACHE_DIR']} "
-        f"CASEFILES_CONFIG={home}/config.toml TERM=xterm-256color"
-    )
-    command = f"env -u COLUMNS -u LINES {env} {SCRIPT} --store {store}; echo EXIT=$?; sleep 30"
-    tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", command)
-    wait_for(name, "Cases")
+    cache = f"CASEFILES_CACHE_DIR={os.environ['CASEFILES_CACHE_DIR']}"
+    start_browser(name, store, tmp_path / "home", env=cache, after="echo EXIT=$?; ")
     data = json.loads(store.read_bytes())
     for case in data["cases"].values():
         case["title"] = f"Rewritten {case['title']}"
