@@ -151,6 +151,7 @@ def test_a_file_rewritten_under_the_browser_is_opened_again(
     shown = wait_for(name, "Rewritten", timeout=5)
     assert "Traceback" not in shown
     tmux("send-keys", "-t", name, "q")
-    shown = wait_for(name, "EXIT=0")
+    wait_for(name, "EXIT=0")
+    shown = tmux("capture-pane", "-t", name, "-p", "-J")  # the long line as one, unwrapped
     assert "rewritten in place" in shown and "opening it again" in shown, shown
     assert "Traceback" not in shown
