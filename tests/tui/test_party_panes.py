@@ -297,18 +297,25 @@ async def test_a_resize_folds_and_unfolds_the_panes(bundled_store: Store) -> Non
         assert content_rows(screen.events) >= 3
 
 
+def party_first(party_id: str) -> Any:
+    """A snapshot's ``run_before``: the party view of ``party_id`` opened."""
+
+    async def before(pilot: Any) -> None:
+        await open_party(pilot.app, pilot, party_id)
+
+    return before
+
+
 @pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
 def test_party_cites_cursor_snapshot(
     snap_compare: Any, bundled_store: Store, size: tuple[int, int]
 ) -> None:
     """The Cites pane focused, its cursor on the second cite of the first event."""
-
-    async def before(pilot: Any) -> None:
-        pilot.app.open_party(QUOTED)
-        await pilot.pause()
-
     assert snap_compare(
-        make_app(bundled_store), terminal_size=size, run_before=before, press=["2", "6", "j"]
+        make_app(bundled_store),
+        terminal_size=size,
+        run_before=party_first(QUOTED),
+        press=["2", "6", "j"],
     )
 
 
@@ -316,10 +323,6 @@ def test_party_cites_cursor_snapshot(
 def test_party_zoomed_events_snapshot(
     snap_compare: Any, bundled_store: Store, size: tuple[int, int]
 ) -> None:
-    async def before(pilot: Any) -> None:
-        pilot.app.open_party(PARTY)
-        await pilot.pause()
-
     assert snap_compare(
-        make_app(bundled_store), terminal_size=size, run_before=before, press=["2", "z"]
+        make_app(bundled_store), terminal_size=size, run_before=party_first(PARTY), press=["2", "z"]
     )

@@ -20,6 +20,7 @@ import pytest
 from textual.pilot import Pilot
 
 from casefiles.generate import write_generated
+from casefiles.search import Hit
 from casefiles.store import Store
 from casefiles.tui.app import CaseFilesApp
 from casefiles.tui.recall import MAX_QUERIES, QueryHistory, history_file
@@ -56,6 +57,22 @@ async def open_search(pilot: Pilot[Any]) -> SearchScreen:
     assert isinstance(screen, SearchScreen)
     await pilot.pause()
     return screen
+
+
+async def leave_on_a_sokha_hit(
+    app: CaseFilesApp, pilot: Pilot[Any]
+) -> tuple[SearchScreen, ResultList, Hit]:
+    """Search "sokha", put the cursor on the third hit and close the search
+    screen (kept, to come back to); the screen, its list and that hit."""
+    screen = await open_search(pilot)
+    await type_query(pilot, screen, "sokha")
+    await pilot.press("down", "down")
+    results = screen.query_one(ResultList)
+    hit = results.current
+    assert hit is not None
+    await pilot.press("escape")
+    await until(pilot, lambda: not isinstance(app.screen, SearchScreen), "closed")
+    return screen, results, hit
 
 
 async def type_query(pilot: Pilot[Any], screen: SearchScreen, text: str) -> None:
@@ -336,15 +353,8 @@ async def test_a_store_changed_meanwhile_is_searched_again_keeping_the_hit(
 
     app = make_app(bundled_store)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_search(pilot)
-        await type_query(pilot, screen, "sokha")
-        await pilot.press("down", "down")
-        results = screen.query_one(ResultList)
-        hit = results.current
-        assert hit is not None
+        screen, results, hit = await leave_on_a_sokha_hit(app, pilot)
         first = screen.result
-        await pilot.press("escape")
-        await until(pilot, lambda: not isinstance(app.screen, SearchScreen), "closed")
         party = {"id": "sokha-newcomer", "name": "Sokha", "kind": "person"}
         bundled_store.put(model.PARTIES, party, reason="test: a change while search is closed")
         await pilot.press("slash")
@@ -414,15 +424,8 @@ async def test_an_edit_in_the_browser_is_found_when_search_opens_again(
 
     app = make_app(bundled_store)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_search(pilot)
-        await type_query(pilot, screen, "sokha")
-        await pilot.press("down", "down")
-        results = screen.query_one(ResultList)
-        hit = results.current
-        assert hit is not None
+        screen, results, hit = await leave_on_a_sokha_hit(app, pilot)
         old_index = screen.index
-        await pilot.press("escape")
-        await until(pilot, lambda: not isinstance(app.screen, SearchScreen), "closed")
         party = {"id": "sokha-newcomer", "name": "Sokha Newcomer", "kind": "person"}
         bundled_store.put(model.PARTIES, party, reason="test: an edit in the browser")
         app.redraw_after_change()
