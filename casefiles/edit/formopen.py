@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Final, Protocol
 
 from casefiles import model
@@ -365,7 +366,7 @@ def cite_form(
     base = store.get(table, doc_id)
     if base is None or at_path(base, path) is None:
         raise FormError("The selected fact is not in the store.")
-    spec = FormSpec("cite", "cite", table, (), cites="required")
+    spec = replace(SPECS["cite"], table=table)  # a cite on a fact of ``table``
     fact = at_path(base, path) or {}
     what = {"": SPECS.get(selection.kind, spec).title}.get(path, path.partition("[")[0][:-1])
     form = Form(
@@ -405,7 +406,7 @@ def edit_cite_form(
     index = next((i for i, c in enumerate(cites) if c == wanted), None)
     if index is None:
         raise FormError("This cite belongs to another version: select that version to edit it.")
-    spec = FormSpec("cite", "cite", table, (), cites="required")
+    spec = replace(SPECS["cite"], table=table)  # a cite on a fact of ``table``
     form = Form(
         spec,
         "edit",
