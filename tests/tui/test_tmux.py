@@ -121,6 +121,40 @@ def test_khmer_rows_keep_their_borders_in_a_real_terminal(
     tmux("send-keys", "-t", name, "q")
 
 
+def _open_generated(name: str, tmp_path: Path) -> Path:
+    """A generated 30-case store, checked once (this test's cache, so the browser
+    reads its documents lazily), open in the browser in tmux; its path."""
+    from casefiles.generate import write_generated
+    from casefiles.store import Store
+
+    store = tmp_path / "gen" / "casefiles.json"
+    store.parent.mkdir()
+    write_generated(store, 30, seed=5)
+    Store.load(store)
+    cache = f"CASEFILES_CACHE_DIR={os.environ['CASEFILES_CACHE_DIR']}"
+    start_browser(name, store, tmp_path / "home", env=cache, after="echo EXIT=$?; ")
+    return store
+
+
+def _rewrite_in_place(store: Path, text: bytes) -> None:
+    with store.open("r+b") as fh:  # same file, new bytes: another program's write
+        fh.truncate(0)
+        fh.write(text)
+
+
+def _press_until(name: str, key: str, text: str, timeout: float = 60) -> str:
+    """Press ``key`` until ``text`` is on the screen (wrapped lines joined)."""
+    deadline = time.monotonic() + timeout
+    shown = ""
+    while time.monotonic() < deadline:
+        shown = tmux("capture-pane", "-t", name, "-p", "-J")
+        if text in shown:
+            return shown
+        tmux("send-keys", "-t", name, key)
+        time.sleep(0.3)
+    raise AssertionError(f"{text!r} did not appear; the screen shows:\n{shown}")
+
+
 def test_a_file_rewritten_under_the_browser_is_opened_again(
     session: tuple[str, Path], tmp_path: Path
 ) -> None:
@@ -128,30 +162,33 @@ def test_a_file_rewritten_under_the_browser_is_opened_again(
     it: the next document the browser needs cannot be read from the loaded
     version, so it closes, says why in one line, and opens the file again as it
     is now (the new titles shown); ``q`` then exits 0."""
-    from casefiles.generate import write_generated
-    from casefiles.store import Store
-
     name, _ = session
-    store = tmp_path / "gen" / "casefiles.json"
-    store.parent.mkdir()
-    write_generated(store, 30, seed=5)
-    Store.load(store)  # checked once (this test's cache): the browser reads lazily
-    cache = f"CASEFILES_CACHE_DIR={os.environ['CASEFILES_CACHE_DIR']}"
-    start_browser(name, store, tmp_path / "home", env=cache, after="echo EXIT=$?; ")
+    store = _open_generated(name, tmp_path)
     data = json.loads(store.read_bytes())
     for case in data["cases"].values():
         case["title"] = f"Rewritten {case['title']}"
-    with store.open("r+b") as fh:  # in place: same file, new bytes
-        fh.truncate(0)
-        fh.write(json.dumps(data, indent=1).encode())
-    deadline = time.monotonic() + 60
-    while "Rewritten" not in screen_of(name) and time.monotonic() < deadline:
-        tmux("send-keys", "-t", name, "j")
-        time.sleep(0.3)
-    shown = wait_for(name, "Rewritten", timeout=5)
+    _rewrite_in_place(store, json.dumps(data, indent=1).encode())
+    shown = _press_until(name, "j", "Rewritten")
     assert "Traceback" not in shown
     tmux("send-keys", "-t", name, "q")
     wait_for(name, "EXIT=0")
     shown = tmux("capture-pane", "-t", name, "-p", "-J")  # the long line as one, unwrapped
     assert "rewritten in place" in shown and "opening it again" in shown, shown
     assert "Traceback" not in shown
+
+
+def test_a_file_rewritten_into_bad_json_under_the_browser_is_named(
+    session: tuple[str, Path], tmp_path: Path
+) -> None:
+    """The same, but the file is no longer a store (cut off mid-way): the browser
+    closes, the shell shows why in plain lines (the rewrite, then what is wrong
+    with the file and where), exit 1, no traceback, and the file as it was left."""
+    name, _ = session
+    store = _open_generated(name, tmp_path)
+    broken = store.read_bytes()[:5000]
+    _rewrite_in_place(store, broken)
+    shown = _press_until(name, "j", "EXIT=")
+    assert "EXIT=1" in shown, shown
+    assert "rewritten in place" in shown and "invalid JSON" in shown, shown
+    assert "Traceback" not in shown
+    assert store.read_bytes() == broken
