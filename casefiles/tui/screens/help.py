@@ -71,8 +71,14 @@ def help_lines(config: Config) -> list[Line]:
         [("0 the case · 6 cites (enter reads a cite at its quote) · z zooms a pane", "")],
         [("In a party view: 0 the party · 1 their cases · 2 events · 4 sentences · 6 cites", "")],
         [("enter on a party opens it; on a court level narrows the sentences to it", "")],
-        [("q closes a view (help, dossier, timeline, party view, reader); on the main", "")],
-        [("screen it quits.  The bar at the bottom lists the keys that work where you are.", "")],
+        [
+            (
+                "q closes a view (help, dossier, timeline, party view, reader); on the main "
+                "screen it quits.",
+                "",
+            )
+        ],
+        [("The bar at the bottom lists the keys that work where you are.", "")],
         [("", "")],
         [("Marks", "heading")],
         *([(f" {mark} ", "warn"), (meaning, "")] for mark, meaning in MARKS),
