@@ -8,15 +8,17 @@ a sentence's remaining time never contradicts the record.
 
 Dates are partial: a date known only to the month or year is placed at the
 start of that period and the result is marked approximate.  Nothing here does
-I/O or imports textual.
+I/O or imports textual.  ``Span`` and ``Custody`` are ``msgspec.Struct``s, not
+dataclasses: created in C at import, which the browser's first frame waits for.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from casefiles.model import (
     CUSTODY_ENDS,
@@ -58,8 +60,7 @@ def between(start: date, end: date) -> Duration:
     return Duration(months, (end - _add_months(start, months)).days)
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(Struct, frozen=True):
     """One stretch in custody: from an arrest or detention to a release, bail or
     pardon (``end`` is ``None`` while it lasts)."""
 
@@ -76,8 +77,7 @@ class Span:
         return between(to_date(start), to_date(end) if end else today)
 
 
-@dataclass(frozen=True, slots=True)
-class Custody:
+class Custody(Struct, frozen=True):
     """A party's custody in one case, as the recorded events show it."""
 
     party_id: str

@@ -30,11 +30,11 @@ import datetime as _dt
 import hashlib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 import orjson
+from msgspec import Struct
 
 from casefiles import model
 from casefiles.store.errors import StoreError
@@ -88,9 +88,9 @@ def author() -> str:
     return clip(" ".join(name.split()), 200) or "unknown"
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One parsed log line, with where it lies in the file."""
+class Entry(Struct, frozen=True):
+    """One parsed log line, with where it lies in the file.  (Entry and ``Tail``
+    are Structs, not dataclasses: created in C at import, before the first frame.)"""
 
     seq: int
     time: str
@@ -233,8 +233,7 @@ def parse_line(line: bytes, offset: int, name: str) -> Entry:
     )
 
 
-@dataclass(slots=True)
-class Tail:
+class Tail(Struct):
     """Entries read from an offset to the end of the log."""
 
     entries: list[Entry]

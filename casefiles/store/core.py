@@ -21,11 +21,11 @@ import os
 import signal
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import orjson
+from msgspec import Struct
 
 from casefiles import collector, migrations, model, validcache
 from casefiles.model import Doc
@@ -95,9 +95,9 @@ def _interrupts_held() -> Iterator[None]:
             raise KeyboardInterrupt
 
 
-@dataclass(frozen=True, slots=True)
-class Counts:
-    """How many documents each table holds, and proceedings per court level."""
+class Counts(Struct, frozen=True):
+    """How many documents each table holds, and proceedings per court level.
+    (A Struct, not a dataclass: created in C at import, before the first frame.)"""
 
     tables: dict[str, int]
     levels: dict[str, int]

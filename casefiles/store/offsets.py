@@ -22,6 +22,9 @@ size, modification time) to that digest, so that a start with an unchanged file
 hashes nothing.  Files are ``MAGIC``, a BLAKE2b digest of the payload, then the
 payload as ``marshal`` (never ``pickle``: reading cannot run code); a file whose
 digest, format or size does not match is ignored (and rebuilt by a full load).
+
+The records here are ``msgspec.Struct``s, not dataclasses: created in C at
+import, which the browser's first frame waits for.
 """
 
 from __future__ import annotations
@@ -34,12 +37,12 @@ import os
 import tempfile
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 import orjson
 import platformdirs
+from msgspec import Struct
 
 from casefiles import model
 from casefiles.store.files import Fingerprint, fingerprint
@@ -64,8 +67,7 @@ def _doc_bytes(doc: object) -> bytes:
     return orjson.dumps(doc, option=_DOC_OPTIONS).replace(b"\n", b"\n    ")
 
 
-@dataclass(slots=True)
-class Ranges:
+class Ranges(Struct):
     """The new byte range of every document of each table: ids in number order,
     their document numbers, starts and ends."""
 
@@ -76,8 +78,7 @@ SEP: Final = b",\n    "
 """Between two documents of a table in the canonical layout."""
 
 
-@dataclass(slots=True)
-class _TableTrace:
+class _TableTrace(Struct):
     """Where a table's documents went in the output, to work out their ranges
     later (off the writer's path): copied runs of the old file (old start, old
     end, new start) and documents written anew (id → new range)."""
@@ -90,8 +91,7 @@ class _TableTrace:
     placed: dict[str, tuple[int, int]]
 
 
-@dataclass(slots=True)
-class Trace:
+class Trace(Struct):
     """What ``emit`` wrote: the size, and per table a ``_TableTrace``."""
 
     size: int = 0
@@ -273,8 +273,7 @@ def field_of(column: str, doc: Mapping[str, Any]) -> Any:
 # ----------------------------------------------------------------- saving
 
 
-@dataclass(slots=True)
-class Saved:
+class Saved(Struct):
     """An offsets table read back: per table ids (number order), document
     numbers, ranges and index fields; the meta table."""
 
