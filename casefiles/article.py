@@ -15,6 +15,9 @@ Wrapping counts terminal cells the way terminals do (``char_cells``): a wide
 (CJK) character takes two cells, a combining mark that does not advance the
 cursor none, and a spacing combining mark — the Khmer vowel sign AA, say —
 one.
+
+``Marks`` and ``Article`` are Structs (msgspec), not dataclasses: created in C
+at import, which the browser's first frame waits for.
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ import unicodedata
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Final
+
+from msgspec import Struct, field
 
 from casefiles import model
 from casefiles.store import Store, StoreError
@@ -113,8 +117,7 @@ def names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
 
 
-@dataclass(slots=True)
-class Marks:
+class Marks(Struct):
     """Where the quotes and names are in a text."""
 
     quotes: list[tuple[int, int, int]] = field(default_factory=list)
@@ -310,8 +313,7 @@ def wrap_rows(text: str, width: int) -> tuple[array[int], array[int]]:
     return starts, ends
 
 
-@dataclass(slots=True)
-class Article:
+class Article(Struct):
     """A prepared article: display text, marks and rows for one width."""
 
     text: str

@@ -33,9 +33,10 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
+
+from msgspec import Struct, field
 
 from casefiles import paths
 from casefiles.textsafe import clip, literal
@@ -55,11 +56,11 @@ MAX_CONFIG_BYTES: Final = 1_000_000
 _TOP_LEVEL: Final = frozenset({"keys", "opener", "theme"})
 
 
-@dataclass(slots=True)
-class Config:
+class Config(Struct):
     """Settings in effect: ``keys`` maps binding ids to key strings (only the
     overridden ones), ``opener`` the command for ``O`` (``None``: the system's),
-    ``theme`` a Textual theme name; ``problems`` the messages about the file."""
+    ``theme`` a Textual theme name; ``problems`` the messages about the file.
+    (A Struct, not a dataclass: created in C at import, before the first frame.)"""
 
     path: Path | None = None
     keys: dict[str, str] = field(default_factory=dict)

@@ -6,13 +6,16 @@ Every case function formats the case's ``CaseView`` (``casefiles.caseview``),
 resolved once per case and cached while the case's documents are unchanged:
 nothing here walks the raw documents.  Each row carries the line to draw and
 the fact it stands for (kind, key, party, level, cites, conflict key).  No
-textual import.
+textual import.  Rows are Structs (msgspec), not dataclasses: created in C at
+import, which the browser's first frame waits for.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from casefiles import model
 from casefiles.caseview import (
@@ -45,8 +48,7 @@ DATE_WIDTH = 12
 OUTCOME_WIDTH = 10
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(Struct, frozen=True):
     """One line of a pane and the fact it stands for."""
 
     line: Line
@@ -568,8 +570,7 @@ def party_header(store: Store, party_id: str) -> list[Line]:
     return lines
 
 
-@dataclass(slots=True)
-class PartyCases:
+class PartyCases(Struct):
     """The cases a party appears in; lines are built only when drawn."""
 
     store: Store

@@ -10,8 +10,9 @@ Nothing here knows about screens: the app turns locations into screens.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Final, Literal
+
+from msgspec import Struct
 
 HISTORY_LIMIT: Final = 200
 """Places kept in each direction."""
@@ -19,9 +20,9 @@ HISTORY_LIMIT: Final = 200
 LocationKind = Literal["case", "party"]
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
-    """A place in the browser: a case (with narrowed level and focused pane) or a party."""
+class Location(Struct, frozen=True):
+    """A place in the browser: a case (with narrowed level and focused pane) or a party.
+    (A Struct, not a dataclass: created in C at import, before the first frame.)"""
 
     kind: LocationKind
     id: str

@@ -8,21 +8,21 @@ Key names are Textual's: a printable character (``j``, ``G``, ``1``) or its
 name (``slash``, ``question_mark``, ``plus``, ``comma``), or a named key
 (``down``, ``pagedown``, ``f5``, ``escape``), optionally after modifiers
 (``ctrl+n``, ``ctrl+shift+up``).  Only ``textual.keys`` is imported (tables
-of names, no app machinery).
+of names, no app machinery).  ``KeySpec`` and ``Clash`` are Structs (msgspec),
+not dataclasses: created in C at import, which the browser's first frame waits for.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Final
 
+from msgspec import Struct
 from textual.keys import KEY_ALIASES, KEY_NAME_REPLACEMENTS, Keys, key_to_character
 
 
-@dataclass(frozen=True, slots=True)
-class KeySpec:
+class KeySpec(Struct, frozen=True):
     """A default key binding: its id (what the config file names), keys, action
     description and where it applies (``app``, ``main`` screen, ``list`` panes,
     ``view`` (help, dossier), ``reader``, ``search``).  ``replaces`` names the
@@ -572,8 +572,7 @@ def canonical(key: str) -> str:
 # -- clashes
 
 
-@dataclass(frozen=True, slots=True)
-class Clash:
+class Clash(Struct, frozen=True):
     """Two bindings active on one screen that share a key; ``second`` is a
     binding id, or ``textual`` when it is one of Textual's own keys there
     (``what`` says which)."""

@@ -3,12 +3,15 @@
 ``Selection`` is what the copy (``y``), read (``o``) and open-outside (``O``)
 actions act on; the screens build one from the focused pane's cursor.  It does
 not import textual so that non-UI helpers (``casefiles.citation``) can use it.
+A Struct (msgspec), not a dataclass: created in C at import, which the
+browser's first frame waits for.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Final
+
+from msgspec import Struct
 
 #: Kinds of things that can be selected; ``id`` is the document id for the first
 #: six; for ``charge``/``event`` (which have no id of their own) it is
@@ -16,8 +19,7 @@ from typing import Final
 KINDS: Final = ("case", "party", "court", "proceeding", "sentence", "source", "charge", "event")
 
 
-@dataclass(frozen=True, slots=True)
-class Selection:
+class Selection(Struct, frozen=True):
     """One selected thing: its kind (one of ``KINDS``), its id and the case it was
     selected in (``None`` outside a case, e.g. a party in the party view)."""
 
