@@ -9,14 +9,14 @@ reaches the terminal.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
 import orjson
 
@@ -25,6 +25,8 @@ from casefiles.store import Store, StoreError
 from casefiles.textsafe import clip, json_safe, literal
 
 if TYPE_CHECKING:
+    import argparse
+
     from casefiles.sources.fetch import Limits
 
 EXIT_OK = 0
@@ -42,13 +44,16 @@ class UsageError(Exception):
     """Bad command-line usage; the message is shown with exit code 2."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message}")
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every sub-command."""
+    # imported here, not at the top: the browser's start parses no arguments
+    # (``_browse_only``), and argparse (with gettext) is a couple of milliseconds
+    import argparse
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            raise UsageError(f"{self.prog}: {message}")
+
     store_help = f"store file (default: ${paths.ENV_STORE}, else the bundled data/casefiles.json)"
     parser = _Parser(prog="casefiles", description="Terminal case-file browser.")
     parser.add_argument("--version", action="version", version=f"casefiles {__version__}")
@@ -596,11 +601,12 @@ def report_store_error(exc: StoreError) -> None:
 def _browse_only(argv: Sequence[str]) -> argparse.Namespace | None:
     """The arguments when ``argv`` only opens the browser (nothing, or
     ``--store PATH``), else ``None``: the browser's start then skips building
-    every sub-command's parser (a few milliseconds of a start)."""
+    every sub-command's parser (a few milliseconds of a start) and does not
+    import argparse: a ``SimpleNamespace`` has the same attributes."""
     if not argv:
-        return argparse.Namespace(store=None, command=None)
+        return cast("argparse.Namespace", SimpleNamespace(store=None, command=None))
     if len(argv) == 2 and argv[0] == "--store" and argv[1] and not argv[1].startswith("-"):
-        return argparse.Namespace(store=argv[1], command=None)
+        return cast("argparse.Namespace", SimpleNamespace(store=argv[1], command=None))
     return None
 
 
