@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Final
 import orjson
 from msgspec import Struct
 
-from casefiles import collector, migrations, model, validcache
+from casefiles import collector, model, validcache
 from casefiles.model import Doc
 from casefiles.store import changelog, offsets
 from casefiles.store.changelog import Entry, LogError, doc_hash
@@ -376,6 +376,10 @@ class Store:
         ``trusted`` skips validation: only for bytes that passed it before."""
         name = literal(str(path))
         if isinstance(data, dict):
+            # imported here: a start from a saved offsets table parses (and so
+            # migrates) nothing, and the regular expressions cost its first frame
+            from casefiles import migrations
+
             data = migrations.migrate(data)
         if trusted:
             problems = []
