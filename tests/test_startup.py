@@ -86,11 +86,15 @@ NOT_AT_START = (
     # a config file that does not exist is not parsed; no edit asks for an author
     "tomllib",
     "getpass",
+    # the plain browse parses no arguments (casefiles.cli._browse_only)
+    "argparse",
+    "gettext",
 )
 
 #: What a start from bytes checked before (the validation cache says so) must
-#: not import either: the first load of new bytes validates them, later ones do not.
-NOT_AT_WARM_START = ("casefiles.validate", "casefiles.links")
+#: not import either: the first load of new bytes validates (and migrates) them,
+#: later ones do not.
+NOT_AT_WARM_START = ("casefiles.validate", "casefiles.links", "casefiles.migrations")
 
 CHILD = r"""
 import gc, json, os, sys
