@@ -48,6 +48,7 @@ from casefiles.tui.screens import party_screen
 from casefiles.tui.screens.main import MainScreen
 from casefiles.tui.selection import Selection
 from casefiles.tui.text import match_terminal_widths
+from casefiles.tui.widgets.tags import TAG_CLASSES, forget_tag_styles
 
 # What the first screen does not need is imported when first used (search,
 # reader, help, dossier, opener, clipboard, palette): start-up stays short.
@@ -113,6 +114,8 @@ class CaseFilesApp(EditActions):
 
     CSS_PATH = "casefiles.tcss"
     TITLE = "casefiles"
+    # The panes' tag and cursor colours, styled once for all (casefiles.tui.widgets.tags).
+    COMPONENT_CLASSES: ClassVar[set[str]] = set(TAG_CLASSES)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             spec.keys,
@@ -146,6 +149,11 @@ class CaseFilesApp(EditActions):
         """Whether the browser closed to be opened again on the file as it is now."""
         self._can_read: bool | None = None
         """The last answer ``check_action`` gave for ``o``/``O`` (``None``: none yet)."""
+
+    def notify_style_update(self) -> None:
+        """Styled again (a new theme): the panes' tag colours are looked up anew."""
+        forget_tag_styles(self)
+        super().notify_style_update()
 
     # -- a file that can no longer be read
 

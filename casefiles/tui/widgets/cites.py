@@ -30,6 +30,7 @@ from casefiles.tui.facts import Row
 from casefiles.tui.messages import CopyText, OpenSource, ReadSource
 from casefiles.tui.text import Line
 from casefiles.tui.widgets.panes import InfoPane
+from casefiles.tui.widgets.tags import tag_styles
 
 #: The pieces a cite line of a version starts with (``facts._versions`` indents them).
 _INDENT = ("    ", "")
@@ -84,15 +85,6 @@ class CitesPane(InfoPane):
         bind("casefiles.copy", "copy_cite"),
         bind("casefiles.open", "open_cite"),
     ]
-
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"cites-pane--cursor"}
-
-    DEFAULT_CSS = """
-    CitesPane > .cites-pane--cursor {
-        background: $block-cursor-background 40%;
-        text-style: bold;
-    }
-    """
 
     def __init__(
         self,
@@ -162,7 +154,7 @@ class CitesPane(InfoPane):
         if not self.has_focus or line != self._cursor_line():
             return None
         if self._cursor_style is None:
-            self._cursor_style = self.get_component_rich_style("cites-pane--cursor")
+            self._cursor_style = tag_styles(self)["cite-cursor"]
         return self._cursor_style
 
     def notify_style_update(self) -> None:

@@ -14,8 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar, Protocol
 
-from rich.style import Style
-from rich.text import Text
 from textual.binding import BindingType
 from textual.message import Message
 from textual.strip import Strip
@@ -23,8 +21,10 @@ from textual.strip import Strip
 from casefiles.tui.bindings import bind
 from casefiles.tui.facts import Row
 from casefiles.tui.keys import KEYS
-from casefiles.tui.text import to_text
+from casefiles.tui.text import clean
 from casefiles.tui.widgets.lineview import LineView
+from casefiles.tui.widgets.strips import Styled, fit
+from casefiles.tui.widgets.tags import tag_styles
 
 
 class RowSource(Protocol):
@@ -72,39 +72,6 @@ class LineList(LineView):
 
     BINDINGS: ClassVar[list[BindingType]] = list_bindings()
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "line-list--cursor",
-        "line-list--cursor-blurred",
-        "line-list--dim",
-        "line-list--strong",
-        "line-list--accent",
-        "line-list--warn",
-        "line-list--mark",
-        "line-list--heading",
-        "line-list--empty",
-    }
-
-    DEFAULT_CSS = """
-    LineList {
-        & > .line-list--cursor {
-            background: $block-cursor-background;
-            color: $block-cursor-foreground;
-            text-style: bold;
-        }
-        & > .line-list--cursor-blurred {
-            background: $block-cursor-blurred-background;
-            text-style: bold;
-        }
-        & > .line-list--dim { color: $text-muted; }
-        & > .line-list--strong { text-style: bold; }
-        & > .line-list--accent { color: $text-accent; }
-        & > .line-list--warn { color: $text-warning; text-style: bold; }
-        & > .line-list--mark { color: $text-success; text-style: bold; }
-        & > .line-list--heading { color: $text-secondary; text-style: bold underline; }
-        & > .line-list--empty { color: $text-muted; text-style: italic; }
-    }
-    """
-
     class Highlighted(Message):
         """The cursor moved to ``index`` (``row`` is ``None`` when the list is empty)."""
 
@@ -145,7 +112,6 @@ class LineList(LineView):
         super().__init__(name=name, id=id, classes=classes)
         self.source: RowSource = source if source is not None else RowsOf([])
         self.empty = empty
-        self._style_cache: tuple[tuple[str, bool], dict[str, Style]] | None = None
 
     # -- data
 
@@ -206,43 +172,21 @@ class LineList(LineView):
 
     # -- drawing
 
-    def _styles(self) -> dict[str, Style]:
-        """Tag styles from the theme, looked up once per theme and focus."""
-        key = (self.app.theme, self.has_focus)
-        if self._style_cache is None or self._style_cache[0] != key:
-            get = self.get_component_rich_style
-            styles = {
-                tag: get(f"line-list--{tag}", partial=True)
-                for tag in ("dim", "strong", "accent", "warn", "mark", "heading")
-            }
-            cls = "line-list--cursor" if self.has_focus else "line-list--cursor-blurred"
-            styles["cursor"] = get(cls)
-            styles["empty"] = get("line-list--empty")
-            self._style_cache = (key, styles)
-        return self._style_cache[1]
-
-    def notify_style_update(self) -> None:
-        """Styles changed (theme, focus): look the tag styles up again."""
-        self._style_cache = None
-        super().notify_style_update()
-
     def draw_blank(self, y: int, width: int) -> Strip:
         """Below the rows: blank, or the ``empty`` note on an empty list."""
         if y == 0 and not len(self.source):
-            return self.strip_of(Text(self.empty, style=self._styles()["empty"]), width)
+            return fit([(self.empty, tag_styles(self)["empty"])], width, self.base_style)
         return super().draw_blank(y, width)
 
     def draw_row(self, index: int, width: int, is_cursor: bool) -> Strip:
         """``▶ `` and the row's pieces in their tag styles, cut to ``width``."""
-        styles = self._styles()
+        styles = tag_styles(self)
         row = self.source.row(index)
         is_cursor = is_cursor and row.selectable
-        text = Text("▶ " if is_cursor else "  ", end="", no_wrap=True)
-        text.append_text(to_text(row.line, styles))
-        if is_cursor:
-            text.stylize(styles["cursor"])
-            text.truncate(width, overflow="ellipsis", pad=True)
-        return self.strip_of(text, width)
+        pieces: list[Styled] = [("▶ " if is_cursor else "  ", None)]
+        pieces += [(clean(text), styles.get(tag) if tag else None) for text, tag in row.line]
+        over = styles["cursor" if self.has_focus else "cursor-blurred"] if is_cursor else None
+        return fit(pieces, width, self.base_style, over)
 
 
 __all__ = ["LineList", "RowSource", "RowsOf", "list_bindings"]

@@ -24,6 +24,7 @@ from textual.widget import Widget
 
 from casefiles.tui.bindings import bind
 from casefiles.tui.text import Line, to_text
+from casefiles.tui.widgets.tags import TAGS, tag_styles
 
 _SCROLL_ACTIONS = {
     "casefiles.down": "scroll_lines(1)",
@@ -45,15 +46,6 @@ class InfoPane(ScrollView, can_focus=False):
         bind(binding_id, action) for binding_id, action in _SCROLL_ACTIONS.items()
     ]
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "info-pane--dim",
-        "info-pane--strong",
-        "info-pane--accent",
-        "info-pane--warn",
-        "info-pane--mark",
-        "info-pane--heading",
-    }
-
     DEFAULT_CSS = """
     InfoPane {
         overflow-x: hidden;
@@ -61,12 +53,6 @@ class InfoPane(ScrollView, can_focus=False):
            would re-lay out the whole screen on a cursor move. */
         overflow-y: scroll;
         scrollbar-size-vertical: 1;
-        & > .info-pane--dim { color: $text-muted; }
-        & > .info-pane--strong { text-style: bold; }
-        & > .info-pane--accent { color: $text-accent; }
-        & > .info-pane--warn { color: $text-warning; text-style: bold; }
-        & > .info-pane--mark { color: $text-success; text-style: bold; }
-        & > .info-pane--heading { color: $text-secondary; text-style: bold; }
     }
     """
 
@@ -88,13 +74,11 @@ class InfoPane(ScrollView, can_focus=False):
         self._tag_styles: dict[str, Style] | None = None
 
     def _styles(self) -> dict[str, Style]:
-        """Tag styles from the theme, looked up once per theme."""
+        """Tag styles from the theme (headings head paragraphs here: no underline)."""
         if self._tag_styles is None:
-            get = self.get_component_rich_style
-            self._tag_styles = {
-                tag: get(f"info-pane--{tag}", partial=True)
-                for tag in ("dim", "strong", "accent", "warn", "mark", "heading")
-            }
+            styles = tag_styles(self)
+            self._tag_styles = {tag: styles[tag] for tag in TAGS}
+            self._tag_styles["heading"] = styles["info-heading"]
         return self._tag_styles
 
     def _wrap(self, width: int) -> None:
