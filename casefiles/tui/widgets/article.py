@@ -30,6 +30,8 @@ class ArticleView(LineView):
     """The article text, wrapped to the width, a kind of ``LineView`` without a
     cursor: the keys scroll it, and the current quote is drawn apart."""
 
+    DRAWN_BAR: ClassVar[bool] = False  # Textual's bar, in a gutter kept for it (CSS below)
+
     CURSOR: ClassVar[bool] = False
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

@@ -1,6 +1,7 @@
 """``LineView``: the one base of every list-like widget of the browser.
 
-A scroll view drawn with Textual's line API: it knows how many rows it has,
+A scroll view drawn with Textual's line API (its scroll bar drawn in its last
+column: ``casefiles.tui.widgets.drawnbar``): it knows how many rows it has,
 and draws row *i* only when line *i* scrolls into view (so a 100 000-row list
 costs what a ten-row one does).  Drawn rows are kept in an LRU cache of
 ``Strip``s keyed by row, whether the cursor is on it and whether the view has
@@ -28,31 +29,21 @@ from rich.text import Text
 from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from casefiles.tui.widgets.drawnbar import BAR_CELLS, DrawnBar
 from casefiles.tui.widgets.panes import set_virtual_size
 
 CACHE_ROWS = 1024
 """Drawn rows kept per view (a few screenfuls of a tall terminal)."""
 
 
-class LineView(ScrollView, can_focus=True):
+class LineView(DrawnBar, can_focus=True):
     """Rows drawn on demand through the line API, with an optional cursor and an
     LRU cache of drawn rows (see the module docstring)."""
 
     CURSOR: ClassVar[bool] = True
     """Whether the view has a row cursor (else the keys scroll it)."""
-
-    DEFAULT_CSS = """
-    LineView {
-        overflow-x: hidden;
-        /* An always-present scrollbar never appears or disappears, which
-           would re-lay out the whole screen on a cursor move. */
-        overflow-y: scroll;
-        scrollbar-size-vertical: 1;
-    }
-    """
 
     def __init__(
         self,
@@ -104,8 +95,8 @@ class LineView(ScrollView, can_focus=True):
 
     @property
     def row_width(self) -> int:
-        """Cells a row is drawn in."""
-        return self.scrollable_content_region.width or self.size.width
+        """Cells a row is drawn in (left of the bar)."""
+        return self.line_width
 
     def invalidate(self) -> None:
         """Forget every drawn row (the rows changed) and repaint."""
@@ -160,14 +151,18 @@ class LineView(ScrollView, can_focus=True):
             self._cache_width = width
         index = y + round(self.scroll_y)
         if not 0 <= index < self.row_count():
-            return self.draw_blank(y, width)
-        is_cursor = self.CURSOR and index == self.cursor
-        key = self.row_key(index, is_cursor)
-        strip = self._cache.get(key)
-        if strip is None:
-            strip = self.draw_row(index, width, is_cursor)
-            self._cache.set(key, strip)
-        return strip
+            strip = self.draw_blank(y, width)
+        else:
+            is_cursor = self.CURSOR and index == self.cursor
+            key = self.row_key(index, is_cursor)
+            cached = self._cache.get(key)
+            if cached is None:
+                cached = self.draw_row(index, width, is_cursor)
+                self._cache.set(key, cached)
+            strip = cached
+        if not self.DRAWN_BAR:
+            return strip
+        return Strip([*strip, self.bar_cell(y)], strip.cell_length + BAR_CELLS)
 
     def strip_of(self, text: Text, width: int) -> Strip:
         """``text`` as one line of exactly ``width`` cells on the base style."""
@@ -282,7 +277,7 @@ class LineView(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         """Click selects a row (what a double click does is the kind's business)."""
-        if not self.CURSOR:
+        if not self.CURSOR or self.on_bar(event):
             return
         index = self.row_at(event)
         if index is not None:

@@ -18,12 +18,12 @@ from rich.style import Style
 from textual import events
 from textual.binding import BindingType
 from textual.geometry import Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
 from casefiles.tui.bindings import bind
 from casefiles.tui.text import Line, to_text
+from casefiles.tui.widgets.drawnbar import BAR_CELLS, DrawnBar
 from casefiles.tui.widgets.tags import TAGS, tag_styles
 
 _SCROLL_ACTIONS = {
@@ -36,7 +36,7 @@ _SCROLL_ACTIONS = {
 }
 
 
-class InfoPane(ScrollView, can_focus=False):
+class InfoPane(DrawnBar, can_focus=False):
     """Wrapped lines of text that scroll with the mouse wheel, drawn with the line
     API: new text re-wraps and repaints the pane alone, without a screen layout
     (panes keep their size as the cursor moves; see ``set_virtual_size``).  Made
@@ -45,16 +45,6 @@ class InfoPane(ScrollView, can_focus=False):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind(binding_id, action) for binding_id, action in _SCROLL_ACTIONS.items()
     ]
-
-    DEFAULT_CSS = """
-    InfoPane {
-        overflow-x: hidden;
-        /* An always-present scrollbar never appears or disappears, which
-           would re-lay out the whole screen on a cursor move. */
-        overflow-y: scroll;
-        scrollbar-size-vertical: 1;
-    }
-    """
 
     def __init__(
         self, *, id: str | None = None, classes: str | None = None, focusable: bool = False
@@ -112,7 +102,7 @@ class InfoPane(ScrollView, can_focus=False):
         self._wrapped_width = -1
         if self.is_mounted:
             if self.scrollable_content_region.width:  # else not laid out: drawing wraps
-                self._wrap(self.scrollable_content_region.width)
+                self._wrap(self.line_width)
             if not keep_scroll:
                 self.scroll_to(y=0, animate=False, immediate=True)
             self.refresh()
@@ -125,8 +115,8 @@ class InfoPane(ScrollView, can_focus=False):
         return (self._starts[line], self._starts[line + 1])
 
     def _ensure_wrapped(self) -> None:
-        if self._wrapped_width != self.scrollable_content_region.width and self.is_mounted:
-            self._wrap(self.scrollable_content_region.width)
+        if self._wrapped_width != self.line_width and self.is_mounted:
+            self._wrap(self.line_width)
 
     def gutter_mark(self, line: int, first: bool) -> str:
         """What the gutter shows beside a strip of line ``line`` (``first``: its
@@ -158,7 +148,7 @@ class InfoPane(ScrollView, can_focus=False):
 
     def on_resize(self, event: events.Resize) -> None:
         """Re-wrap for the new width."""
-        self._wrap(self.scrollable_content_region.width)
+        self._wrap(self.line_width)
 
     def notify_style_update(self) -> None:
         """Theme changed: wrap again with the new colours."""
@@ -169,15 +159,16 @@ class InfoPane(ScrollView, can_focus=False):
 
     def render_line(self, y: int) -> Strip:
         """Line ``y`` of the pane, from the wrapped strips."""
-        width = self.scrollable_content_region.width
+        width = self.line_width
         if self._wrapped_width != width and self.is_mounted:
             self._wrap(width)
         if self._base is None:
             self._base = self.rich_style  # costly to compute for every line
         base = self._base
+        bar = [self.bar_cell(y)]
         index = y + round(self.scroll_y)
         if not 0 <= index < len(self._wrapped):
-            return Strip.blank(width, base)
+            return Strip([*Strip.blank(width, base), *bar], width + BAR_CELLS)
         strip = self._wrapped[index]
         if self.gutter_cells:
             cells = self.gutter_cells
@@ -188,7 +179,8 @@ class InfoPane(ScrollView, can_focus=False):
             under = self.line_style(line)
             if under is not None:
                 strip = strip.crop_extend(0, width, None).apply_style(under)
-        return strip.apply_style(base).crop_extend(0, width, base)
+        strip = strip.apply_style(base).crop_extend(0, width, base)
+        return Strip([*strip, *bar], width + BAR_CELLS)
 
     @property
     def drawn(self) -> str:

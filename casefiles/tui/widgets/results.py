@@ -81,6 +81,7 @@ class ResultList(LineView, can_focus=False):
         "results--title",
     }
 
+    DRAWN_BAR: ClassVar[bool] = False  # Textual's bar, shown when the hits overflow (CSS)
     DEFAULT_CSS = """
     ResultList { height: 1fr; overflow-y: auto; }
     ResultList > .results--cursor { background: $block-cursor-background;
