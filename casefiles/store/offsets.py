@@ -493,10 +493,13 @@ def plausible(table: DocTable, ids: list[str], keys: array[int]) -> bool:
             return False
         start, end = span
         head = b'"' + str(keys[i]).encode() + b'": '
-        if file.read(start - len(head), start) != head or file.read(end - 1, end) != b"}":
+        if start < len(head) or end <= start:
+            return False
+        blob = file.read(start - len(head), end)  # one read: the key and the document
+        if not blob.startswith(head) or not blob.endswith(b"}"):
             return False
         try:
-            doc = orjson.loads(file.read(start, end))
+            doc = orjson.loads(blob[len(head) :])
         except orjson.JSONDecodeError:
             return False
         if not isinstance(doc, dict) or doc.get("id") != ids[i]:
