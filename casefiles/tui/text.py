@@ -15,7 +15,8 @@ from collections.abc import Iterable, Mapping
 
 import rich.cells
 from rich._unicode_data import load as _load_cell_table
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
+from rich.control import strip_control_codes
 from rich.style import Style
 from rich.text import Text
 
@@ -41,10 +42,14 @@ def safe(value: object, style: str | Style = "", keep_newlines: bool = False) ->
 
 
 def pad(value: str, width: int) -> str:
-    """``value`` cut or padded with spaces to exactly ``width`` terminal cells."""
-    text = Text(value)
-    text.truncate(width, overflow="ellipsis", pad=True)
-    return text.plain
+    """``value`` cut (ending in ``…``) or padded with spaces to exactly ``width``
+    terminal cells: what ``Text.truncate(width, overflow="ellipsis", pad=True)``
+    gives, without building a ``Text`` (rows pad many columns)."""
+    text = strip_control_codes(value)
+    cells = cell_len(text)
+    if cells > width:
+        return set_cell_size(text, width - 1) + "…"
+    return text + " " * (width - cells)
 
 
 def to_text(line: Iterable[Piece], styles: Mapping[str, Style | str] | None = None) -> Text:

@@ -71,3 +71,14 @@ def test_a_cut_row_ends_in_an_ellipsis_in_the_style_of_what_it_replaces() -> Non
     assert cells(strip)[-1] == ("…", BASE + BOLD)
     assert fit([("Kem ", None), ("Sokha", BOLD)], 9, BASE).text == "Kem Sokha"
     assert fit([("Kem", None)], 6, BASE).text == "Kem   "
+
+
+def test_pad_gives_what_text_truncate_gave() -> None:
+    """``casefiles.tui.text.pad`` (columns of rows) without building a ``Text``."""
+    from casefiles.tui.text import pad
+
+    for value in ["", "a", "Kem Sokha", "中文名字很长", "a中b", "e\u0301x", "bell\x07x\r", "ម៉ាលីន"]:
+        for width in range(0, 14):
+            text = Text(value)
+            text.truncate(width, overflow="ellipsis", pad=True)
+            assert pad(value, width) == text.plain, (value, width)
