@@ -12,7 +12,6 @@ Set ``CASEFILES_NO_CACHE=1`` to always validate.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 from pathlib import Path
 from typing import Final
@@ -38,6 +37,8 @@ def enabled() -> bool:
 
 def digest(*pieces: bytes) -> str:
     """The content key of a store file (given whole or in consecutive pieces)."""
+    import hashlib  # here: a start from checked bytes hashes nothing (and OpenSSL loads slowly)
+
     h = hashlib.sha256()
     for piece in pieces:
         h.update(piece)

@@ -27,7 +27,6 @@ in ``meta`` (``log_seq``, ``log_hash``, ``log_offset``).
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -48,11 +47,15 @@ def doc_hash(doc: Mapping[str, Any] | None) -> str | None:
     """The hash a log entry records for a document (``None`` for no document)."""
     if doc is None:
         return None
+    import hashlib  # here: opening a store (the browser's start) hashes no entry
+
     return hashlib.sha256(orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def line_hash(line: bytes) -> str:
     """The hash of one log line (without its newline)."""
+    import hashlib  # (see doc_hash)
+
     return hashlib.sha256(line).hexdigest()
 
 

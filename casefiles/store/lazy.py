@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import hashlib
 import os
 import threading
 from array import array
@@ -235,6 +234,8 @@ class FileVersion:
         return (bak.st_dev, bak.st_ino) == (st.st_dev, st.st_ino)
 
     def _hash(self, fd: int) -> str:
+        import hashlib  # here: only a first load or a touched file hashes the bytes
+
         h = hashlib.sha256()
         pos = 0
         while pos < self.size:

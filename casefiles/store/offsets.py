@@ -19,9 +19,12 @@ there is the very string object of the table's list of ids, so that ``marshal``
 writes it once and a load shares it).  A
 second, small file per store path maps the file's fingerprint (device, inode,
 size, modification time) to that digest, so that a start with an unchanged file
-hashes nothing.  Files are ``MAGIC``, a BLAKE2b digest of the payload, then the
-payload as ``marshal`` (never ``pickle``: reading cannot run code); a file whose
-digest, format or size does not match is ignored (and rebuilt by a full load).
+hashes nothing (not even ``hashlib`` is imported: OpenSSL takes a millisecond
+to load before the first frame).  Files are ``MAGIC``, a CRC-32 of the payload
+(it finds a torn or damaged file; the tables are then checked against the store
+file, ``plausible``), then the payload as ``marshal`` (never ``pickle``: reading
+cannot run code); a file whose checksum, format or size does not match is
+ignored (and rebuilt by a full load).
 
 The records here are ``msgspec.Struct``s, not dataclasses: created in C at
 import, which the browser's first frame waits for.
@@ -31,10 +34,10 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import hashlib
 import marshal
 import os
 import tempfile
+import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -48,10 +51,10 @@ from casefiles import model
 from casefiles.store.files import Fingerprint, fingerprint
 from casefiles.store.lazy import DocTable
 
-FORMAT: Final = 2
+FORMAT: Final = 3
 MAGIC: Final = b"casefiles offsets\n"
 KEEP: Final = 4
-_DIGEST: Final = 32
+_DIGEST: Final = 4  # a CRC-32 of the body: finds a torn or damaged cache file
 _DOC_OPTIONS: Final = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 
 Fields = list[Any]
@@ -297,8 +300,10 @@ def folder() -> Path:
 
 
 def _pointer(real: Path) -> Path:
-    name = hashlib.blake2b(str(real).encode("utf-8", "surrogateescape"), digest_size=16)
-    return folder() / f"path-{name.hexdigest()}"
+    # Two 32-bit checksums name the file: two store paths that share them only
+    # share a pointer file, which holds its path and is checked (a cache miss).
+    path = str(real).encode("utf-8", "surrogateescape")
+    return folder() / f"path-{zlib.crc32(path):08x}{zlib.adler32(path):08x}"
 
 
 def _table_file(digest: str) -> Path:
@@ -307,7 +312,7 @@ def _table_file(digest: str) -> Path:
 
 def _pack(payload: Any) -> bytes:
     body = marshal.dumps(payload)
-    return MAGIC + hashlib.blake2b(body, digest_size=_DIGEST).digest() + body
+    return MAGIC + zlib.crc32(body).to_bytes(_DIGEST, "big") + body
 
 
 def _unpack(raw: bytes) -> object:
@@ -315,7 +320,7 @@ def _unpack(raw: bytes) -> object:
         return None
     digest = raw[len(MAGIC) : len(MAGIC) + _DIGEST]
     body = raw[len(MAGIC) + _DIGEST :]
-    if hashlib.blake2b(body, digest_size=_DIGEST).digest() != digest:
+    if zlib.crc32(body).to_bytes(_DIGEST, "big") != digest:
         return None
     try:
         return marshal.loads(body)
@@ -511,6 +516,8 @@ def digest_of(path: Path, fp: Fingerprint) -> tuple[str, tuple[int, ...]] | None
     """The SHA-256 of the file at ``path`` (the validation cache's key), read back
     from disk, and its stamp; ``None`` when it is no longer the file with
     fingerprint ``fp``."""
+    import hashlib  # here: a start from a saved table hashes nothing with it
+
     with path.open("rb") as fh:
         st = os.fstat(fh.fileno())
         if fingerprint(st) != tuple(fp):
