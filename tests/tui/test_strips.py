@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.strip import Strip
 
 from casefiles.tui.text import clean
-from casefiles.tui.widgets.strips import Styled, fit
+from casefiles.tui.widgets.strips import Styled, fit, wrap
 
 CONSOLE = Console(width=200, color_system="truecolor", legacy_windows=False)
 BASE = Style(color="#e0e0e0", bgcolor="#121212")
@@ -51,8 +51,9 @@ def rich_route(pieces: list[Styled], width: int, over: Style | None) -> Strip:
 
 
 def cells(strip: Strip) -> list[tuple[str, Style | None]]:
-    """Every character of ``strip`` with its style (however it is segmented)."""
-    return [(ch, seg.style) for seg in strip for ch in seg.text]
+    """Every character of ``strip`` with its style (however it is segmented; no
+    style and the null style are the same: both draw on the pane's own)."""
+    return [(ch, seg.style or None) for seg in strip for ch in seg.text]
 
 
 @pytest.mark.parametrize("over", [None, CURSOR], ids=["plain", "cursor"])
@@ -82,3 +83,34 @@ def test_pad_gives_what_text_truncate_gave() -> None:
             text = Text(value)
             text.truncate(width, overflow="ellipsis", pad=True)
             assert pad(value, width) == text.plain, (value, width)
+
+
+def rich_wrap(pieces: list[Styled], width: int) -> list[Strip]:
+    """What ``InfoPane`` did before ``strips.wrap``: the whole line through ``Text.wrap``."""
+    text = Text(end="", no_wrap=True)
+    for piece, style in pieces:
+        text.append(piece, style or "")
+    text.no_wrap = False
+    out = []
+    for part in text.wrap(CONSOLE, max(1, width)):
+        part.end = ""
+        out.append(Strip(list(part.render(CONSOLE))))
+    return out
+
+
+LONG: list[Styled] = [
+    ("Opposition commune chief Seang Chet (Srok commune, Kampong Cham) was arrested ", None),
+    ("by the ACU", BOLD),
+    (" and charged under Art. 548 — ", DIM),
+    ("ម៉ាលីន ជិន 中文名字很长 " * 3, ACCENT),
+    ("x" * 90, None),
+]
+
+
+@pytest.mark.parametrize("row", [*ROWS, LONG], ids=[*(str(i) for i in range(len(ROWS))), "long"])
+def test_wrap_gives_what_text_wrap_gave(row: list[Styled]) -> None:
+    for width in [1, 2, 3, 5, 8, 13, 21, 40, 80, 119]:
+        want = rich_wrap(row, width)
+        got = wrap(row, width, CONSOLE)
+        assert [cells(s) for s in got] == [cells(s) for s in want], (row, width)
+        assert [s.cell_length for s in got] == [s.cell_length for s in want], (row, width)

@@ -57,8 +57,9 @@ class DrawnBar(ScrollView):
     @property
     def line_width(self) -> int:
         """Cells a line's text is drawn in (the view's width less the bar)."""
-        width = self.scrollable_content_region.width
-        return max(0, width - BAR_CELLS) if self.DRAWN_BAR else width
+        if self.DRAWN_BAR:  # no gutter for Textual's bar: the content size is the view's
+            return max(0, self.size.width - BAR_CELLS)
+        return self.scrollable_content_region.width
 
     @property
     def allow_vertical_scroll(self) -> bool:
@@ -70,21 +71,28 @@ class DrawnBar(ScrollView):
     # -- drawing
 
     def bar_cell(self, y: int) -> Segment:
-        """The bar's cell on line ``y`` of the view."""
-        height = self.scrollable_content_region.height
+        """The bar's cell on line ``y`` of the view (the bar is drawn again when
+        the view's size or scroll changes, a drag starts or ends, or the theme
+        changes: ``notify_style_update``)."""
+        height = self.size.height
         virtual = self.virtual_size.height
         position = int(self.scroll_y * 8) / 8  # the thumb moves in eighths of a cell
-        styles = self.styles
         grabbed = self._grab is not None
-        back = styles.scrollbar_background_active if grabbed else styles.scrollbar_background
-        fore = styles.scrollbar_color_active if grabbed else styles.scrollbar_color
-        key = (height, virtual, position, back, fore)
+        key = (height, virtual, position, grabbed)
         if key != self._bar_key:
-            self._bar_key = key
+            styles = self.styles
+            back = styles.scrollbar_background_active if grabbed else styles.scrollbar_background
+            fore = styles.scrollbar_color_active if grabbed else styles.scrollbar_color
             self._bar = self._draw_bar(height, virtual, position, back, fore)
+            self._bar_key = key
         if 0 <= y < len(self._bar):
             return self._bar[y]
         return Segment(" " * BAR_CELLS, self.rich_style)
+
+    def notify_style_update(self) -> None:
+        """Theme changed: draw the bar in its new colours."""
+        self._bar_key = None
+        super().notify_style_update()
 
     def _draw_bar(
         self, height: int, virtual: int, position: float, back: Color, fore: Color
@@ -124,7 +132,7 @@ class DrawnBar(ScrollView):
 
     def _thumb(self) -> tuple[float, float]:
         """The rows the thumb spans, ``[top, bottom)`` (the whole bar without one)."""
-        height = self.scrollable_content_region.height
+        height = self.size.height
         virtual = self.virtual_size.height
         if height <= 0 or virtual <= height:
             return (0.0, float(height))
@@ -155,7 +163,7 @@ class DrawnBar(ScrollView):
         if self._grab is None:
             return
         event.stop()
-        height = self.scrollable_content_region.height
+        height = self.size.height
         row, start = self._grab
         if height > 0:
             moved = (event.screen_y - row) * self.virtual_size.height / height

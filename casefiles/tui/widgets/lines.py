@@ -24,7 +24,6 @@ from casefiles.tui.keys import KEYS
 from casefiles.tui.text import clean
 from casefiles.tui.widgets.lineview import LineView
 from casefiles.tui.widgets.strips import Styled, fit
-from casefiles.tui.widgets.tags import tag_styles
 
 
 class RowSource(Protocol):
@@ -175,12 +174,12 @@ class LineList(LineView):
     def draw_blank(self, y: int, width: int) -> Strip:
         """Below the rows: blank, or the ``empty`` note on an empty list."""
         if y == 0 and not len(self.source):
-            return fit([(self.empty, tag_styles(self)["empty"])], width, self.base_style)
+            return fit([(self.empty, self.tags["empty"])], width, self.base_style)
         return super().draw_blank(y, width)
 
     def draw_row(self, index: int, width: int, is_cursor: bool) -> Strip:
         """``▶ `` and the row's pieces in their tag styles, cut to ``width``."""
-        styles = tag_styles(self)
+        styles = self.tags
         row = self.source.row(index)
         is_cursor = is_cursor and row.selectable
         pieces: list[Styled] = [("▶ " if is_cursor else "  ", None)]

@@ -21,7 +21,7 @@ subtracts the scroll offset itself).
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from typing import ClassVar
 
 from rich.style import Style
@@ -33,6 +33,7 @@ from textual.strip import Strip
 
 from casefiles.tui.widgets.drawnbar import BAR_CELLS, DrawnBar
 from casefiles.tui.widgets.panes import set_virtual_size
+from casefiles.tui.widgets.tags import tag_styles
 
 CACHE_ROWS = 1024
 """Drawn rows kept per view (a few screenfuls of a tall terminal)."""
@@ -58,6 +59,7 @@ class LineView(DrawnBar, can_focus=True):
         self._cache_width = -1
         self._base: Style | None = None
         self._row_styles: dict[str, Style] = {}
+        self._tags: Mapping[str, Style] | None = None
 
     # -- what a kind of view provides
 
@@ -119,7 +121,15 @@ class LineView(DrawnBar, can_focus=True):
         self._cache.clear()
         self._base = None
         self._row_styles.clear()
+        self._tags = None
         super().notify_style_update()
+
+    @property
+    def tags(self) -> Mapping[str, Style]:
+        """The tag and cursor styles (``casefiles.tui.widgets.tags``), kept per theme."""
+        if self._tags is None:
+            self._tags = tag_styles(self)
+        return self._tags
 
     def component_style(self, name: str) -> Style:
         """The style of one of the view's component classes, looked up once

@@ -22,8 +22,9 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from casefiles.tui.bindings import bind
-from casefiles.tui.text import Line, to_text
+from casefiles.tui.text import Line, clean
 from casefiles.tui.widgets.drawnbar import BAR_CELLS, DrawnBar
+from casefiles.tui.widgets.strips import wrap
 from casefiles.tui.widgets.tags import TAGS, tag_styles
 
 _SCROLL_ACTIONS = {
@@ -80,13 +81,12 @@ class InfoPane(DrawnBar, can_focus=False):
         strips: list[Strip] = []
         line_of: list[int] = []
         starts: list[int] = []
+        room = max(1, width - self.gutter_cells)
         for index, line in enumerate(self._lines):
             starts.append(len(strips))
-            text = to_text(line, styles)
-            text.no_wrap = False
-            for part in text.wrap(console, max(1, width - self.gutter_cells)):
-                part.end = ""
-                strips.append(Strip(list(part.render(console))))
+            pieces = [(clean(text), styles.get(tag) if tag else None) for text, tag in line]
+            for strip in wrap(pieces, room, console):
+                strips.append(strip)
                 line_of.append(index)
         starts.append(len(strips))
         self._wrapped = strips
@@ -147,8 +147,9 @@ class InfoPane(DrawnBar, can_focus=False):
         self.scroll_end(animate=False, immediate=True)
 
     def on_resize(self, event: events.Resize) -> None:
-        """Re-wrap for the new width."""
-        self._wrap(self.line_width)
+        """Re-wrap for the new width (not again for the width it was drawn at)."""
+        if self.line_width != self._wrapped_width:
+            self._wrap(self.line_width)
 
     def notify_style_update(self) -> None:
         """Theme changed: wrap again with the new colours."""

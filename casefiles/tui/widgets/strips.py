@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich.cells import cell_len, set_cell_size
+from rich.console import Console
 from rich.control import strip_control_codes
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.strip import Strip
 
 Styled = tuple[str, Style | None]
@@ -57,4 +59,23 @@ def fit(pieces: Iterable[Styled], width: int, base: Style, over: Style | None = 
     return Strip(segments, width)
 
 
-__all__ = ["Styled", "fit"]
+def wrap(pieces: Iterable[Styled], width: int, console: Console) -> list[Strip]:
+    """``pieces`` (one line of text) word-wrapped to ``width`` cells: one strip
+    per wrapped line, not padded, on no base style.  A line that fits is one
+    strip made directly; a longer one goes through ``Text.wrap`` (a test
+    checks the first against the second)."""
+    parts = [(strip_control_codes(text), style) for text, style in pieces]
+    cells = sum(cell_len(text) for text, _ in parts)
+    if cells <= width:
+        return [Strip([Segment(text, style) for text, style in parts if text], cells)]
+    line = Text(end="")
+    for text, style in parts:
+        line.append(text, style or "")
+    out: list[Strip] = []
+    for part in line.wrap(console, max(1, width)):
+        part.end = ""
+        out.append(Strip(list(part.render(console))))
+    return out
+
+
+__all__ = ["Styled", "fit", "wrap"]
