@@ -511,3 +511,35 @@ def test_a_checkpoint_after_deletes_inserts_and_edits_writes_the_canonical_file(
     assert _kept(again) == 0
     assert again.data == _eager(generated)
     assert _indexes(again) == _indexes(store)
+
+
+def test_a_case_view_reads_its_documents_in_a_few_reads(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``Store.prefetch_case``: the documents a case view shows are read together
+    (a handful of reads, not one per document), and the view is the one a full
+    parse gives."""
+    from datetime import date
+
+    from casefiles.caseview.build import build_view
+    from casefiles.store.lazy import FileVersion
+
+    Store.load(generated)
+    store = Store.load(generated)  # from the offsets table: nothing parsed yet
+    eager = Store.from_data(generated, _eager(generated), read_log=False)
+    reads: list[tuple[int, int]] = []
+    read = FileVersion.read
+
+    def counted(self: FileVersion, start: int, end: int) -> bytes:
+        reads.append((start, end))
+        return read(self, start, end)
+
+    monkeypatch.setattr(FileVersion, "read", counted)
+    case_id = max(store.table(model.CASES), key=lambda c: len(store.sources_of(c)))
+    reads.clear()
+    kept_before = _kept(store)
+    view = build_view(store, case_id, date(2026, 12, 1))
+    parsed = _kept(store) - kept_before
+    assert parsed >= 8, parsed  # a case with parties, proceedings and sources
+    assert len(reads) <= 6, (len(reads), parsed)
+    assert view == build_view(eager, case_id, date(2026, 12, 1))

@@ -371,4 +371,5 @@ def build_view(store: Store, case_id: str, today: date) -> CaseView:
     case = store.get(model.CASES, case_id)
     if case is None:
         raise KeyError(case_id)
+    store.prefetch_case(case_id)
     return _Builder(store, case, today).build()

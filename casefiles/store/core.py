@@ -521,6 +521,10 @@ class Store:
 
     def sources_of(self, case: str) -> list[Doc]:
         """Every source cited by the case, its proceedings and its sentences."""
+        sources = self.by_id[model.SOURCES]
+        return [sources[s] for s in self._source_ids_of(case) if s in sources]
+
+    def _source_ids_of(self, case: str) -> tuple[str, ...]:
         ids = self._ix.sources_by_case.get(case)
         if ids is None:
             seen: dict[str, None] = {}
@@ -531,8 +535,22 @@ class Store:
                 _cited_sources(sent, seen)
             ids = tuple(seen)
             self._ix.sources_by_case[case] = ids
-        sources = self.by_id[model.SOURCES]
-        return [sources[s] for s in ids if s in sources]
+        return ids
+
+    def prefetch_case(self, case: str) -> None:
+        """Read what a view of ``case`` shows (its proceedings, sentences,
+        parties, courts and sources) in few reads of the file, before the view
+        asks for each document alone."""
+        doc = self.by_id[model.CASES].get(case)
+        if doc is None:
+            return
+        self.by_id[model.PROCEEDINGS].prefetch(self._ix.procs_by_case.get(case, ()))
+        self.by_id[model.SENTENCES].prefetch(self._ix.sents_by_case.get(case, ()))
+        people = [p.get("party") for p in doc.get("participants", ()) if isinstance(p, dict)]
+        self.by_id[model.PARTIES].prefetch(p for p in people if isinstance(p, str))
+        courts = [p.get("court") for p in self.proceedings_of(case)]
+        self.by_id[model.COURTS].prefetch(c for c in courts if isinstance(c, str))
+        self.by_id[model.SOURCES].prefetch(self._source_ids_of(case))
 
     def latest_outcomes(self, case: str) -> dict[str, model.PartyOutcome]:
         """Each accused party's latest outcome in ``case``."""

@@ -439,6 +439,20 @@ class DocTable(Mapping[str, Doc]):
         self._docs[doc_id] = doc
         return doc
 
+    def prefetch(self, ids: Iterable[str]) -> None:
+        """Parse and keep those of ``ids`` not kept yet, their bytes read in as
+        few reads as their places allow (``_read_window``): what a case view
+        needs is otherwise asked for, and read, one document at a time."""
+        if self._file is None or not self._backed:
+            return
+        docs, row_of = self._docs, self._row
+        want = list(dict.fromkeys(i for i in ids if i in row_of and i not in docs))
+        if len(want) < 2:
+            return
+        for doc_id, raw in zip(want, self._read_window(want), strict=True):
+            if raw is not None:
+                docs[doc_id] = self._loads(doc_id, raw)
+
     def peek(self, doc_id: str) -> Doc | None:
         """The document without keeping it parsed (for one-off scans)."""
         doc = self._docs.get(doc_id)
