@@ -83,6 +83,8 @@ NOT_AT_START = (
     "pygments",
     "markdown_it",
     "tinydb",
+    # the cites pane checks its quotes in a thread started after the first frame
+    "concurrent.futures.thread",
     # a config file that does not exist is not parsed; no edit asks for an author
     "tomllib",
     "getpass",

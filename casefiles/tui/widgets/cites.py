@@ -118,7 +118,8 @@ class CitesPane(InfoPane):
             self.cursor = 0
         self.show(lines, keep_scroll=same)
         if pending:
-            self._check_quotes(pending)
+            # after the frame that shows the cites (with "…" marks), not before it
+            self.call_after_refresh(self._check_quotes, pending)
 
     @property
     def current(self) -> CiteView | None:
