@@ -62,6 +62,15 @@ class DrawnBar(ScrollView):
         return self.scrollable_content_region.width
 
     @property
+    def drawn_width(self) -> int:
+        """``line_width`` while the view is drawn: from the size Textual keeps
+        for it at each layout (``container_size``), not the region looked up
+        in the screen's map again for every line."""
+        if self.DRAWN_BAR:
+            return max(0, self.container_size.width - BAR_CELLS)
+        return self.scrollable_content_region.width
+
+    @property
     def allow_vertical_scroll(self) -> bool:
         """The view scrolls though Textual's bar is hidden (``overflow-y: hidden``)."""
         if not self.DRAWN_BAR:
@@ -74,7 +83,7 @@ class DrawnBar(ScrollView):
         """The bar's cell on line ``y`` of the view (the bar is drawn again when
         the view's size or scroll changes, a drag starts or ends, or the theme
         changes: ``notify_style_update``)."""
-        height = self.size.height
+        height = self.container_size.height
         virtual = self.virtual_size.height
         position = int(self.scroll_y * 8) / 8  # the thumb moves in eighths of a cell
         grabbed = self._grab is not None

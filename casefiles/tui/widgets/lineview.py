@@ -155,7 +155,7 @@ class LineView(DrawnBar, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         """Line ``y`` of the view: row ``scroll_y + y``, from the cache or drawn now."""
-        width = self.row_width
+        width = self.drawn_width
         if width != self._cache_width:
             self._cache.clear()
             self._cache_width = width

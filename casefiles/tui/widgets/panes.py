@@ -160,7 +160,7 @@ class InfoPane(DrawnBar, can_focus=False):
 
     def render_line(self, y: int) -> Strip:
         """Line ``y`` of the pane, from the wrapped strips."""
-        width = self.line_width
+        width = self.drawn_width
         if self._wrapped_width != width and self.is_mounted:
             self._wrap(width)
         if self._base is None:
