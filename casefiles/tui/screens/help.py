@@ -101,6 +101,15 @@ class TextScreen(ModalScreen[None]):
     """Read-only lines over the current screen; ``esc``, ``q`` closes, ``j/k``,
     arrows and PgUp/PgDn scroll."""
 
+    # Parsed when a text screen is first shown, not before the first frame; not
+    # scoped, so that it serves the kinds of text screen (help, dossier) too.
+    SCOPED_CSS: ClassVar[bool] = False
+    CSS: ClassVar[str] = """
+    TextScreen { align: center middle; }
+    TextScreen #text-box { width: 94%; max-width: 120; height: 92%; }
+    TextScreen #text-body { height: 1fr; border: heavy $accent; }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(_keys("casefiles.back"), "close", "close", id="casefiles.back"),
         Binding(_keys("casefiles.close"), "close", "close", show=False, id="casefiles.close"),

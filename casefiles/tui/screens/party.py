@@ -223,7 +223,8 @@ class PartyScreen(Screen[None]):
     # in use are their title line ("-fold"); the one in use takes the height
     # ("-open"), the cites beside it ("-aside").  A zoomed pane fills the screen.
     CSS: ClassVar[str] = """
-    PartyScreen #party-header { max-height: 25%; }
+    PartyScreen #party-body { height: 1fr; }
+    PartyScreen #party-header { height: auto; min-height: 4; max-height: 25%; }
     PartyScreen #party-body > #party-cases { height: auto; max-height: 25%; min-height: 3; }
     PartyScreen #party-body > #party-cases:focus { max-height: 50%; }
     PartyScreen #party-body > LineList { height: 1fr; min-height: 3; }

@@ -14,14 +14,14 @@ from collections.abc import Iterable
 
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console
-from rich.control import strip_control_codes
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
 Styled = tuple[str, Style | None]
-"""Display text (already made safe: ``casefiles.tui.text.clean``) and its style."""
+"""Display text (already made safe: ``casefiles.tui.text.clean``, so it holds
+no control character for Rich to strip) and its style."""
 
 
 def fit(pieces: Iterable[Styled], width: int, base: Style, over: Style | None = None) -> Strip:
@@ -33,7 +33,7 @@ def fit(pieces: Iterable[Styled], width: int, base: Style, over: Style | None = 
     does in ``Text.truncate``."""
     if width <= 0:
         return Strip([], 0)
-    parts = [(strip_control_codes(text), style) for text, style in pieces]
+    parts = list(pieces)
     plain = "".join(text for text, _ in parts)
     cells = cell_len(plain)
     if cells > width:
@@ -64,7 +64,7 @@ def wrap(pieces: Iterable[Styled], width: int, console: Console) -> list[Strip]:
     per wrapped line, not padded, on no base style.  A line that fits is one
     strip made directly; a longer one goes through ``Text.wrap`` (a test
     checks the first against the second)."""
-    parts = [(strip_control_codes(text), style) for text, style in pieces]
+    parts = list(pieces)
     cells = sum(cell_len(text) for text, _ in parts)
     if cells <= width:
         return [Strip([Segment(text, style) for text, style in parts if text], cells)]
