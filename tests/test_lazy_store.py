@@ -159,7 +159,12 @@ def test_a_corrupt_offsets_table_is_ignored(generated: Path) -> None:
     assert offsets.load(digest, generated.stat().st_size) is not None  # written again
 
 
-def test_an_offsets_table_of_other_bytes_is_ignored(generated: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("one_read", [True, False], ids=["samples-in-one-read", "read-each"])
+def test_an_offsets_table_of_other_bytes_is_ignored(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_read: bool
+) -> None:
+    if not one_read:  # as for a big store, whose samples lie far apart
+        monkeypatch.setattr(offsets, "ONE_READ", 0)
     other = tmp_path / "other.json"
     write_generated(other, 20, seed=4)  # smaller: its ranges all fit in this file
     Store.load(generated)

@@ -479,20 +479,25 @@ def load(digest: str, size: int) -> Saved | None:
 
 
 SAMPLES: Final = 32
+#: Samples lying within this many bytes are read in one read (``plausible``).
+ONE_READ: Final = 2**20
 
 
 def plausible(table: DocTable, ids: list[str], keys: array[int]) -> bool:
     """Whether a loaded table fits the file: the first, the last and ``SAMPLES``
     documents spread between lie where it says, each parsing to its id and
     preceded by its number as the key (every other document is checked when it
-    is first parsed)."""
+    is first parsed).  The samples are read in one read when they lie within
+    ``ONE_READ`` bytes (a small store: every document is a sample), else one
+    read each."""
     n = len(ids)
     if not n:
         return True
     file = table.file
     if file is None:
         return False
-    for i in {0, n - 1, *range(0, n, max(1, n // SAMPLES))}:
+    samples: list[tuple[str, bytes, int, int]] = []
+    for i in sorted({0, n - 1, *range(0, n, max(1, n // SAMPLES))}):
         span = table.span(ids[i])
         if span is None:
             return False
@@ -500,14 +505,22 @@ def plausible(table: DocTable, ids: list[str], keys: array[int]) -> bool:
         head = b'"' + str(keys[i]).encode() + b'": '
         if start < len(head) or end <= start:
             return False
-        blob = file.read(start - len(head), end)  # one read: the key and the document
+        samples.append((ids[i], head, start, end))
+    first = min(start - len(head) for _, head, start, _ in samples)
+    last = max(end for *_, end in samples)
+    whole = file.read(first, last) if last - first <= ONE_READ else None
+    for doc_id, head, start, end in samples:
+        if whole is not None:
+            blob = whole[start - len(head) - first : end - first]
+        else:
+            blob = file.read(start - len(head), end)  # the key and the document
         if not blob.startswith(head) or not blob.endswith(b"}"):
             return False
         try:
             doc = orjson.loads(blob[len(head) :])
         except orjson.JSONDecodeError:
             return False
-        if not isinstance(doc, dict) or doc.get("id") != ids[i]:
+        if not isinstance(doc, dict) or doc.get("id") != doc_id:
             return False
     return True
 
