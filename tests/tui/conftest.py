@@ -16,6 +16,7 @@ import pytest
 from casefiles.store import Store
 from casefiles.tui.app import CaseFilesApp
 from casefiles.tui.config import Config
+from casefiles.tui.screens.main import MainScreen
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "data"
@@ -43,6 +44,13 @@ def copy_store(folder: Path, tmp_path: Path, name: str = "casefiles.json") -> St
 def make_app(store: Store, config: Config | None = None) -> CaseFilesApp:
     """The browser on ``store`` with default settings (no user config file)."""
     return CaseFilesApp(store, config if config is not None else Config())
+
+
+def main_of(app: CaseFilesApp) -> MainScreen:
+    """The app's main screen (the test fails if another screen is on top)."""
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
 
 
 @pytest.fixture

@@ -14,9 +14,8 @@ from textual.scrollbar import ScrollBar
 from casefiles.generate import write_generated
 from casefiles.store import Store
 from casefiles.tui.app import CaseFilesApp
-from casefiles.tui.screens.main import MainScreen
 from casefiles.tui.widgets import InfoPane, LineList
-from tests.tui.conftest import SIZE, make_app, sync
+from tests.tui.conftest import SIZE, main_of, make_app, sync
 
 
 @pytest.fixture(scope="module")
@@ -48,19 +47,13 @@ def thumb_rows(cells: list[Segment]) -> list[int]:
     ]
 
 
-def main_screen(app: CaseFilesApp) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
-
-
 @sync
 async def test_the_thumb_shows_where_the_list_is(many_cases: Store) -> None:
     app = make_app(many_cases)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert not list(app.screen.query(ScrollBar))  # no bar widget is mounted
-        cases = main_screen(app).pane("cases")
+        cases = main_of(app).pane("cases")
         height = cases.content_region.height
         top = thumb_rows(bar_cells(app, cases))
         assert top and top[0] == 0 and len(top) < height // 2, top
@@ -82,7 +75,7 @@ async def test_a_click_on_the_track_pages_and_the_thumb_drags(many_cases: Store)
     app = make_app(many_cases)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        cases = main_screen(app).pane("cases")
+        cases = main_of(app).pane("cases")
         height = cases.content_region.height
         # offsets from the pane's corner: inside its border
         left, top = cases.content_region.x - cases.region.x, cases.content_region.y - cases.region.y

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import SIZE, make_app, sync
+from conftest import SIZE, main_of, make_app, sync
 from textual import events
 
 from casefiles import model
@@ -16,12 +16,6 @@ from casefiles.tui.app import CaseFilesApp
 from casefiles.tui.screens.main import MainScreen
 from casefiles.tui.text import plain
 from casefiles.tui.widgets import InfoPane, LineList
-
-
-def main_of(app: CaseFilesApp) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 def info(app: CaseFilesApp, pane_id: str) -> str:

@@ -13,17 +13,11 @@ import pytest
 from casefiles.citation import quote_citation
 from casefiles.store import Store
 from casefiles.tui.app import CaseFilesApp
-from casefiles.tui.screens.main import FOCUS_ORDER, NUMBERED, MainScreen, layout_for
+from casefiles.tui.screens.main import FOCUS_ORDER, NUMBERED, layout_for
 from casefiles.tui.widgets import CitesPane, InfoPane
-from tests.tui.conftest import SIZE, make_app, sync
+from tests.tui.conftest import SIZE, main_of, make_app, sync
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
-
-
-def main_of(app: CaseFilesApp) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 def focused_id(app: CaseFilesApp) -> str | None:

@@ -9,17 +9,10 @@ from typing import Any
 import pytest
 
 from casefiles.store import Store
-from casefiles.tui.app import CaseFilesApp
-from casefiles.tui.screens.main import FOCUS_ORDER, NUMBERED, TITLES, ZOOMED, MainScreen
-from tests.tui.conftest import SIZE, make_app, sync
+from casefiles.tui.screens.main import FOCUS_ORDER, NUMBERED, TITLES, ZOOMED
+from tests.tui.conftest import SIZE, main_of, make_app, sync
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
-
-
-def main_of(app: CaseFilesApp) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 def title_of(widget: Any) -> str:
