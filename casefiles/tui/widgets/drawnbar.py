@@ -23,6 +23,7 @@ from textual import events
 from textual.color import Color
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBarRender
+from textual.strip import Strip
 
 BAR_CELLS = 1
 """Columns the bar takes (the panes' ``scrollbar-size-vertical`` was 1)."""
@@ -97,6 +98,17 @@ class DrawnBar(ScrollView):
         if 0 <= y < len(self._bar):
             return self._bar[y]
         return Segment(" " * BAR_CELLS, self.rich_style)
+
+    def barred(self, strip: Strip, y: int) -> Strip:
+        """``strip`` (line ``y``'s text, ``drawn_width`` cells) with the bar's
+        cell after it (one segment with its last when they look the same)."""
+        cell = self.bar_cell(y)
+        segments = list(strip)
+        if segments and segments[-1].style == cell.style:
+            segments[-1] = Segment(segments[-1].text + cell.text, cell.style)
+        else:
+            segments.append(cell)
+        return Strip(segments, strip.cell_length + BAR_CELLS)
 
     def notify_style_update(self) -> None:
         """Theme changed: draw the bar in its new colours."""

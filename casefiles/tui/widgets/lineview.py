@@ -31,7 +31,7 @@ from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.strip import Strip
 
-from casefiles.tui.widgets.drawnbar import BAR_CELLS, DrawnBar
+from casefiles.tui.widgets.drawnbar import DrawnBar
 from casefiles.tui.widgets.panes import set_virtual_size
 from casefiles.tui.widgets.tags import tag_styles
 
@@ -170,9 +170,7 @@ class LineView(DrawnBar, can_focus=True):
                 cached = self.draw_row(index, width, is_cursor)
                 self._cache.set(key, cached)
             strip = cached
-        if not self.DRAWN_BAR:
-            return strip
-        return Strip([*strip, self.bar_cell(y)], strip.cell_length + BAR_CELLS)
+        return self.barred(strip, y) if self.DRAWN_BAR else strip
 
     def strip_of(self, text: Text, width: int) -> Strip:
         """``text`` as one line of exactly ``width`` cells on the base style."""

@@ -23,7 +23,7 @@ from textual.widget import Widget
 
 from casefiles.tui.bindings import bind
 from casefiles.tui.text import Line, clean
-from casefiles.tui.widgets.drawnbar import BAR_CELLS, DrawnBar
+from casefiles.tui.widgets.drawnbar import DrawnBar
 from casefiles.tui.widgets.strips import wrap
 from casefiles.tui.widgets.tags import TAGS, tag_styles
 
@@ -166,10 +166,9 @@ class InfoPane(DrawnBar, can_focus=False):
         if self._base is None:
             self._base = self.rich_style  # costly to compute for every line
         base = self._base
-        bar = [self.bar_cell(y)]
         index = y + round(self.scroll_y)
         if not 0 <= index < len(self._wrapped):
-            return Strip([*Strip.blank(width, base), *bar], width + BAR_CELLS)
+            return self.barred(Strip.blank(width, base), y)
         strip = self._wrapped[index]
         if self.gutter_cells:
             cells = self.gutter_cells
@@ -180,8 +179,7 @@ class InfoPane(DrawnBar, can_focus=False):
             under = self.line_style(line)
             if under is not None:
                 strip = strip.crop_extend(0, width, None).apply_style(under)
-        strip = strip.apply_style(base).crop_extend(0, width, base)
-        return Strip([*strip, *bar], width + BAR_CELLS)
+        return self.barred(strip.apply_style(base).crop_extend(0, width, base), y)
 
     @property
     def drawn(self) -> str:

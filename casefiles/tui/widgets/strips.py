@@ -42,7 +42,10 @@ def fit(pieces: Iterable[Styled], width: int, base: Style, over: Style | None = 
     else:
         shown = plain
     end = len(shown)
-    segments: list[Segment] = []
+    # Runs of one look are one segment: Textual writes every segment with its
+    # whole style and a reset, and handles each in every frame it draws.
+    texts: list[str] = []
+    looks: list[Style] = []
     start = 0
     for text, style in parts:
         if start >= end:
@@ -50,13 +53,22 @@ def fit(pieces: Iterable[Styled], width: int, base: Style, over: Style | None = 
         stop = start + len(text)
         if stop > start:
             # (the piece the cut falls in runs on to the end: its style takes the "…")
-            piece = shown[start:stop]
             look = base + style if style is not None else base
-            segments.append(Segment(piece, look + over if over is not None else look))
+            if over is not None:
+                look = look + over
+            if looks and looks[-1] == look:
+                texts[-1] += shown[start:stop]
+            else:
+                texts.append(shown[start:stop])
+                looks.append(look)
         start = stop
     if cells < width:
-        segments.append(Segment(" " * (width - cells), base))
-    return Strip(segments, width)
+        if looks and looks[-1] == base:
+            texts[-1] += " " * (width - cells)
+        else:
+            texts.append(" " * (width - cells))
+            looks.append(base)
+    return Strip([Segment(t, s) for t, s in zip(texts, looks, strict=True)], width)
 
 
 def wrap(pieces: Iterable[Styled], width: int, console: Console) -> list[Strip]:
@@ -67,7 +79,15 @@ def wrap(pieces: Iterable[Styled], width: int, console: Console) -> list[Strip]:
     parts = list(pieces)
     cells = sum(cell_len(text) for text, _ in parts)
     if cells <= width:
-        return [Strip([Segment(text, style) for text, style in parts if text], cells)]
+        segments: list[Segment] = []
+        for text, style in parts:
+            if not text:
+                continue
+            if segments and segments[-1].style == style:  # one segment per look
+                segments[-1] = Segment(segments[-1].text + text, style)
+            else:
+                segments.append(Segment(text, style))
+        return [Strip(segments, cells)]
     line = Text(end="")
     for text, style in parts:
         line.append(text, style or "")
