@@ -31,7 +31,8 @@ BAR_CELLS = 1
 
 class DrawnBar(ScrollView):
     """A scroll view with its vertical bar drawn in its last column (see the
-    module docstring); a kind of view appends ``bar_cell(y)`` to line ``y``."""
+    module docstring); a kind of view draws line ``y`` ``drawn_width`` cells
+    wide and returns ``barred(strip, y)``."""
 
     DRAWN_BAR: ClassVar[bool] = True
     """Whether this kind of view draws the bar (else Textual's own, per its CSS)."""
