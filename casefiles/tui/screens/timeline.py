@@ -24,6 +24,7 @@ from casefiles.timeline import Layout, Timeline, layout
 from casefiles.tui.bindings import bind
 from casefiles.tui.text import Line, to_text
 from casefiles.tui.widgets.lineview import LineView
+from casefiles.tui.widgets.tags import over_text
 
 #: Every tag a timeline line uses, with its component class.
 TAGS = (
@@ -56,8 +57,7 @@ _CSS = """
 
 
 def _tag_styles(widget: Widget) -> dict[str, Style]:
-    get = widget.get_component_rich_style
-    return {tag: get(f"timeline--{tag}", partial=True) for tag in TAGS}
+    return {tag: over_text(widget.get_component_styles(f"timeline--{tag}")) for tag in TAGS}
 
 
 class StripLines(Widget):

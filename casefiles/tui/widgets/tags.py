@@ -19,6 +19,7 @@ from weakref import WeakKeyDictionary
 
 from rich.style import Style
 from textual.app import App
+from textual.css.styles import RenderStyles
 from textual.dom import DOMNode
 
 TAGS: Final = ("dim", "strong", "accent", "warn", "mark", "heading")
@@ -48,19 +49,21 @@ def tag_styles(node: DOMNode) -> Mapping[str, Style]:
         styles = {}
         for name in (*TAGS, *EXTRA):
             component = app.get_component_styles(f"tag--{name}")
-            full = component.rich_style
-            if name in _WHOLE:
-                styles[name] = full
-                continue
-            # Laid over text: the declared attributes only (no background, which
-            # would hide a cursor under the piece), but the colour as the full
-            # style resolves it: the partial style's is the ``auto`` colour before
-            # its alpha is blended in (``$text-muted`` came out white, brighter
-            # than the text it was to mute).
-            partial = component.partial_rich_style
-            styles[name] = partial + Style(color=full.color) if partial.color else partial
+            styles[name] = component.rich_style if name in _WHOLE else over_text(component)
         _CACHE[app] = styles
     return styles
+
+
+def over_text(component: RenderStyles) -> Style:
+    """A component style to lay over text: its declared attributes only (no
+    background, which would hide a cursor under the text), but its colour as
+    the full style resolves it.  The partial style's colour is the ``auto``
+    colour before its alpha is blended in: ``$text-muted`` came out white,
+    brighter than the text it was to mute."""
+    partial = component.partial_rich_style
+    if not partial.color:
+        return partial
+    return partial + Style(color=component.rich_style.color)
 
 
 def forget_tag_styles(app: App[Any]) -> None:
@@ -73,4 +76,4 @@ def forget_tag_styles(app: App[Any]) -> None:
     _CACHE.pop(app, None)
 
 
-__all__ = ["EXTRA", "TAGS", "TAG_CLASSES", "forget_tag_styles", "tag_styles"]
+__all__ = ["EXTRA", "TAGS", "TAG_CLASSES", "forget_tag_styles", "over_text", "tag_styles"]
