@@ -33,7 +33,7 @@ from textual.strip import Strip
 
 from casefiles.tui.widgets.drawnbar import DrawnBar
 from casefiles.tui.widgets.panes import set_virtual_size
-from casefiles.tui.widgets.tags import tag_styles
+from casefiles.tui.widgets.tags import over_text, tag_styles
 
 CACHE_ROWS = 1024
 """Drawn rows kept per view (a few screenfuls of a tall terminal)."""
@@ -132,11 +132,12 @@ class LineView(DrawnBar, can_focus=True):
         return self._tags
 
     def component_style(self, name: str) -> Style:
-        """The style of one of the view's component classes, looked up once
-        per theme (rows are drawn often; the lookup walks the CSS)."""
+        """The style of one of the view's component classes, to lay over text
+        (``tags.over_text``: its colours blended as they are meant), looked up
+        once per theme (rows are drawn often; the lookup walks the CSS)."""
         style = self._row_styles.get(name)
         if style is None:
-            style = self.get_component_rich_style(name, partial=True)
+            style = over_text(self.get_component_styles(name))
             self._row_styles[name] = style
         return style
 
