@@ -55,9 +55,9 @@ def tag_styles(node: DOMNode) -> Mapping[str, Style]:
 
 
 def over_text(component: RenderStyles) -> Style:
-    """A component style to lay over text: its declared attributes only (no
-    background, which would hide a cursor under the text), but its colour as
-    the full style resolves it.  The partial style's colour is the ``auto``
+    """A component style to lay over text: its declared attributes only (not
+    the background it would inherit, which would hide a cursor under the text),
+    but its colour as the full style resolves it.  The partial style's colour is the ``auto``
     colour before its alpha is blended in: ``$text-muted`` came out white,
     brighter than the text it was to mute."""
     partial = component.partial_rich_style
