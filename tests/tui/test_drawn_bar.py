@@ -14,7 +14,7 @@ from textual.scrollbar import ScrollBar
 from casefiles.generate import write_generated
 from casefiles.store import Store
 from casefiles.tui.app import CaseFilesApp
-from casefiles.tui.widgets import InfoPane, LineList
+from casefiles.tui.widgets import CitesPane, InfoPane, LineList
 from tests.tui.conftest import SIZE, main_of, make_app, sync
 
 
@@ -111,3 +111,24 @@ async def test_the_wheel_scrolls_an_info_pane(bundled_store: Store) -> None:
         assert header.scroll_y > 0
         after = thumb_rows(bar_cells(app, header))
         assert after != before
+
+
+@sync
+async def test_a_click_on_the_cites_bar_moves_no_cite_cursor(bundled_store: Store) -> None:
+    """The bar's column belongs to the bar: a click there scrolls, it does not
+    put the Cites pane's cursor on the cite drawn beside it (nor read it)."""
+    app = make_app(bundled_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        cites = app.screen.query_one("#cites", CitesPane)
+        assert len(cites.targets) >= 2
+        line, _ = cites.targets[1]
+        row = cites.line_span(line)[0] - round(cites.scroll_y)
+        left, top = cites.content_region.x - cites.region.x, cites.content_region.y - cites.region.y
+        bar = left + cites.content_region.width - 1
+        assert await pilot.click("#cites", offset=(bar, top + row))
+        await pilot.pause()
+        assert cites.cursor == 0
+        assert await pilot.click("#cites", offset=(left + 3, top + row))  # beside it: moves
+        await pilot.pause()
+        assert cites.cursor == 1

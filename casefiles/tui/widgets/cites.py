@@ -267,8 +267,9 @@ class CitesPane(InfoPane):
         self.post_message(CopyText(text))
 
     def on_click(self, event: events.Click) -> None:
-        """A click puts the cursor on the cite clicked; a double click reads it."""
-        if not self.can_focus or not self.targets:
+        """A click puts the cursor on the cite clicked; a double click reads it
+        (a click on the scroll bar's column only scrolls)."""
+        if not self.can_focus or not self.targets or self.on_bar(event):
             return
         offset = event.get_content_offset(self)
         if offset is None:
