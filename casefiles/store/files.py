@@ -15,10 +15,9 @@ import os
 import shutil
 import stat
 import tempfile
-import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final
 
 import orjson
 
@@ -29,7 +28,6 @@ from casefiles.textsafe import literal
 if TYPE_CHECKING:  # validation is imported when first needed, not at every start
     from casefiles.validate import Problem
 
-T = TypeVar("T")
 JSON_OPTIONS: Final = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 MAX_ARTICLE_BYTES: Final = 20 * 1024 * 1024
 
@@ -95,7 +93,7 @@ def read_file(path: Path) -> tuple[object, Fingerprint, str]:
     """Parse a store file; raise ``StoreError`` naming the file and what is wrong.
 
     Returns the document tree, the file's fingerprint and its content key."""
-    raw, st, _ = read_raw(path)
+    raw, st = read_raw(path)
     return parse_bytes(raw, literal(str(path))), fingerprint(st), validcache.digest(raw)
 
 
@@ -129,39 +127,16 @@ def open_store_file(path: Path) -> tuple[int, os.stat_result]:
     return fd, st
 
 
-def read_raw(
-    path: Path, alongside: Callable[[os.stat_result], T] | None = None
-) -> tuple[bytes, os.stat_result, T | None]:
+def read_raw(path: Path) -> tuple[bytes, os.stat_result]:
     """The bytes of a store file and its status; ``StoreError`` naming the file
-    and what is wrong.  ``alongside(status)`` runs while a thread reads the
-    bytes (reading releases the interpreter), and its result comes third."""
-    name = literal(str(path))
+    and what is wrong."""
     fd, st = open_store_file(path)
     try:
-        if alongside is None:
-            return _read_all(fd, st.st_size), st, None
-        box: dict[str, Any] = {}
-
-        def reader() -> None:
-            try:
-                box["raw"] = _read_all(fd, st.st_size)
-            except BaseException as exc:
-                box["exc"] = exc
-
-        thread = threading.Thread(target=reader, name="casefiles-read", daemon=True)
-        thread.start()
-        try:
-            extra = alongside(st)
-        finally:
-            thread.join()
-        if "exc" in box:
-            raise box["exc"]
-        raw: bytes = box["raw"]
+        return _read_all(fd, st.st_size), st
     except OSError as exc:
-        raise StoreError(f"{name}: cannot read: {describe_os_error(exc)}") from None
+        raise StoreError(f"{literal(str(path))}: cannot read: {describe_os_error(exc)}") from None
     finally:
         os.close(fd)
-    return raw, st, extra
 
 
 def _read_all(fd: int, size: int) -> bytes:
