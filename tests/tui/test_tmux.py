@@ -50,14 +50,18 @@ def screen_of(name: str) -> str:
     return tmux("capture-pane", "-t", name, "-p")
 
 
-def wait_for(name: str, text: str, timeout: float = 60) -> str:
+def wait_for(name: str, text: str, timeout: float = 60, *, press: str | None = None) -> str:
+    """The screen once ``text`` is on it; with ``press``, that key is pressed
+    between looks and wrapped lines are read joined (a long message)."""
     deadline = time.monotonic() + timeout
     shown = ""
     while time.monotonic() < deadline:
-        shown = screen_of(name)
+        shown = tmux("capture-pane", "-t", name, "-p", "-J") if press else screen_of(name)
         if text in shown:
             return shown
-        time.sleep(0.2)
+        if press:
+            tmux("send-keys", "-t", name, press)
+        time.sleep(0.3 if press else 0.2)
     raise AssertionError(f"{text!r} did not appear; the screen shows:\n{shown}")
 
 
@@ -142,19 +146,6 @@ def _rewrite_in_place(store: Path, text: bytes) -> None:
         fh.write(text)
 
 
-def _press_until(name: str, key: str, text: str, timeout: float = 60) -> str:
-    """Press ``key`` until ``text`` is on the screen (wrapped lines joined)."""
-    deadline = time.monotonic() + timeout
-    shown = ""
-    while time.monotonic() < deadline:
-        shown = tmux("capture-pane", "-t", name, "-p", "-J")
-        if text in shown:
-            return shown
-        tmux("send-keys", "-t", name, key)
-        time.sleep(0.3)
-    raise AssertionError(f"{text!r} did not appear; the screen shows:\n{shown}")
-
-
 def test_a_file_rewritten_under_the_browser_is_opened_again(
     session: tuple[str, Path], tmp_path: Path
 ) -> None:
@@ -168,7 +159,7 @@ def test_a_file_rewritten_under_the_browser_is_opened_again(
     for case in data["cases"].values():
         case["title"] = f"Rewritten {case['title']}"
     _rewrite_in_place(store, json.dumps(data, indent=1).encode())
-    shown = _press_until(name, "j", "Rewritten")
+    shown = wait_for(name, "Rewritten", press="j")
     assert "Traceback" not in shown
     tmux("send-keys", "-t", name, "q")
     wait_for(name, "EXIT=0")
@@ -187,7 +178,7 @@ def test_a_file_rewritten_into_bad_json_under_the_browser_is_named(
     store = _open_generated(name, tmp_path)
     broken = store.read_bytes()[:5000]
     _rewrite_in_place(store, broken)
-    shown = _press_until(name, "j", "EXIT=")
+    shown = wait_for(name, "EXIT=", press="j")
     assert "EXIT=1" in shown, shown
     assert "rewritten in place" in shown and "invalid JSON" in shown, shown
     assert "Traceback" not in shown
