@@ -6,7 +6,9 @@ the browser's lists (``LineList``), the search hits
 (case header; the Cites pane, ``CitesPane``, which checks quotes in a thread)
 and key bar.  The search hits and the reader's text are imported from their
 own modules by the screens that show them, so that the first frame does not
-import them."""
+import them.  The panes draw their scroll bar in their last column
+(``drawnbar``), their rows straight into strips (``strips``), in the tag
+colours the app holds for all of them (``tags``)."""
 
 from casefiles.tui.widgets.cites import CitesPane
 from casefiles.tui.widgets.keybar import KeyBar
