@@ -147,6 +147,8 @@ class CaseFilesApp(EditActions):
         """One line to print once the browser has closed (why it had to)."""
         self.reopen = False
         """Whether the browser closed to be opened again on the file as it is now."""
+        self._leaving = False
+        """Whether the browser is closing (``exit`` was called)."""
         self._can_read: bool | None = None
         """The last answer ``check_action`` gave for ``o``/``O`` (``None``: none yet)."""
 
@@ -214,10 +216,22 @@ class CaseFilesApp(EditActions):
         self.set_timer(WATCH_AFTER, self.start_watching)
 
     async def on_event(self, event: events.Event) -> None:
-        """Note key presses (a big store's index waits for a pause in typing)."""
+        """Note key presses (a big store's index waits for a pause in typing);
+        once the browser is closing, keys do nothing (typed in the same burst
+        as ``q``, ``?`` or ``e`` opened a screen that was never built)."""
         if isinstance(event, events.Key):
+            if self._leaving:
+                event.stop()
+                return
             self._last_key = time.monotonic()
         await super().on_event(event)
+
+    def exit(
+        self, result: int | None = None, return_code: int = 0, message: Any | None = None
+    ) -> None:
+        """Close the browser; the keys still queued are dropped (``on_event``)."""
+        self._leaving = True
+        super().exit(result, return_code, message)
 
     def _index_when_idle(self) -> None:
         idle = time.monotonic() - self._last_key
